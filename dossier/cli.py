@@ -1,0 +1,160 @@
+"""The `dossier` command: parse the arguments, call the API, report in French, set the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from dossier.build import (
+    DEFAULT_FORMATS,
+    FORMATS,
+    PDF_VARIANTS,
+    Options,
+    build,
+    find_default_edition,
+)
+from dossier.errors import DossierError
+from dossier.load import load_edition
+
+DESCRIPTION = """\
+Génère le dossier de presse d'une édition (PDF pour les journalistes, DOCX pour la relecture
+du cabinet) à partir de ses données, data/<édition>/edition.yaml.
+"""
+
+EPILOG = """\
+exemples :
+  dossier check                      vérifie la dernière édition de data/
+  dossier build                      produit build/<slug>.pdf et build/<slug>.docx
+  dossier build data/2021 --format pdf --draft
+
+codes de sortie : 0 réussite, 1 problème dans les données ou le rendu, 2 mauvais usage.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its own words in French."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        return (
+            text.replace("usage:", "usage :")
+            .replace("positional arguments:", "arguments :")
+            .replace("options:", "options :")
+            .replace("show this help message and exit", "affiche cette aide et quitte")
+        )
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "usage :")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    names = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"format inconnu « {', '.join(unknown) or value} » ; possibles : {', '.join(FORMATS)}"
+        )
+    return names
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="dossier",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    commands.required = True
+    edition_help = (
+        "dossier de l'édition, qui contient edition.yaml (par défaut : la dernière édition "
+        "de data/)"
+    )
+
+    check = commands.add_parser(
+        "check",
+        help="vérifie les données d'une édition et signale chaque problème",
+        description="Vérifie edition.yaml : affiche « ok » ou chaque problème, avec sa ligne.",
+    )
+    check.add_argument("edition", nargs="?", type=Path, metavar="ÉDITION", help=edition_help)
+
+    make = commands.add_parser(
+        "build",
+        help="produit le PDF et le DOCX d'une édition dans build/",
+        description="Produit les fichiers d'une édition. Un fichier n'est remplacé que "
+        "lorsque le nouveau est complet.",
+    )
+    make.add_argument("edition", nargs="?", type=Path, metavar="ÉDITION", help=edition_help)
+    make.add_argument(
+        "--format",
+        type=_formats,
+        default=DEFAULT_FORMATS,
+        metavar="FORMATS",
+        help=f"formats séparés par des virgules, parmi {','.join(FORMATS)} "
+        f"(par défaut : {','.join(DEFAULT_FORMATS)})",
+    )
+    make.add_argument(
+        "--output",
+        type=Path,
+        default=Path("build"),
+        metavar="DOSSIER",
+        help="où écrire les fichiers (par défaut : build)",
+    )
+    make.add_argument(
+        "--draft",
+        action="store_true",
+        help="marque chaque page « PROJET », avec la version et la date de revision:",
+    )
+    make.add_argument(
+        "--pdf-variant",
+        choices=PDF_VARIANTS,
+        default=PDF_VARIANTS[0],
+        help="norme du PDF : pdf/ua-1 (accessible, par défaut) ou pdf/a-3u (archivage)",
+    )
+    return parser
+
+
+class _ProblemFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING and ": warning: " not in message:
+            return f"dossier : {record.levelname.lower()} : {message}"
+        return message
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
+    """Run the command line; return the exit code."""
+    stdout = stdout or sys.stdout
+    arguments = _parser().parse_args(argv)
+    logger = logging.getLogger("dossier")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_ProblemFormatter())
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        edition = arguments.edition or find_default_edition()
+        if arguments.command == "check":
+            load_edition(edition)
+            print(f"ok : {edition}", file=stdout)
+            return 0
+        options = Options(draft=arguments.draft, pdf_variant=arguments.pdf_variant)
+        for output in build(edition, arguments.format, arguments.output, options):
+            print(
+                f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
+                f"{output.seconds:.1f} s)",
+                file=stdout,
+            )
+        return 0
+    except DossierError as error:
+        for line in error.lines():
+            print(line, file=sys.stderr)
+        return 1
+    finally:
+        logger.removeHandler(handler)

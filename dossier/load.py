@@ -1,0 +1,407 @@
+"""Strict loading of an edition: YAML that keeps every scalar as text, then the model."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from dossier.errors import DataError, Problem
+from dossier.model import Calendar, Edition, Image
+
+log = logging.getLogger("dossier")
+
+EDITION_FILE = "edition.yaml"
+MAX_NODES = 200_000  # far above any real edition; stops alias bombs
+MAX_IMAGE_PIXELS = 40_000_000
+
+Path_ = tuple[str | int, ...]
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_ALLOWED_TAGS = {_STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+
+
+class _TooLarge(Exception):
+    """The document expands past MAX_NODES values."""
+
+
+@dataclass
+class _Located:
+    """The plain data of a YAML document, and where each value and key stands in it."""
+
+    data: Any = None
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[tuple[Path_, tuple[int, int], str]] = field(default_factory=list)
+    count: int = 0
+
+
+def find_edition_file(edition: Path) -> Path:
+    """Return the edition.yaml of a folder, or the file itself when given one."""
+    if edition.is_dir():
+        edition = edition / EDITION_FILE
+    if not edition.is_file():
+        raise DataError([Problem(edition, None, None, "", "fichier introuvable")])
+    return edition
+
+
+def load_edition(edition: Path) -> Edition:
+    """Load and validate an edition folder (or its edition.yaml); raise DataError on any problem."""
+    file = find_edition_file(Path(edition))
+    text = _read_text(file)
+    located = _compose(file, text)
+    problems = [
+        Problem(file, line, column, format_path(path), message)
+        for path, (line, column), message in located.problems
+    ]
+    if problems:
+        raise DataError(problems)
+    if not isinstance(located.data, dict):
+        raise DataError(
+            [Problem(file, 1, 1, "", "le fichier doit contenir des champs (clé: valeur)")]
+        )
+    try:
+        result = Edition.model_validate(located.data)
+    except ValidationError as error:
+        raise DataError(_problems_of(error, file, located)) from None
+    problems = _check_files(result, file, located)
+    if problems:
+        raise DataError(problems)
+    for warning in _warnings(result, file, located):
+        log.warning("%s", warning)
+    return result
+
+
+def _read_text(file: Path) -> str:
+    raw = file.read_bytes()
+    if not raw.strip():
+        raise DataError([Problem(file, 1, 1, "", "le fichier est vide")])
+    if b"\x00" in raw[:8192]:
+        raise DataError([Problem(file, 1, 1, "", "ce n'est pas un fichier texte (octets nuls)")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise DataError(
+            [
+                Problem(
+                    file,
+                    line,
+                    column,
+                    "",
+                    f"octet {raw[error.start]:#04x} invalide en UTF-8 : enregistrez le "
+                    "fichier en UTF-8",
+                )
+            ]
+        ) from None
+
+
+def _compose(file: Path, text: str) -> _Located:
+    located = _Located()
+    try:
+        # BaseLoader resolves no implicit type: 12:30, no, 01000 all stay text.
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = _yaml_message(error)
+        raise DataError([Problem(file, line, column, "", message)]) from None
+    except yaml.YAMLError as error:
+        raise DataError([Problem(file, None, None, "", f"YAML illisible : {error}")]) from None
+    if node is None:
+        raise DataError([Problem(file, 1, 1, "", "le fichier ne contient aucune donnée")])
+    try:
+        located.data = _walk(node, (), located, set())
+    except _TooLarge:
+        located.data = None
+    return located
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or "erreur"
+    if "found character '\\t'" in problem:
+        return "tabulation interdite en YAML : indentez avec des espaces"
+    if "duplicate" in problem:
+        return problem
+    context = f" ({error.context})" if error.context else ""
+    return f"YAML invalide : {problem}{context}"
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _walk(node: yaml.Node, path: Path_, located: _Located, stack: set[int]) -> Any:
+    located.count += 1
+    if located.count > MAX_NODES:
+        message = (
+            f"plus de {MAX_NODES} valeurs : le fichier est trop gros ou se répète par des alias"
+        )
+        located.problems.append((path, _mark(node), message))
+        raise _TooLarge
+    located.values[path] = _mark(node)
+    if node.tag not in _ALLOWED_TAGS:
+        located.problems.append(
+            (
+                path,
+                _mark(node),
+                f"étiquette YAML « {node.tag} » non permise : écrivez la valeur telle quelle",
+            )
+        )
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.value == "":
+            return None
+        return node.value
+    if id(node) in stack:
+        located.problems.append((path, _mark(node), "un alias YAML se contient lui-même"))
+        return None
+    stack = stack | {id(node)}
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, (*path, i), located, stack) for i, item in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    first_seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            located.problems.append((path, _mark(key_node), "une clé doit être un simple mot"))
+            continue
+        key = key_node.value
+        if key in first_seen:
+            located.problems.append(
+                (
+                    (*path, key),
+                    _mark(key_node),
+                    f"clé « {key} » en double (déjà à la ligne {first_seen[key]}) : "
+                    "la seconde effacerait la première",
+                )
+            )
+            continue
+        first_seen[key] = key_node.start_mark.line + 1
+        located.keys[(*path, key)] = _mark(key_node)
+        result[key] = _walk(value_node, (*path, key), located, stack)
+    return result
+
+
+def format_path(path: Path_) -> str:
+    """Write a field path as a reader writes it: sections[5].events[4].end."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, bool]:
+    """Map a pydantic location to a path in the data, dropping union tags; say if it exists."""
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and part < len(current)
+        ):
+            current = current[part]
+            path.append(part)
+        elif index == len(loc) - 1 and isinstance(part, str) and isinstance(current, dict):
+            path.append(part)
+            return tuple(path), False
+        # any other part is a tag pydantic adds for a union member: not in the data
+    return tuple(path), True
+
+
+def _problems_of(error: ValidationError, file: Path, located: _Located) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[Path_, str]] = set()
+    for detail in error.errors(include_url=False):
+        path, exists = _data_path(detail["loc"], located.data)
+        if detail["type"] == "extra_forbidden":
+            where = located.keys.get(path) or located.values.get(path[:-1])
+        elif exists:
+            where = located.values.get(path)
+        else:
+            where = located.values.get(path[:-1])
+        message = _message(detail, located.data, path)
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        line, column = where or (None, None)
+        problems.append(Problem(file, line, column, format_path(path), message))
+    return problems
+
+
+_MESSAGES = {
+    "missing": "champ obligatoire manquant",
+    "string_type": "du texte est attendu ici",
+    "int_parsing": "un nombre entier est attendu, pas « {input} »",
+    "int_type": "un nombre entier est attendu",
+    "bool_parsing": "oui ou non attendu (true ou false), pas « {input} »",
+    "date_from_datetime_parsing": "« {input} » n'est pas une date qui existe (écrivez AAAA-MM-JJ)",
+    "date_parsing": "« {input} » n'est pas une date qui existe (écrivez AAAA-MM-JJ)",
+    "date_type": "une date est attendue (AAAA-MM-JJ)",
+    "list_type": "une liste est attendue (des lignes qui commencent par « - »)",
+    "model_type": "des champs sont attendus ici (clé: valeur), pas « {input} »",
+    "model_attributes_type": "des champs sont attendus ici (clé: valeur), pas « {input} »",
+    "dict_type": "des champs sont attendus ici (clé: valeur)",
+    "too_short": "ne peut pas être vide",
+    "less_than_equal": "la valeur dépasse le maximum ({le})",
+    "greater_than_equal": "la valeur est sous le minimum ({ge})",
+    "string_pattern_mismatch": "« {input} » n'a pas la forme attendue",
+    "string_too_long": "trop long : {max_length} caractères au plus",
+    "union_tag_not_found": "le champ kind: manque : il dit de quelle sorte est la section",
+}
+
+
+def _message(detail: Any, data: Any, path: Path_) -> str:
+    kind = detail["type"]
+    context = detail.get("ctx") or {}
+    given = detail.get("input")
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        names = _known_fields(detail["loc"])
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+        hint = f" : vouliez-vous dire « {close[0]} » ?" if close else ""
+        known = f" (champs possibles : {', '.join(names)})" if names and not close else ""
+        return f"clé inconnue « {key} »{hint}{known}"
+    if kind == "value_error":
+        return str(context.get("error", detail["msg"]))
+    if kind == "union_tag_invalid":
+        tags = str(context.get("expected_tags", "")).replace("'", "")
+        return f"kind: « {context.get('tag')} » inconnu ; sortes possibles : {tags}"
+    if kind == "literal_error":
+        expected = str(context.get("expected", "")).replace("'", "")
+        return f"« {given} » n'est pas permis ; valeurs possibles : {expected}"
+    if kind in ("string_type", "model_type", "dict_type") and given is None:
+        return "la valeur est vide"
+    if kind == "string_pattern_mismatch" and path and path[-1] == "slug":
+        return (
+            f"« {given} » n'est pas un identifiant : des minuscules sans accent, des chiffres "
+            "et des tirets, comme mois-innovation-2021"
+        )
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return str(detail["msg"])
+    short = given if not isinstance(given, dict | list) else "…"
+    return template.format(input=short, **context)
+
+
+def _known_fields(loc: tuple[Any, ...]) -> list[str]:
+    """Return the keys the model accepts where pydantic found an unknown one."""
+    current: Any = Edition
+    for part in loc[:-1]:
+        current = _step(current, part)
+        if current is None:
+            return []
+    model = _first_model(current)
+    if model is None:
+        return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _first_model(annotation: Any) -> type[BaseModel] | None:
+    for candidate in _members(annotation):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _members(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    for member in _members(annotation):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            for name, info in member.model_fields.items():
+                if part in (name, info.alias):
+                    return info.annotation
+            kind = member.model_fields.get("kind")
+            if kind is not None and part in typing.get_args(kind.annotation):
+                return member
+        elif typing.get_origin(member) is list and isinstance(part, int):
+            return typing.get_args(member)[0]
+    return None
+
+
+def _images(value: Any, path: Path_) -> list[tuple[Path_, Image]]:
+    found: list[tuple[Path_, Image]] = []
+    if isinstance(value, Image):
+        found.append((path, value))
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            found += _images(getattr(value, name), (*path, info.alias or name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _images(item, (*path, index))
+    return found
+
+
+def _check_files(edition: Edition, file: Path, located: _Located) -> list[Problem]:
+    """Check that every image exists inside the edition's folder and is an image."""
+    from PIL import Image as Pillow  # Pillow comes with WeasyPrint; only images need it
+
+    folder = file.parent.resolve()
+    problems = []
+    for path, image in _images(edition, ()):
+        src_path = (*path, "src")
+        line, column = located.values.get(src_path, (None, None))
+        target = (folder / image.src).resolve()
+
+        field = format_path(src_path)
+
+        def problem(message: str, where: tuple = (line, column), field: str = field) -> None:
+            problems.append(Problem(file, *where, field, message))
+
+        if not target.is_relative_to(folder):
+            problem(f"« {image.src} » sort du dossier de l'édition (lien symbolique ?)")
+        elif not target.is_file():
+            problem(f"image introuvable : {image.src}")
+        else:
+            try:
+                with Pillow.open(target) as picture:
+                    width, height = picture.size
+                    picture.verify()
+            except Exception as error:  # Pillow raises many kinds for a broken file
+                problem(f"« {image.src} » n'est pas une image lisible ({type(error).__name__})")
+                continue
+            if width * height > MAX_IMAGE_PIXELS:
+                problem(
+                    f"« {image.src} » fait {width} × {height} pixels : réduisez-la sous "
+                    f"{MAX_IMAGE_PIXELS // 1_000_000} millions de pixels"
+                )
+    return problems
+
+
+def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:
+    warnings = []
+    period = edition.period
+    for index, section in enumerate(edition.sections):
+        if not isinstance(section, Calendar):
+            continue
+        for number, event in enumerate(section.events):
+            first, last = event.days
+            if first > period.end or (last or first) < period.start:
+                path: Path_ = ("sections", index, "events", number)
+                line, column = located.values.get(path, (None, None))
+                warnings.append(
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        format_path(path),
+                        f"l'événement du {first.isoformat()} est hors de la période de "
+                        f"l'édition ({period.start.isoformat()} – {period.end.isoformat()})",
+                        severity="warning",
+                    )
+                )
+    return warnings

@@ -1,0 +1,539 @@
+"""The data model of a press kit edition: what a press office writes, and the rules it obeys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+LINK_SCHEMES = ("https", "http", "mailto", "tel")
+
+# `[texte](https://…)` in running text is a link; `[texte](#id)` points to a section.
+INLINE_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s]+)\)")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TIME = re.compile(r"^(\d{1,2})\s*[:hH]\s*(\d{2})?$")
+
+
+def _check_text(value: str) -> str:
+    match = _CONTROL.search(value)
+    if match:
+        raise ValueError(
+            f"caractère de contrôle invisible U+{ord(match.group()):04X} à la position "
+            f"{match.start() + 1} : supprimez-le"
+        )
+    for _, url in INLINE_LINK.findall(value):
+        if not url.startswith("#"):
+            check_url(url)
+    return value
+
+
+def _blank_is_error(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("le texte est vide")
+    return value
+
+
+def check_url(value: str) -> str:
+    """Refuse a link whose scheme a reader's PDF viewer should not follow."""
+    if _CONTROL.search(value) or any(c.isspace() for c in value):
+        raise ValueError(f"le lien « {value} » contient des espaces ou des caractères invisibles")
+    scheme, sep, rest = value.partition(":")
+    if not sep or scheme.lower() not in LINK_SCHEMES:
+        raise ValueError(
+            f"le lien « {value} » n'est pas permis : un lien commence par https:, http:, "
+            "mailto: ou tel:"
+        )
+    if scheme.lower() in ("http", "https") and (
+        not rest.startswith("//") or not rest[2:].split("/", 1)[0]
+    ):
+        raise ValueError(f"le lien « {value} » n'a pas d'adresse de site après {scheme}://")
+    if scheme.lower() in ("mailto", "tel") and not rest:
+        raise ValueError(f"le lien « {value} » est incomplet")
+    return value
+
+
+def _check_relative_path(value: str) -> str:
+    path = PurePosixPath(value.replace("\\", "/"))
+    if ":" in value or path.is_absolute() or ".." in path.parts:
+        raise ValueError(
+            f"le chemin « {value} » sort du dossier de l'édition : donnez un chemin relatif "
+            "à ce dossier, comme images/portrait.jpg"
+        )
+    return value
+
+
+def _parse_time(value: Any) -> Any:
+    if isinstance(value, str):
+        match = _TIME.match(value.strip())
+        if not match:
+            raise ValueError(f"« {value} » n'est pas une heure : écrivez-la 09:30 ou 14:00")
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour > 23 or minute > 59:
+            raise ValueError(f"« {value} » n'est pas une heure qui existe")
+        return dt.time(hour, minute)
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str | dict) else value
+
+
+def slugify(text: str) -> str:
+    """Turn a heading into an identifier: lower case ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-") or "section"
+
+
+def split_inline(text: str) -> Iterator[tuple[str, str | None]]:
+    """Split running text into (text, target) pieces; target is None outside links."""
+    position = 0
+    for match in INLINE_LINK.finditer(text):
+        if match.start() > position:
+            yield text[position : match.start()], None
+        yield match.group(1), match.group(2)
+        position = match.end()
+    if position < len(text):
+        yield text[position:], None
+
+
+Text = Annotated[str, BeforeValidator(_blank_is_error), AfterValidator(_check_text)]
+Url = Annotated[str, AfterValidator(check_url)]
+RelativePath = Annotated[str, AfterValidator(_check_relative_path)]
+Time = Annotated[dt.time, BeforeValidator(_parse_time)]
+Slug = Annotated[str, Field(pattern=_SLUG.pattern, max_length=80)]
+Paragraphs = Annotated[list[Text], BeforeValidator(_as_list)]
+
+
+class Model(BaseModel):
+    """Every model refuses keys it does not know, so that a typo is never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Link(Model):
+    """A link with its visible text."""
+
+    text: Text
+    url: Url
+
+
+class Image(Model):
+    """An image of the edition's folder; alt text is what a screen reader says."""
+
+    src: RelativePath
+    alt: Text
+    caption: Text | None = None
+
+
+class Person(Model):
+    """Someone who speaks in the kit."""
+
+    name: Text
+    role: Text | None = None
+
+
+class Block(Model):
+    """One block of running text: a paragraph, a bullet list or a subheading."""
+
+    paragraph: Text | None = None
+    bullets: Annotated[list[Text], Field(min_length=1)] | None = Field(None, alias="list")
+    subheading: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text_is_a_paragraph(cls, value: Any) -> Any:
+        return {"paragraph": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Block:
+        given = [
+            key
+            for key, value in (
+                ("paragraph", self.paragraph),
+                ("list", self.bullets),
+                ("subheading", self.subheading),
+            )
+            if value
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "un bloc est soit un paragraphe, soit une liste (list:), soit un intertitre "
+                f"(subheading:), jamais plusieurs à la fois ({', '.join(given) or 'aucun'})"
+            )
+        return self
+
+
+Blocks = Annotated[list[Block], BeforeValidator(_as_list)]
+
+
+class SectionBase(Model):
+    """What every section has: an anchor, a heading, whether it opens a new page."""
+
+    id: Slug | None = None
+    heading: Text | None = None
+    new_page: bool = True
+
+    @model_validator(mode="after")
+    def _page_needs_heading(self) -> SectionBase:
+        if self.new_page and not self.heading:
+            raise ValueError(
+                "une section qui ouvre une page a besoin d'un titre (heading:), "
+                "repris dans le sommaire et en haut des pages"
+            )
+        return self
+
+    @property
+    def anchor(self) -> str:
+        """Return the identifier that links and the contents point to."""
+        return self.id or slugify(self.heading or self.kind)  # type: ignore[attr-defined]
+
+
+class Edito(SectionBase):
+    """The minister's foreword."""
+
+    kind: Literal["edito"]
+    author: Person
+    portrait: Image | None = None
+    paragraphs: Annotated[Paragraphs, Field(min_length=1)]
+    pull_quote: Text | None = None
+
+
+class Answer(Model):
+    """One question of an interview and its answer."""
+
+    question: Text
+    answer: Annotated[Paragraphs, Field(min_length=1)]
+
+
+class Interview(SectionBase):
+    """ "Deux questions à…": one person answers a few questions."""
+
+    kind: Literal["interview"]
+    person: Person
+    portrait: Image | None = None
+    questions: Annotated[list[Answer], Field(min_length=1)]
+
+
+class TextSection(SectionBase):
+    """Running text: paragraphs, lists and subheadings."""
+
+    kind: Literal["text"]
+    body: Annotated[Blocks, Field(min_length=1)]
+
+
+class Theme(Model):
+    """One theme of the programme."""
+
+    title: Text
+    description: Text | None = None
+    link: Link | None = None
+
+
+class Themes(SectionBase):
+    """The themes the programme is organised around."""
+
+    kind: Literal["themes"]
+    intro: Paragraphs = []
+    themes: Annotated[list[Theme], Field(min_length=1)]
+
+
+class Entry(Model):
+    """One lab or partner of a directory."""
+
+    name: Text
+    detail: Text | None = None
+    url: Url | None = None
+
+
+class Directory(SectionBase):
+    """A list of labs or partners."""
+
+    kind: Literal["directory"]
+    intro: Paragraphs = []
+    entries: Annotated[list[Entry], Field(min_length=1)]
+    outro: Blocks = []
+
+
+class Event(Model):
+    """One event of a calendar and when it takes place.
+
+    Exactly one of: `date` (one day), `dates` (two or more days), `from` (a range of days,
+    up to `to`, or open-ended without it). `start` and `end` give the hours.
+    """
+
+    title: Text | None = None
+    organisers: Annotated[list[Text], BeforeValidator(_as_list)] = []
+    date: dt.date | None = None
+    dates: Annotated[list[dt.date], Field(min_length=2)] | None = None
+    first_day: dt.date | None = Field(default=None, alias="from")
+    last_day: dt.date | None = Field(default=None, alias="to")
+    start: Time | None = None
+    end: Time | None = None
+    description: Paragraphs = []
+    link: Url | None = None
+    notes: Paragraphs = []
+
+    @field_validator("dates")
+    @classmethod
+    def _dates_in_order(cls, value: list[dt.date] | None) -> list[dt.date] | None:
+        if value is not None:
+            for before, after in itertools.pairwise(value):
+                if after <= before:
+                    raise ValueError(
+                        f"les dates vont dans l'ordre, sans doublon : {after.isoformat()} "
+                        f"vient après {before.isoformat()}"
+                    )
+        return value
+
+    @field_validator("last_day")
+    @classmethod
+    def _last_after_first(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        first = info.data.get("first_day")
+        if value is not None and first is not None and value <= first:
+            raise ValueError(
+                f"{value.isoformat()} n'est pas après le premier jour, {first.isoformat()}"
+            )
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        start = info.data.get("start")
+        if value is not None and start is not None and value <= start:
+            raise ValueError(
+                f"{value:%H:%M} est avant le début, {start:%H:%M} : "
+                "un événement finit après avoir commencé"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_date_shape(self) -> Event:
+        shapes = [
+            key
+            for key, value in (
+                ("date", self.date),
+                ("dates", self.dates),
+                ("from", self.first_day),
+            )
+            if value is not None
+        ]
+        if len(shapes) != 1:
+            raise ValueError(
+                "donnez la date d'une seule façon : date: (un jour), dates: (plusieurs jours) "
+                "ou from: (à partir de, jusqu'à to:)"
+                + (f" ; trouvé : {', '.join(shapes)}" if shapes else " ; aucune n'est donnée")
+            )
+        if self.last_day is not None and self.first_day is None:
+            raise ValueError("to: va avec from:, le premier jour")
+        if self.end is not None and self.start is None:
+            raise ValueError("end: va avec start:, l'heure de début")
+        if not (self.title or self.description):
+            raise ValueError("un événement a au moins un titre (title:) ou une description")
+        return self
+
+    @property
+    def days(self) -> tuple[dt.date, dt.date | None]:
+        """Return the first day and, when known, the last one."""
+        if self.date is not None:
+            return self.date, self.date
+        if self.dates is not None:
+            return self.dates[0], self.dates[-1]
+        return self.first_day, self.last_day  # type: ignore[return-value]
+
+
+class Calendar(SectionBase):
+    """A calendar of events, with links to the whole programme."""
+
+    kind: Literal["calendar"]
+    intro: Paragraphs = []
+    events: Annotated[list[Event], Field(min_length=1)]
+    links: list[Link] = []
+
+
+class Profile(Model):
+    """One block of a profiles section: a new lab, a partner, a speaker."""
+
+    name: Text
+    region: Text | None = None
+    image: Image | None = None
+    body: Annotated[Blocks, Field(min_length=1)]
+
+
+class Profiles(SectionBase):
+    """Several profiles, one block each."""
+
+    kind: Literal["profiles"]
+    intro: Blocks = []
+    profiles: Annotated[list[Profile], Field(min_length=1)]
+    outro: Blocks = []
+
+
+class Mission(Model):
+    """One mission of the organiser."""
+
+    title: Text
+    body: Annotated[Paragraphs, Field(min_length=1)]
+
+
+class Missions(SectionBase):
+    """What the organising body does."""
+
+    kind: Literal["missions"]
+    intro: Paragraphs = []
+    missions: Annotated[list[Mission], Field(min_length=1)]
+
+
+class Contact(Model):
+    """A press contact."""
+
+    name: Text
+    role: Text | None = None
+    organisation: Text | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9 .()-]{6,20}$")] | None = None
+
+
+class Contacts(SectionBase):
+    """Who journalists call."""
+
+    kind: Literal["contacts"]
+    intro: Paragraphs = []
+    contacts: Annotated[list[Contact], Field(min_length=1)]
+
+
+Section = Annotated[
+    Edito
+    | Interview
+    | TextSection
+    | Themes
+    | Directory
+    | Calendar
+    | Profiles
+    | Missions
+    | Contacts,
+    Field(discriminator="kind"),
+]
+
+
+class Period(Model):
+    """The days the event runs."""
+
+    start: dt.date
+    end: dt.date
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and value < start:
+            raise ValueError(f"{value.isoformat()} est avant le début, {start.isoformat()}")
+        return value
+
+
+class Publisher(Model):
+    """Who publishes the kit."""
+
+    name: Text
+    short_name: Text | None = None
+    ministry: Text | None = None
+    url: Url | None = None
+
+
+class Style(Model):
+    """How dates and times are written in this edition."""
+
+    time: Literal["typographic", "colon"] = "typographic"
+    year: Literal["always", "other-years"] = "always"
+
+
+class Revision(Model):
+    """Which draft this is, for the cabinet's review rounds."""
+
+    version: Text
+    date: dt.date
+
+
+class Edition(Model):
+    """One edition of a press kit: its metadata and its sections, in reading order."""
+
+    title: Text
+    subtitle: Text | None = None
+    edition_number: Annotated[int, Field(ge=1, le=999)] | None = None
+    period: Period
+    publication_date: dt.date | None = None
+    publisher: Publisher
+    slug: Slug
+    locale: Annotated[str, Field(pattern=r"^[a-z]{2}(_[A-Z]{2})?$")] = "fr_FR"
+    style: Style = Style()
+    revision: Revision | None = None
+    keywords: list[Text] = []
+    cover_image: Image | None = None
+    sections: Annotated[list[Section], Field(min_length=1)]
+
+    @field_validator("sections")
+    @classmethod
+    def _unique_anchors(cls, sections: list[SectionBase]) -> list[SectionBase]:
+        seen: dict[str, int] = {}
+        for index, section in enumerate(sections):
+            if section.anchor in seen:
+                raise ValueError(
+                    f"sections[{index}] a le même identifiant « {section.anchor} » que "
+                    f"sections[{seen[section.anchor]}] : donnez-lui un id: à elle"
+                )
+            seen[section.anchor] = index
+        return sections
+
+    @model_validator(mode="after")
+    def _internal_links_exist(self) -> Edition:
+        anchors = {section.anchor for section in self.sections}
+        targets = {
+            url[1:]
+            for text in self.texts()
+            for _, url in INLINE_LINK.findall(text)
+            if url.startswith("#")
+        }
+        missing = sorted(targets - anchors)
+        if missing:
+            raise ValueError(
+                f"lien vers une section qui n'existe pas : {', '.join('#' + m for m in missing)}"
+                f" ; identifiants connus : {', '.join(sorted(anchors))}"
+            )
+        return self
+
+    def texts(self) -> Iterator[str]:
+        """Yield every string of the edition, in reading order."""
+        yield from _strings(self)
+
+    def events(self) -> Iterator[Event]:
+        """Yield every event of every calendar."""
+        for section in self.sections:
+            if isinstance(section, Calendar):
+                yield from section.events
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)

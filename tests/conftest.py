@@ -1,0 +1,47 @@
+"""Shared fixtures: the project's folders, copies of editions to break, system tools."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITION_2021 = ROOT / "data" / "2021"
+SMALL_EDITION = ROOT / "tests" / "editions" / "petite"
+LABS_DAY_LINK = (
+    "link: https://www.modernisation.gouv.fr/mois-de-linnovation-publique/journee-des-labs"
+)
+SEEDS = ROOT.parent / "shared" / "seeds"  # the reference text, beside the clone
+
+
+@pytest.fixture
+def edition_copy(tmp_path: Path) -> Callable[..., Path]:
+    """Copy an edition to a temporary folder, with its edition.yaml edited as asked."""
+
+    def copy(source: Path = EDITION_2021, replace: dict[str, str] | None = None) -> Path:
+        folder = tmp_path / source.name
+        shutil.copytree(source, folder)
+        file = folder / "edition.yaml"
+        text = file.read_text(encoding="utf-8")
+        for old, new in (replace or {}).items():
+            assert old in text, f"the test's edit does not apply: {old!r}"
+            text = text.replace(old, new, 1)
+        file.write_text(text, encoding="utf-8")
+        return folder
+
+    return copy
+
+
+def require_tool(name: str) -> str:
+    """Return a system tool's path; skip visibly without it, but fail in CI."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install it, see .ci/run)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: CI must have every tool the tests use")
+        pytest.skip(message)
+    return path

@@ -1,0 +1,75 @@
+"""The command line, run in-process: exit codes, messages on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from dossier.cli import main
+from tests.conftest import EDITION_2021, LABS_DAY_LINK, SMALL_EDITION
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    stdout = io.StringIO()
+    code = main(argv, stdout=stdout)
+    captured = capsys.readouterr()
+    return code, stdout.getvalue() + captured.out, captured.err
+
+
+def test_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["check", str(SMALL_EDITION)], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("ok")
+
+
+def test_check_2021_prints_its_two_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["check", str(EDITION_2021)], capsys)
+    assert code == 0
+    assert out.startswith("ok")
+    assert err.count(": warning: ") == 2
+
+
+def test_check_broken_copy_one_line_per_problem(edition_copy, capsys) -> None:
+    folder = edition_copy(
+        replace={
+            "title: Mois de l'innovation publique\n": "",
+            "    paragraphs:\n": "    paragrahs:\n",
+            "        start: 14:00\n        end: 18:00": "        start: 14:00\n        end: 12:30",
+            LABS_DAY_LINK: "link: javascript:alert(1)",
+        }
+    )
+    code, out, err = run(["check", str(folder)], capsys)
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 5  # the misspelt key also leaves "paragraphs" missing
+    assert all(line.startswith(str(folder / "edition.yaml") + ":") for line in lines)
+    assert "Traceback" not in err
+
+
+def test_missing_edition_is_a_data_problem(tmp_path, capsys) -> None:
+    code, _, err = run(["check", str(tmp_path / "nulle-part")], capsys)
+    assert code == 1
+    assert "fichier introuvable" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["frobnicate"], ["build", "--format", "odt"], ["build", "--pdf-variant", "pdf/x"]],
+)
+def test_wrong_usage_exits_2(argv: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert "usage :" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["check", "--help"]])
+def test_help_is_in_french(argv: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage :" in out
+    assert "affiche cette aide" in out

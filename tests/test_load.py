@@ -1,0 +1,220 @@
+"""The loader: YAML's traps, strictness, and errors located by file, line, column and field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from dossier.errors import DataError
+from dossier.load import load_edition
+from dossier.model import Calendar, Edito, Event
+from tests.conftest import EDITION_2021, LABS_DAY_LINK, SEEDS, SMALL_EDITION
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        load_edition(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_2021_edition_loads_whole() -> None:
+    edition = load_edition(EDITION_2021)
+    assert edition.slug == "mois-innovation-publique-2021"
+    assert edition.period.start == dt.date(2021, 11, 2)
+    calendars = [s for s in edition.sections if isinstance(s, Calendar)]
+    assert [len(c.events) for c in calendars] == [27, 9, 11, 4, 6, 4]
+    assert sum(1 for c in calendars for e in c.events if e.link) == 59
+    assert isinstance(edition.sections[0], Edito)
+
+
+def test_2021_edition_warns_of_events_outside_its_period(caplog: pytest.LogCaptureFixture) -> None:
+    load_edition(EDITION_2021)
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2
+    assert any("2021-12-07" in w and "warning" in w for w in warnings)
+    assert any("2021-11-01" in w for w in warnings)
+
+
+def test_every_link_of_the_seed_is_in_the_data() -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    if not seeds:
+        pytest.skip(f"the reference text is not beside the project ({SEEDS})")
+    text = (EDITION_2021 / "edition.yaml").read_text(encoding="utf-8")
+    urls = {
+        url
+        for file in seeds
+        for url in re.findall(r"^(https?://\S+)$", file.read_text(encoding="utf-8"), re.M)
+    }
+    assert len(urls) == 83
+    assert sorted(url for url in urls if url not in text) == []
+
+
+def test_small_edition_is_another_shape() -> None:
+    edition = load_edition(SMALL_EDITION)
+    assert [s.kind for s in edition.sections] == [
+        "contacts",
+        "calendar",
+        "interview",
+        "edito",
+        "missions",
+    ]
+    assert edition.style.time == "colon"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "        start: 09:30\n        end: 12:30",
+            "        start: 9:30\n        end: 12:30",
+            dt.time(9, 30),
+        ),
+    ],
+)
+def test_unquoted_times_stay_times(edition_copy, old: str, new: str, expected: dt.time) -> None:
+    folder = edition_copy(replace={old: new})
+    event = next(load_edition(folder).events())
+    assert event.start == expected
+    assert event.end == dt.time(12, 30)  # PyYAML's default would give the integer 750
+
+
+def test_yaml_11_booleans_and_octals_stay_text(edition_copy) -> None:
+    folder = edition_copy(
+        replace={
+            "subtitle: L'innovation ouverte": "subtitle: no",
+            "edition_number: 8": "edition_number: 010",
+            "      - name: Ti-Lab": "      - name: 01000",
+        }
+    )
+    edition = load_edition(folder)
+    assert edition.subtitle == "no"
+    assert edition.edition_number == 10  # not 8, as YAML 1.1 octal would read it
+    directory = next(s for s in edition.sections if s.kind == "directory")
+    assert directory.entries[0].name == "01000"  # not 512
+
+
+def test_all_problems_reported_at_once_with_locations(edition_copy) -> None:
+    folder = edition_copy(
+        replace={
+            "title: Mois de l'innovation publique\n": "",
+            "    paragraphs:\n": "    paragrahs:\n",
+            "        start: 14:00\n        end: 18:00": "        start: 14:00\n        end: 12:30",
+            LABS_DAY_LINK: "link: javascript:alert(1)",
+        }
+    )
+    found = problems(folder)
+    file = str(folder / "edition.yaml")
+    assert any(
+        p.startswith(f"{file}:") and ": title: champ obligatoire manquant" in p for p in found
+    )
+    assert any(
+        "sections[0].paragrahs: clé inconnue « paragrahs » : vouliez-vous dire "
+        "« paragraphs » ?" in p
+        for p in found
+    )
+    assert any(
+        ":288:14: sections[9].events[1].end: 12:30 est avant le début, 14:00" in p for p in found
+    )
+    assert any(
+        ":306:15: sections[9].events[2].link: le lien « javascript:alert(1) »" in p for p in found
+    )
+
+
+def test_duplicate_key_is_an_error(edition_copy) -> None:
+    folder = edition_copy(
+        replace={
+            "slug: mois-innovation-publique-2021\n": (
+                "slug: mois-innovation-publique-2021\nslug: autre\n"
+            )
+        }
+    )
+    (found,) = problems(folder)
+    assert ":19:1: slug: clé « slug » en double (déjà à la ligne 18)" in found
+
+
+def test_impossible_date(edition_copy) -> None:
+    folder = edition_copy(replace={"date: 2021-11-03": "date: 2021-02-30"})
+    (found,) = problems(folder)
+    assert "sections[9].events[0].date: « 2021-02-30 » n'est pas une date qui existe" in found
+
+
+def test_unknown_section_kind(edition_copy) -> None:
+    folder = edition_copy(replace={"  - kind: edito": "  - kind: editorial"})
+    (found,) = problems(folder)
+    assert "sections[0]: kind: « editorial » inconnu ; sortes possibles : edito, interview" in found
+
+
+def test_yaml_syntax_error_is_located(edition_copy) -> None:
+    folder = edition_copy(replace={"slug: mois": "slug: [mois"})
+    (found,) = problems(folder)
+    assert "edition.yaml:" in found
+    assert "YAML invalide" in found
+
+
+def test_tab_indentation_is_explained(edition_copy) -> None:
+    folder = edition_copy(replace={"  start: 2021-11-02": "\tstart: 2021-11-02"})
+    (found,) = problems(folder)
+    assert ":11:1: tabulation interdite" in found
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("../../etc/passwd", "sort du dossier de l'édition"),
+        ("/etc/passwd", "sort du dossier de l'édition"),
+        ("file:///etc/passwd", "sort du dossier de l'édition"),
+        ("images/absente.png", "image introuvable"),
+        ("edition.yaml", "n'est pas une image lisible"),
+    ],
+)
+def test_image_paths_stay_inside_the_edition(edition_copy, src: str, message: str) -> None:
+    folder = edition_copy(
+        replace={
+            "    author:\n": f"    portrait:\n      src: {src}\n      alt: Portrait\n    author:\n"
+        }
+    )
+    (found,) = problems(folder)
+    assert "sections[0].portrait" in found
+    assert message in found
+
+
+def test_image_without_alt_text_is_an_error(edition_copy) -> None:
+    folder = edition_copy(
+        SMALL_EDITION, replace={"      alt: Portrait d'Alex Durand\n": "      alt:\n"}
+    )
+    (found,) = problems(folder)
+    assert "sections[3].portrait.alt: la valeur est vide" in found
+
+
+def test_windows_line_endings_and_bom_load(edition_copy) -> None:
+    folder = edition_copy()
+    file = folder / "edition.yaml"
+    file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_edition(folder).title == "Mois de l'innovation publique"
+
+
+def test_invalid_utf8_is_located(edition_copy) -> None:
+    folder = edition_copy()
+    file = folder / "edition.yaml"
+    file.write_bytes(file.read_bytes().replace("Édito".encode(), "\xc9dito".encode("latin-1")))
+    (found,) = problems(folder)
+    assert "edition.yaml:32:14: octet 0xc9 invalide en UTF-8" in found
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"date": "2021-11-03", "dates": ["2021-11-04", "2021-11-05"]}, "d'une seule façon"),
+        ({}, "aucune n'est donnée"),
+        ({"from": "2021-11-05", "to": "2021-11-04"}, "n'est pas après le premier jour"),
+        ({"dates": ["2021-11-05", "2021-11-04"]}, "dans l'ordre"),
+        ({"date": "2021-11-05", "end": "12:00"}, "end: va avec start:"),
+        ({"date": "2021-11-05", "start": "25:00"}, "n'est pas une heure qui existe"),
+    ],
+)
+def test_event_date_rules(fields: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Event.model_validate({"title": "Atelier", **fields})
