@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dossier.errors import DossierError, RenderError
 from dossier.load import EDITION_FILE, load_edition
+from dossier.view import Edition, prepare
 
 log = logging.getLogger("dossier")
 
@@ -49,9 +50,15 @@ def find_default_edition(data: Path = Path("data")) -> Path:
     return folders[-1]
 
 
-def renderers() -> dict[str, Callable[..., bytes]]:
+def _pdf(view: Edition, folder: Path, options: Options) -> bytes:
+    from dossier.render.pdf import render_pdf  # WeasyPrint takes a second to import
+
+    return render_pdf(view, folder, options.pdf_variant)
+
+
+def renderers() -> dict[str, Callable[[Edition, Path, Options], bytes]]:
     """Return the renderer of each format this version can produce."""
-    return {}
+    return {"pdf": _pdf}
 
 
 def build(
@@ -81,10 +88,11 @@ def build(
         )
     model = load_edition(folder)
     base = folder if folder.is_dir() else folder.parent
+    view = prepare(model, base, draft=options.draft)
     rendered: list[tuple[str, bytes, float]] = []
     for name in formats:
         started = time.perf_counter()
-        content = available[name](model, base, options)
+        content = available[name](view, base, options)
         rendered.append((name, content, time.perf_counter() - started))
     output.mkdir(parents=True, exist_ok=True)
     written = []

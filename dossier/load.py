@@ -8,7 +8,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -23,6 +23,7 @@ MAX_NODES = 200_000  # far above any real edition; stops alias bombs
 MAX_IMAGE_PIXELS = 40_000_000
 
 Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {_STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
@@ -55,8 +56,22 @@ def find_edition_file(edition: Path) -> Path:
 def load_edition(edition: Path) -> Edition:
     """Load and validate an edition folder (or its edition.yaml); raise DataError on any problem."""
     file = find_edition_file(Path(edition))
-    text = _read_text(file)
-    located = _compose(file, text)
+    result, located = _load(file, Edition)
+    problems = _check_files(result, file, located)
+    if problems:
+        raise DataError(problems)
+    for warning in _warnings(result, file, located):
+        log.warning("%s", warning)
+    return result
+
+
+def load_model(file: Path, model: type[M]) -> M:
+    """Load any YAML file of the project strictly into a model; raise DataError on any problem."""
+    return _load(file, model)[0]
+
+
+def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
+    located = _compose(file, _read_text(file))
     problems = [
         Problem(file, line, column, format_path(path), message)
         for path, (line, column), message in located.problems
@@ -68,15 +83,9 @@ def load_edition(edition: Path) -> Edition:
             [Problem(file, 1, 1, "", "le fichier doit contenir des champs (clé: valeur)")]
         )
     try:
-        result = Edition.model_validate(located.data)
+        return model.model_validate(located.data), located
     except ValidationError as error:
-        raise DataError(_problems_of(error, file, located)) from None
-    problems = _check_files(result, file, located)
-    if problems:
-        raise DataError(problems)
-    for warning in _warnings(result, file, located):
-        log.warning("%s", warning)
-    return result
+        raise DataError(_problems_of(error, file, located, model)) from None
 
 
 def _read_text(file: Path) -> str:
@@ -215,7 +224,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, bool]:
     return tuple(path), True
 
 
-def _problems_of(error: ValidationError, file: Path, located: _Located) -> list[Problem]:
+def _problems_of(
+    error: ValidationError, file: Path, located: _Located, model: type[BaseModel]
+) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[Path_, str]] = set()
     for detail in error.errors(include_url=False):
@@ -226,7 +237,7 @@ def _problems_of(error: ValidationError, file: Path, located: _Located) -> list[
             where = located.values.get(path)
         else:
             where = located.values.get(path[:-1])
-        message = _message(detail, located.data, path)
+        message = _message(detail, path, model)
         if (path, message) in seen:
             continue
         seen.add((path, message))
@@ -257,13 +268,13 @@ _MESSAGES = {
 }
 
 
-def _message(detail: Any, data: Any, path: Path_) -> str:
+def _message(detail: Any, path: Path_, model: type[BaseModel]) -> str:
     kind = detail["type"]
     context = detail.get("ctx") or {}
     given = detail.get("input")
     if kind == "extra_forbidden":
         key = str(path[-1])
-        names = _known_fields(detail["loc"])
+        names = _known_fields(model, detail["loc"])
         close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
         hint = f" : vouliez-vous dire « {close[0]} » ?" if close else ""
         known = f" (champs possibles : {', '.join(names)})" if names and not close else ""
@@ -290,9 +301,9 @@ def _message(detail: Any, data: Any, path: Path_) -> str:
     return template.format(input=short, **context)
 
 
-def _known_fields(loc: tuple[Any, ...]) -> list[str]:
+def _known_fields(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Return the keys the model accepts where pydantic found an unknown one."""
-    current: Any = Edition
+    current: Any = root
     for part in loc[:-1]:
         current = _step(current, part)
         if current is None:

@@ -188,6 +188,7 @@ class SectionBase(Model):
 
     id: Slug | None = None
     heading: Text | None = None
+    short_heading: Text | None = None
     new_page: bool = True
 
     @model_validator(mode="after")

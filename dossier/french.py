@@ -1,0 +1,273 @@
+"""French as a printer sets it: dates, times, ranges, spacing and quotes (Babel underneath)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from babel.dates import get_month_names
+from babel.lists import format_list as babel_format_list
+from babel.numbers import format_decimal
+
+from dossier.model import split_inline
+
+NBSP = "\u00a0"  # no-break space: before a colon, inside "9 h 30"
+NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
+
+PAGE_PLACEHOLDER = "{page}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one look: superscript, a link, or the page number of a section."""
+
+    text: str
+    sup: bool = False
+    href: str | None = None
+    page_of: str | None = None  # the anchor whose page number replaces this span
+
+
+Rich = tuple[Span, ...]
+
+
+def plain(rich: Iterable[Span]) -> str:
+    """Return the text of spans, without their looks (page numbers left out)."""
+    return "".join(span.text for span in rich)
+
+
+# --- Running text ------------------------------------------------------------------------
+
+_PROTECTED = re.compile(
+    r"\]\([^()\s]+\)"  # the target of an inline link: ](https://…)
+    r"|(?:https?://|www\.)[^\s«»<>\"]+[^\s«»<>\".,;:!?)]"  # URLs, not their closing punctuation
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|\b\d{1,2}:\d{2}\b"  # 09:30
+    r"|\b\d+(?:[.,:]\d+)+\b"  # 1.5, 3,14, 1:2
+)
+_SPACES = f"[ {NBSP}{NNBSP}]"
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\.\.\.(?!\.)"), "…"),
+    (re.compile(r"(?<=\w)'"), "’"),
+    (re.compile(r"'(?=\w)"), "’"),
+    (re.compile(r'(^|[\s(\[\u2014\u2013/])"'), "\\1«"),
+    (re.compile(r'"'), "»"),
+    (re.compile(f"«{_SPACES}*"), f"«{NNBSP}"),
+    (re.compile(f"{_SPACES}*»"), f"{NNBSP}»"),
+    (re.compile(f"(?<=[^\\s;!?«]){_SPACES}*([;!?]+)"), f"{NNBSP}\\1"),
+    (re.compile(f"(?<=[^\\s:]){_SPACES}*:(?=\\s|$|»)"), f"{NBSP}:"),
+    (re.compile(r"(?<=\S)  +(?=\S)"), " "),
+)
+_ORDINAL = re.compile(r"\b(\d{1,4})(er|re|e|ème|nd|nde)(?=[\s\u00a0\u202f,.;:)]|$)")
+
+
+def typeset(text: str) -> str:
+    """Set French spacing, quotes, apostrophes and ellipses; never inside URLs or times."""
+    protected: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        protected.append(match.group())
+        return chr(0xE000 + len(protected) - 1)
+
+    result = _PROTECTED.sub(hide, text)
+    for pattern, replacement in _RULES:
+        result = pattern.sub(replacement, result)
+    return re.sub("[\ue000-\uf8ff]", lambda m: protected[ord(m.group()) - 0xE000], result)
+
+
+def _with_ordinals(text: str, href: str | None = None) -> list[Span]:
+    spans: list[Span] = []
+    position = 0
+    for match in _ORDINAL.finditer(text):
+        spans.append(Span(text[position : match.start(2)], href=href))
+        spans.append(Span(match.group(2), sup=True, href=href))
+        position = match.end()
+    spans.append(Span(text[position:], href=href))
+    return [span for span in spans if span.text]
+
+
+def rich_text(text: str) -> Rich:
+    """Typeset running text and split it into spans: links, page references, ordinals."""
+    spans: list[Span] = []
+    # Typeset the whole text first: a link's neighbours decide its spacing.
+    for piece, target in split_inline(typeset(text)):
+        if target is not None and target.startswith("#") and PAGE_PLACEHOLDER in piece:
+            before, _, after = piece.partition(PAGE_PLACEHOLDER)
+            spans += _with_ordinals(before.replace(" ", NBSP), target)  # "p. 17" never breaks
+            spans.append(Span("", href=target, page_of=target[1:]))
+            spans += _with_ordinals(after, target)
+        else:
+            spans += _with_ordinals(piece, target)
+    return _merge(spans)
+
+
+def _merge(spans: Sequence[Span]) -> Rich:
+    merged: list[Span] = []
+    for span in spans:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.page_of is None
+            and span.page_of is None
+            and (previous.sup, previous.href) == (span.sup, span.href)
+        ):
+            merged[-1] = Span(previous.text + span.text, span.sup, span.href)
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+def capitalise(rich: Rich) -> Rich:
+    """Give the first letter a capital, as at the start of a line: "à partir" → "À partir"."""
+    if not rich or not rich[0].text:
+        return rich
+    first = rich[0]
+    return (Span(first.text[:1].upper() + first.text[1:], first.sup, first.href), *rich[1:])
+
+
+# --- Words and numbers -------------------------------------------------------------------
+
+
+class French:
+    """The French of one edition: its locale, its time style, its year."""
+
+    def __init__(
+        self,
+        locale: str = "fr_FR",
+        time_style: str = "typographic",
+        year: int | None = None,
+        year_style: str = "always",
+    ) -> None:
+        try:
+            self.locale = Locale.parse(locale)
+        except (ValueError, UnknownLocaleError) as error:
+            raise ValueError(f"langue inconnue : {locale}") from error
+        if self.locale.language != "fr":
+            raise ValueError(f"langue non prise en charge : {locale} (seul le français l'est)")
+        self.time_style = time_style
+        self.year = year
+        self.year_style = year_style
+        self.months = get_month_names("wide", locale=self.locale)
+
+    @property
+    def language_tag(self) -> str:
+        """Return the BCP 47 tag that PDF, HTML and DOCX want: fr-FR."""
+        return str(self.locale).replace("_", "-")
+
+    def format_list(self, items: Sequence[str]) -> str:
+        """Join items as French lists do: "A, B et C"."""
+        return babel_format_list(list(items), locale=self.locale) if items else ""
+
+    def format_number(self, number: float) -> str:
+        """Write a number with French grouping: "1 234"."""
+        return format_decimal(number, locale=self.locale)
+
+    def ordinal(self, number: int, feminine: bool = True) -> Rich:
+        """Return "1re", "1er", "8e" with the suffix marked as superscript."""
+        suffix = "e" if number != 1 else ("re" if feminine else "er")
+        return (Span(str(number)), Span(suffix, sup=True))
+
+    # --- Dates and times ---
+
+    def _show_year(self, year: int) -> bool:
+        return self.year_style == "always" or year != self.year
+
+    def day(self, date: dt.date) -> Rich:
+        """Return the day of the month: "1er" (superscript "er"), else the number."""
+        return (Span("1"), Span("er", sup=True)) if date.day == 1 else (Span(str(date.day)),)
+
+    def date(self, date: dt.date, weekday: bool = False, year: bool | None = None) -> Rich:
+        """Write a date: "1er novembre 2021", "mercredi 3 novembre 2021"."""
+        spans: list[Span] = []
+        if weekday:
+            name = babel_format_date(date, "EEEE", locale=self.locale).lower()
+            spans.append(Span(f"{name} "))
+        spans += self.day(date)
+        text = f"{NBSP}{self.months[date.month]}"
+        if year if year is not None else self._show_year(date.year):
+            text += f" {date.year}"
+        spans.append(Span(text))
+        return _merge(spans)
+
+    def time(self, time: dt.time) -> str:
+        """Write a time in the edition's style: "9 h 30", "20 h" or "09:30"."""
+        if self.time_style == "colon":
+            return f"{time:%H:%M}"
+        minutes = f"{NBSP}{time.minute:02d}" if time.minute else ""
+        return f"{time.hour}{NBSP}h{minutes}"
+
+    def hours(self, start: dt.time | None, end: dt.time | None) -> str:
+        """Write the hours of an event: "de 9 h 30 à 12 h 30", "à 19 h"."""
+        if start is None:
+            return ""
+        if end is None:
+            return f"à {self.time(start)}"
+        return f"de {self.time(start)} à {self.time(end)}"
+
+    def range(self, first: dt.date, last: dt.date) -> Rich:
+        """Write a range of days: "du 2 au 30 novembre 2021", "du 28 octobre au 3 novembre"."""
+        if first == last:
+            return self.date(first)
+        if first.year != last.year:
+            start = self.date(first, year=True)
+        elif first.month != last.month:
+            start = self.date(first, year=False)
+        else:
+            start = self.day(first)
+        return _merge([Span("du "), *start, Span(" au "), *self.date(last)])
+
+    def days(self, dates: Sequence[dt.date]) -> Rich:
+        """Write separate days: "les 4 et 5 novembre", "les 28 octobre, 5 et 19 novembre"."""
+        groups = [list(g) for _, g in groupby(dates, key=lambda d: (d.year, d.month))]
+        spans: list[Span] = [Span("les ")]
+        count = len(dates)
+        index = 0
+        for group_number, group in enumerate(groups):
+            for position, date in enumerate(group):
+                index += 1
+                spans += self.day(date)
+                if position == len(group) - 1:
+                    last_group = group_number == len(groups) - 1
+                    year = self._show_year(date.year) and (
+                        last_group or date.year != groups[group_number + 1][0].year
+                    )
+                    spans.append(
+                        Span(f"{NBSP}{self.months[date.month]}" + (f" {date.year}" if year else ""))
+                    )
+                if index < count - 1:
+                    spans.append(Span(", "))
+                elif index == count - 1:
+                    spans.append(Span(" et "))
+        return _merge(spans)
+
+    def since(self, first: dt.date) -> Rich:
+        """Write an open-ended start: "à partir du 8 novembre"."""
+        return _merge([Span("à partir du "), *self.date(first)])
+
+    def when(
+        self,
+        *,
+        date: dt.date | None = None,
+        dates: Sequence[dt.date] | None = None,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        start: dt.time | None = None,
+        end: dt.time | None = None,
+    ) -> Rich:
+        """Write when something happens, in whichever shape its dates take."""
+        if date is not None:
+            days = self.date(date)
+        elif dates:
+            days = self.days(dates)
+        elif first is not None and last is not None:
+            days = self.range(first, last)
+        elif first is not None:
+            days = self.since(first)
+        else:
+            raise ValueError("no date given")
+        hours = self.hours(start, end)
+        return _merge([*days, Span(f", {hours}")]) if hours else days

@@ -1,0 +1,66 @@
+"""The PDF: WeasyPrint lays out the print HTML, fetching nothing outside the allowed folders."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
+
+from dossier.errors import RenderError
+from dossier.render.html import render_html
+from dossier.theme import FONTS, TEMPLATES
+from dossier.view import Edition
+
+log = logging.getLogger("dossier")
+
+VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+
+
+class SandboxFetcher:
+    """Serve files from a few folders only; refuse every other URL and remember it."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def __call__(self, url: str) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or parts.netloc not in ("", "localhost") or not self._allowed(path):
+            self.refused.append(url)
+            raise FatalURLFetchingError(
+                f"ressource refusée : {url} (seuls le dossier de l'édition, templates/ et "
+                "fonts/ sont lus)"
+            )
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
+
+    def _allowed(self, path: Path) -> bool:
+        return path.is_file() and any(path.is_relative_to(root) for root in self.roots)
+
+
+def render_pdf(edition: Edition, folder: Path, variant: str = "pdf/ua-1") -> bytes:
+    """Lay out the edition as a tagged PDF of the given variant and return its bytes."""
+    if variant not in VARIANTS:
+        raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(VARIANTS)}")
+    fetcher = SandboxFetcher([folder, TEMPLATES, FONTS])
+    html = render_html(edition, "print")
+    try:
+        document = HTML(
+            string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
+        ).render()
+        return document.write_pdf(
+            pdf_variant=variant,
+            pdf_tags=True,
+            custom_metadata=False,
+            optimize_images=True,
+        )
+    except FatalURLFetchingError as error:
+        raise RenderError(str(error.__cause__ or error)) from None
+    finally:
+        for url in fetcher.refused:
+            log.debug("refused %s", url)
