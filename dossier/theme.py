@@ -136,10 +136,10 @@ class Theme(_Strict):
             f"  --{name.replace('_', '-')}: {value}{'' if name == 'line_height' else 'pt'};"
             for name, value in self.sizes.model_dump().items()
         )
-        page = self.page
+        top, bottom, inner, outer = (f"{v}mm" for v in self.page.model_dump().values())
         margins = (
-            f"@page :right {{ margin: {page.top}mm {page.outer}mm {page.bottom}mm {page.inner}mm; }}\n"
-            f"@page :left {{ margin: {page.top}mm {page.inner}mm {page.bottom}mm {page.outer}mm; }}"
+            f"@page :right {{ margin: {top} {outer} {bottom} {inner}; }}\n"
+            f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}"
         )
         return (
             f'{faces}\n{margins}\n:root {{\n{colours}\n{sizes}\n  --font: "{family.family}";\n}}\n'

@@ -22,7 +22,7 @@ ALLOWED = {
     "dossier.render.docx": {"errors", "view", "theme"},
     "dossier.view": {"french", "model", "theme"},
     "dossier.french": {"model"},
-    "dossier.theme": {"errors"},
+    "dossier.theme": {"errors", "load"},
     "dossier.load": {"errors", "model"},
     "dossier.model": set(),
     "dossier.errors": set(),

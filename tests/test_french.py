@@ -186,7 +186,7 @@ def test_other_languages_are_refused_until_written() -> None:
 
 
 text_alphabet = st.sampled_from(
-    list("abcé ’'\":;!?«».…,-/@0123456789") + [NBSP, NNBSP, "https://ex.org/a?b", "09:30"]
+    [*list("abcé ’'\":;!?«».…,-/@0123456789"), NBSP, NNBSP, "https://ex.org/a?b", "09:30"]
 )
 
 

@@ -14,6 +14,12 @@ from dossier.model import Calendar, Edito, Event
 from tests.conftest import EDITION_2021, LABS_DAY_LINK, SEEDS, SMALL_EDITION
 
 
+def line_of(folder: Path, text: str) -> int:
+    """Return the line where text starts in the folder's edition.yaml."""
+    content = (folder / "edition.yaml").read_text(encoding="utf-8")
+    return content[: content.index(text)].count("\n") + 1
+
+
 def problems(folder: Path) -> list[str]:
     with pytest.raises(DataError) as caught:
         load_edition(folder)
@@ -107,6 +113,8 @@ def test_all_problems_reported_at_once_with_locations(edition_copy) -> None:
     )
     found = problems(folder)
     file = str(folder / "edition.yaml")
+    end_line = line_of(folder, "end: 12:30\n        description: >-\n          A la recherche")
+    link_line = line_of(folder, "javascript:")
     assert any(
         p.startswith(f"{file}:") and ": title: champ obligatoire manquant" in p for p in found
     )
@@ -116,10 +124,12 @@ def test_all_problems_reported_at_once_with_locations(edition_copy) -> None:
         for p in found
     )
     assert any(
-        ":288:14: sections[9].events[1].end: 12:30 est avant le début, 14:00" in p for p in found
+        f":{end_line}:14: sections[9].events[1].end: 12:30 est avant le début, 14:00" in p
+        for p in found
     )
     assert any(
-        ":306:15: sections[9].events[2].link: le lien « javascript:alert(1) »" in p for p in found
+        f":{link_line}:15: sections[9].events[2].link: le lien « javascript:alert(1) »" in p
+        for p in found
     )
 
 
