@@ -117,6 +117,7 @@ class Edition:
     publication: Rich | None
     publisher: str
     publisher_short: str | None
+    publisher_url: str | None
     ministry: str | None
     slug: str
     language: str
@@ -169,6 +170,7 @@ def prepare(
         else None,
         publisher=typeset(edition.publisher.name),
         publisher_short=edition.publisher.short_name,
+        publisher_url=edition.publisher.url,
         ministry=typeset(edition.publisher.ministry) if edition.publisher.ministry else None,
         slug=edition.slug,
         language=french.language_tag,
