@@ -56,9 +56,15 @@ def _pdf(view: Edition, folder: Path, options: Options) -> bytes:
     return render_pdf(view, folder, options.pdf_variant)
 
 
+def _docx(view: Edition, folder: Path, options: Options) -> bytes:
+    from dossier.render.docx import render_docx
+
+    return render_docx(view, folder)
+
+
 def renderers() -> dict[str, Callable[[Edition, Path, Options], bytes]]:
     """Return the renderer of each format this version can produce."""
-    return {"pdf": _pdf}
+    return {"pdf": _pdf, "docx": _docx}
 
 
 def build(

@@ -19,7 +19,8 @@ ALLOWED = {
     "dossier.render": set(),
     "dossier.render.html": {"errors", "view", "theme"},
     "dossier.render.pdf": {"errors", "view", "theme", "render.html"},
-    "dossier.render.docx": {"errors", "view", "theme"},
+    "dossier.render.docx": {"errors", "french", "view", "theme", "render.docx_pages"},
+    "dossier.render.docx_pages": set(),
     "dossier.view": {"french", "model", "theme"},
     "dossier.french": {"model"},
     "dossier.theme": {"errors", "load"},
@@ -33,7 +34,7 @@ HOMES = {
     "babel": {"dossier.french"},
     "jinja2": {"dossier.render.html"},
     "weasyprint": {"dossier.render.pdf"},
-    "docx": {"dossier.render.docx"},
+    "docx": {"dossier.render.docx", "dossier.render.docx_pages"},
     "pydantic": {"dossier.model", "dossier.load", "dossier.theme"},
 }
 

@@ -1,0 +1,236 @@
+"""Where a word processor will break a DOCX into pages, estimated from its paragraphs and fonts.
+
+A TOC field's cached result is what LibreOffice and viewers show: they do not rebuild it. So
+the page numbers written there are computed here, the way Word and LibreOffice lay out text:
+greedy line breaking with the named font's metrics (Liberation Sans stands for Arial, whose
+metrics it copies), paragraph spacing, page breaks before, keep-with-next, keep-together and
+widow control. Word still refreshes the field when the document opens (updateFields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.section import Section as DocxSection
+from docx.shared import Length
+from docx.styles.style import ParagraphStyle
+from docx.text.font import Font
+from docx.text.paragraph import Paragraph
+from docx.text.parfmt import ParagraphFormat
+from fontTools.ttLib import TTFont
+
+FONTS = Path(__file__).resolve().parents[2] / "fonts"
+METRIC_FILES = {False: "LiberationSans-Regular.ttf", True: "LiberationSans-Bold.ttf"}
+EMU_PER_POINT = 12700
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    widths: dict[int, int]
+    units: int
+    line: float  # line height of a 1 pt font, single spacing
+    fallback: int
+
+    def width(self, text: str, size: float) -> float:
+        return sum(self.widths.get(ord(c), self.fallback) for c in text) * size / self.units
+
+
+@cache
+def _metrics(bold: bool) -> _Metrics:
+    font = TTFont(FONTS / METRIC_FILES[bold], lazy=True)
+    cmap = font.getBestCmap()
+    advances = font["hmtx"].metrics
+    widths = {code: advances[name][0] for code, name in cmap.items()}
+    hhea = font["hhea"]
+    units = font["head"].unitsPerEm
+    return _Metrics(widths, units, (hhea.ascent - hhea.descent) / units, widths[ord("n")])
+
+
+@dataclass
+class _Box:
+    """One paragraph as the page breaker sees it."""
+
+    bookmarks: tuple[str, ...]
+    lines: list[float]  # the height of each line
+    before: float
+    after: float
+    page_break_before: bool
+    keep_with_next: bool
+    keep_together: bool
+    widow_control: bool
+
+
+def _style_chain(style: ParagraphStyle | None) -> Iterator[ParagraphStyle]:
+    while style is not None:
+        yield style
+        style = style.base_style
+
+
+def _effective(paragraph: Paragraph, getter: Callable[[ParagraphFormat], Any]) -> Any:
+    value = getter(paragraph.paragraph_format)
+    if value is not None:
+        return value
+    for style in _style_chain(paragraph.style):
+        value = getter(style.paragraph_format)
+        if value is not None:
+            return value
+    return None
+
+
+def _font(paragraph: Paragraph, getter: Callable[[Font], Any], default: Any) -> Any:
+    for style in _style_chain(paragraph.style):
+        value = getter(style.font)
+        if value is not None:
+            return value
+    return default
+
+
+def _points(length: Length | None) -> float:
+    return length.pt if length is not None else 0.0
+
+
+def _wrap(words: list[tuple[str, float]], space: float, width: float) -> int:
+    lines, current = 1, 0.0
+    for word, word_width in words:
+        needed = word_width if current == 0 else current + space + word_width
+        if needed <= width or current == 0:
+            current = needed
+            if word_width > width:  # a word longer than the line breaks anywhere
+                lines += int(word_width // width)
+                current = word_width % width
+        else:
+            lines += 1
+            current = word_width
+        if word.endswith("\n"):
+            lines += 1
+            current = 0.0
+    return lines
+
+
+def _box(paragraph: Paragraph, text_width: float) -> _Box:
+    element = paragraph._p
+    size = _font(paragraph, lambda f: f.size, Length(10 * EMU_PER_POINT)).pt
+    bold = bool(_font(paragraph, lambda f: f.bold, False))
+    metrics = _metrics(bold)
+    spacing = _effective(paragraph, lambda f: f.line_spacing) or 1.0
+    line = metrics.line * size * (spacing if isinstance(spacing, float) else 1.0)
+    if isinstance(spacing, Length):
+        line = spacing.pt
+    indent = _points(_effective(paragraph, lambda f: f.left_indent))
+    if paragraph.style is not None and paragraph.style.name.startswith("List"):
+        indent = max(indent, 18.0)
+    width = text_width - indent
+
+    text = "".join(node.text or "" for node in element.iter(qn("w:t")))
+    text = text.replace("\u00a0", "\u0001").replace("\u202f", "\u0001")
+    words = [
+        (w.replace("\u0001", " "), metrics.width(w.replace("\u0001", " "), size))
+        for w in text.split(" ")
+        if w
+    ]
+    count = _wrap(words, metrics.width(" ", size), width) if words else 1
+    lines = [line] * count
+    for extent in element.iter(qn("wp:extent")):
+        lines.append(int(extent.get("cy")) / EMU_PER_POINT)
+    breaks = [b for b in element.iter(qn("w:br")) if b.get(qn("w:type")) == "page"]
+    return _Box(
+        bookmarks=tuple(b.get(qn("w:name")) for b in element.iter(qn("w:bookmarkStart"))),
+        lines=lines,
+        before=_points(_effective(paragraph, lambda f: f.space_before)),
+        after=_points(_effective(paragraph, lambda f: f.space_after)),
+        page_break_before=bool(_effective(paragraph, lambda f: f.page_break_before))
+        or bool(breaks),
+        keep_with_next=bool(_effective(paragraph, lambda f: f.keep_with_next)),
+        keep_together=bool(_effective(paragraph, lambda f: f.keep_together)),
+        widow_control=_effective(paragraph, lambda f: f.widow_control) is not False,
+    )
+
+
+def estimate_pages(document: DocxDocument, first_page: int = 1) -> dict[str, int]:
+    """Return the page where each bookmark of the body falls, counting from first_page."""
+    pages: dict[str, int] = {}
+    section_starts = _section_starts(document)
+    boxes: list[tuple[_Box, float, float, bool]] = []
+    for index, paragraph in enumerate(document.paragraphs):
+        section = section_starts.get(index)
+        if section is not None:
+            width = (section.page_width - section.left_margin - section.right_margin) / 12700
+            height = (section.page_height - section.top_margin - section.bottom_margin) / 12700
+            new_section = index > 0
+        else:
+            new_section = False
+        boxes.append((_box(paragraph, width), width, height, new_section))
+
+    page, used = first_page, 0.0
+    index = 0
+    while index < len(boxes):
+        box, _, height, new_section = boxes[index]
+        if (box.page_break_before or new_section) and used > 0:
+            page, used = page + 1, 0.0
+        # a chain of keep-with-next paragraphs moves to the next page as a whole
+        chain = _chain_height(boxes, index)
+        if used > 0 and used + chain > height and chain <= height:
+            page, used = page + 1, 0.0
+        first, page, used = _place(box, page, used, height)
+        for name in box.bookmarks:
+            pages.setdefault(name, first)
+        index += 1
+    return pages
+
+
+def _place(box: _Box, page: int, used: float, height: float) -> tuple[int, int, float]:
+    """Lay one paragraph's lines from (page, used): its first page, and where the next starts."""
+    used += box.before
+    remaining = list(box.lines)
+    first = None
+    while remaining:
+        room, fits, total = height - used, 0, 0.0
+        for line in remaining:
+            if total + line > room:
+                break
+            total, fits = total + line, fits + 1
+        if fits == len(remaining):
+            return first or page, page, used + total + box.after
+        if used > 0 and (box.keep_together or (box.widow_control and fits < 2)):
+            page, used = page + 1, 0.0
+            continue
+        first = first or page
+        if box.widow_control and len(remaining) - fits < 2 and fits > 2:
+            fits -= 1  # leave two lines for the next page, not one
+        fits = max(fits, 1)
+        remaining = remaining[fits:]
+        page, used = page + 1, 0.0
+    return first or page, page, used + box.after
+
+
+def _chain_height(boxes: list[tuple[_Box, float, float, bool]], start: int) -> float:
+    """Return the height that must fit on a page for the chain starting here to stay whole."""
+    total, index = 0.0, start
+    while True:
+        box = boxes[index][0]
+        chained = box.keep_with_next and index + 1 < len(boxes) and not boxes[index + 1][3]
+        lines = box.lines if (chained or box.keep_together) else box.lines[:2]
+        total += box.before + sum(lines) + (box.after if chained else 0.0)
+        if not chained:
+            return total
+        index += 1
+
+
+def _section_starts(document: DocxDocument) -> dict[int, DocxSection]:
+    """Map the index of each section's first paragraph to that section."""
+    sections = list(document.sections)
+    starts: dict[int, DocxSection] = {0: sections[0]}
+    section_index = 0
+    for index, paragraph in enumerate(document.paragraphs):
+        properties = paragraph._p.pPr
+        if properties is not None and properties.sectPr is not None:
+            section_index += 1
+            if section_index < len(sections):
+                starts[index + 1] = sections[section_index]
+    return starts

@@ -1,0 +1,237 @@
+"""The DOCX, reopened by python-docx, converted by LibreOffice, audited against OOXML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from dossier.build import Options, build
+from dossier.french import NBSP, plain
+from dossier.load import load_edition
+from dossier.view import prepare
+from tests.conftest import EDITION_2021, SMALL_EDITION, require_tool
+from tests.render.test_pdf import body_text, squash, texts_of
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("docx")
+    (output,) = build(EDITION_2021, ("docx",), out)
+    return output.path
+
+
+@pytest.fixture(scope="module")
+def view_2021():
+    return prepare(load_edition(EDITION_2021), EDITION_2021)
+
+
+@pytest.fixture(scope="module")
+def converted(built: Path, tmp_path_factory) -> Path:
+    """The DOCX as LibreOffice lays it out, as a PDF."""
+    soffice = require_tool("soffice")
+    out = tmp_path_factory.mktemp("lo")
+    profile = out / "profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(built),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = out / (built.stem + ".pdf")
+    assert pdf.is_file(), "LibreOffice exited 0 but wrote nothing: it could not load the file"
+    return pdf
+
+
+def all_text(document: docx.Document) -> str:
+    return "\n".join(
+        "".join(t.text or "" for t in p._p.iter(qn("w:t"))) for p in document.paragraphs
+    )
+
+
+def test_every_text_is_in_the_docx(built: Path, view_2021) -> None:
+    text = squash(all_text(docx.Document(built)))
+    assert [t for t in texts_of(view_2021) if squash(t) not in text] == []
+
+
+def test_headings_use_word_heading_styles(built: Path, view_2021) -> None:
+    document = docx.Document(built)
+    headings = [
+        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    level_1 = [t for s, t in headings if s == "Heading 1"]
+    level_2 = [t for s, t in headings if s == "Heading 2"]
+    for section in view_2021.contents:
+        assert section.title in (level_1 if section.level == 1 else level_2)
+    assert "Sommaire" in level_1
+
+
+def test_every_event_is_a_group_of_styled_paragraphs(built: Path, view_2021) -> None:
+    document = docx.Document(built)
+    dates = [p.text for p in document.paragraphs if p.style.name == "Event Date"]
+    events = [e for s in view_2021.sections for e in s.events]
+    assert dates == [plain(e.when) for e in events]  # the same strings as the PDF's
+    titles = [p.text for p in document.paragraphs if p.style.name == "Event Title"]
+    assert titles == [plain(e.title) for e in events if e.title]
+
+
+def test_every_link_is_a_live_hyperlink(built: Path) -> None:
+    import json
+
+    data = json.dumps(load_edition(EDITION_2021).model_dump(mode="json"))
+    expected = set(re.findall(r"https?://[^\s)\]\"]+", data))
+    document = docx.Document(built)
+    targets = {
+        rel.target_ref for rel in document.part.rels.values() if rel.reltype.endswith("/hyperlink")
+    }
+    assert expected - targets == set()
+    used = {link.get(qn("r:id")) for link in document.element.body.iter(qn("w:hyperlink"))} - {None}
+    assert len(used) >= len(expected)
+
+
+def test_a4_and_french(built: Path) -> None:
+    document = docx.Document(built)
+    for section in document.sections:
+        assert round(section.page_width.mm) == 210  # A4, to the twip
+        assert round(section.page_height.mm) == 297
+    styles = document.styles.element
+    default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert default.find(qn("w:lang")).get(qn("w:val")) == "fr-FR"
+    for rpr in styles.iter(qn("w:rPr")):
+        assert len(rpr.findall(qn("w:lang"))) <= 1
+    assert all(lang.get(qn("w:val")) == "fr-FR" for lang in styles.iter(qn("w:lang")))
+    assert document.core_properties.language == "fr-FR"
+
+
+def test_styles_not_direct_formatting(built: Path) -> None:
+    document = docx.Document(built)
+    names = {p.style.name for p in document.paragraphs}
+    assert {
+        "Title",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "Normal",
+        "Intense Quote",
+        "Event Title",
+        "Event Date",
+        "List Bullet",
+        "TOC 1",
+        "TOC 2",
+    } <= names
+    hyperlink = document.styles["Hyperlink"]
+    assert hyperlink.font.underline
+    assert str(hyperlink.font.color.rgb) == "000091"
+    body = document.element.body
+    assert not list(body.iter(qn("w:color")))  # colours come from styles only
+    assert not list(body.iter(qn("w:sz")))
+
+
+def test_settings_update_fields_and_hyphenate(built: Path) -> None:
+    settings = docx.Document(built).settings.element
+    tags = [child.tag for child in settings]
+    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    assert settings.find(qn("w:autoHyphenation")).get(qn("w:val")) == "true"
+    assert tags.index(qn("w:updateFields")) < tags.index(qn("w:compat"))
+
+
+def fields(element) -> list[str]:
+    return [t.text.strip() for t in element.iter(qn("w:instrText"))]
+
+
+def test_toc_field_is_filled_and_footers_count_pages(built: Path, view_2021) -> None:
+    document = docx.Document(built)
+    codes = fields(document.element.body)
+    assert codes[0].startswith("TOC ")
+    # one per contents entry, and the "voir p." reference
+    assert sum(c.startswith("PAGEREF") for c in codes) == len(view_2021.contents) + 1
+    cover, body = document.sections
+    assert cover.header.is_linked_to_previous  # no header of its own on the cover
+    assert not body.header.is_linked_to_previous
+    assert "Mois de l’innovation publique" in body.header.paragraphs[0].text
+    assert fields(body.footer._element) == ["PAGE", "NUMPAGES"]
+
+
+def test_first_of_month_is_a_superscript_run_and_spaces_are_literal(built: Path) -> None:
+    body = docx.Document(built).element.body
+    superscripts = [
+        r.find(qn("w:t")).text
+        for r in body.iter(qn("w:r"))
+        if r.find(qn("w:rPr")) is not None
+        and r.find(qn("w:rPr")).find(qn("w:vertAlign")) is not None
+    ]
+    assert "er" in superscripts
+    assert f"9{NBSP}h{NBSP}30" in all_text(docx.Document(built))
+
+
+def test_core_properties(built: Path) -> None:
+    core = docx.Document(built).core_properties
+    assert core.title == "Dossier de presse — Mois de l’innovation publique"
+    assert core.author == "Direction interministérielle de la transformation publique"
+    assert "du 2 au 30" in core.subject
+    assert "innovation publique" in core.keywords
+    assert core.created is not None
+    assert core.revision == 1
+
+
+def test_images_have_alt_text_and_draft_header(tmp_path: Path) -> None:
+    (output,) = build(SMALL_EDITION, ("docx",), tmp_path, Options(draft=True))
+    document = docx.Document(output.path)
+    descriptions = [
+        e.get("descr")
+        for e in document.element.body.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+        )
+    ]
+    assert descriptions == [
+        "Portrait d’Alex Durand, souriant, devant un mur bleu",
+        "Portrait d’Alex Durand",
+    ]
+    header = "\n".join(p.text for p in document.sections[1].header.paragraphs)
+    assert f"PROJET — v2 du 20{NBSP}janvier 2024" in header
+    assert "PROJET" in document.paragraphs[0].text  # the cover says it too
+
+
+def test_package_passes_the_ooxml_audit(built: Path) -> None:
+    audit = shutil.which("openxml-audit")
+    assert audit, "openxml-audit comes with the test extra"
+    result = subprocess.run([audit, str(built)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Errors: 0" in result.stdout
+
+
+def test_libreoffice_shows_the_whole_content(converted: Path, view_2021) -> None:
+    text = squash(body_text(converted))
+    assert [t for t in texts_of(view_2021) if squash(t) not in text] == []
+
+
+def test_cached_contents_numbers_are_libreoffice_pages(converted: Path, view_2021) -> None:
+    tool = require_tool("pdftotext")
+    pages = subprocess.run(
+        [tool, "-layout", str(converted), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", pages[1], re.M)]
+    assert len(numbers) == len(view_2021.contents)
+    for section, number in zip(view_2021.contents, numbers, strict=True):
+        first = next(
+            i + 1
+            for i, page in enumerate(pages)
+            if i >= 2 and squash(section.title) in squash(page)
+        )
+        assert first == number, section.title
