@@ -132,6 +132,25 @@ def capitalise(rich: Rich) -> Rich:
 # --- Words and numbers -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Words:
+    """The fixed words a press kit prints around its content, in French."""
+
+    kind: str = "Dossier de presse"
+    contents: str = "Sommaire"
+    more: str = "En savoir plus"
+    page: str = "Page"
+    of: str = "sur"
+    draft: str = "PROJET"
+    draft_of: str = "du"
+    edition: str = "édition"
+    organisers: str = "Organisé par"
+    contacts: str = "Contacts presse"
+    email: str = "Courriel"
+    phone: str = "Téléphone"
+    published: str = "Publié le"
+
+
 class French:
     """The French of one edition: its locale, its time style, its year."""
 
@@ -152,6 +171,7 @@ class French:
         self.year = year
         self.year_style = year_style
         self.months = get_month_names("wide", locale=self.locale)
+        self.words = Words()
 
     @property
     def language_tag(self) -> str:

@@ -7,26 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier import model as m
-from dossier.french import French, Rich, Span, capitalise, plain, rich_text, typeset
-
-
-@dataclass(frozen=True)
-class Words:
-    """The fixed words a press kit prints around its content."""
-
-    kind: str = "Dossier de presse"
-    contents: str = "Sommaire"
-    more: str = "En savoir plus"
-    page: str = "Page"
-    of: str = "sur"
-    draft: str = "PROJET"
-    draft_of: str = "du"
-    edition: str = "édition"
-    organisers: str = "Organisé par"
-    contacts: str = "Contacts presse"
-    email: str = "Courriel"
-    phone: str = "Téléphone"
-    published: str = "Publié le"
+from dossier.french import French, Rich, Span, Words, capitalise, plain, rich_text, typeset
 
 
 @dataclass(frozen=True)
@@ -140,14 +121,12 @@ class Edition:
         return " — ".join(part for part in parts if part)
 
 
-def prepare(
-    edition: m.Edition, folder: Path, draft: bool = False, words: Words | None = None
-) -> Edition:
+def prepare(edition: m.Edition, folder: Path, draft: bool = False) -> Edition:
     """Prepare the view of an edition: set every string once, for every renderer."""
     french = French(
         edition.locale, edition.style.time, edition.period.start.year, edition.style.year
     )
-    words = words or Words()
+    words = french.words
     prepare_ = _Preparer(french, folder, words)
     draft_mark = None
     if draft:
