@@ -36,9 +36,7 @@ def test_css_variables_and_font_faces_come_from_the_theme() -> None:
 
 def test_missing_marianne_falls_back_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     theme = load_theme()
-    fonts = theme.fonts.model_copy(
-        update={"pdf": [FontFamily(**MARIANNE), *theme.fonts.pdf]}
-    )
+    fonts = theme.fonts.model_copy(update={"pdf": [FontFamily(**MARIANNE), *theme.fonts.pdf]})
     patched = theme.model_copy(update={"fonts": fonts})
     with caplog.at_level(logging.WARNING, logger="dossier"):
         family = patched.pdf_font()
