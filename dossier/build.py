@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from dossier.errors import DossierError, RenderError
@@ -19,6 +22,7 @@ log = logging.getLogger("dossier")
 FORMATS = ("pdf", "docx", "html")
 DEFAULT_FORMATS = ("pdf", "docx")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Options:
 
     draft: bool = False
     pdf_variant: str = "pdf/ua-1"
+    timeout: float = 300.0  # seconds for the whole render
+    max_memory: int = 2048  # MiB of resident memory for each renderer
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class Output:
     path: Path
     size: int
     seconds: float
+    peak_memory: int  # KiB, the renderer's resident peak
 
 
 def find_default_edition(data: Path = Path("data")) -> Path:
@@ -73,9 +80,34 @@ def build(
     output: Path = Path("build"),
     options: Options | None = None,
 ) -> list[Output]:
-    """Build the asked formats of an edition into output/; nothing is written unless all succeed."""
+    """Build the asked formats of an edition into output/; nothing is replaced unless all succeed.
+
+    Each format renders in a process of its own, in parallel, watched for time and memory.
+    """
     options = options or Options()
     folder = Path(edition) if edition is not None else find_default_edition()
+    _check_request(formats, options)
+    model = load_edition(folder)
+    base = folder if folder.is_dir() else folder.parent
+    view = prepare(model, base, draft=options.draft)
+    output.mkdir(parents=True, exist_ok=True)
+    targets = {name: output / f"{model.slug}.{name}" for name in formats}
+    jobs = [_Job.start(name, view, base, options, targets[name]) for name in formats]
+    try:
+        _watch(jobs, options)
+    finally:
+        for job in jobs:
+            job.stop()
+    for job in jobs:  # every render succeeded: only now do the new files replace the old
+        os.replace(job.temporary, targets[job.name])
+        log.info("%s écrit : %s", job.name.upper(), targets[job.name])
+    return [
+        Output(j.name, targets[j.name], targets[j.name].stat().st_size, j.seconds, j.peak)
+        for j in jobs
+    ]
+
+
+def _check_request(formats: tuple[str, ...], options: Options) -> None:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise DossierError(
@@ -92,36 +124,112 @@ def build(
             f"cette version ne sait pas encore produire : {', '.join(missing)} "
             f"(disponibles : {', '.join(available) or 'aucun'})"
         )
-    model = load_edition(folder)
-    base = folder if folder.is_dir() else folder.parent
-    view = prepare(model, base, draft=options.draft)
-    rendered: list[tuple[str, bytes, float]] = []
-    for name in formats:
-        started = time.perf_counter()
-        content = available[name](view, base, options)
-        rendered.append((name, content, time.perf_counter() - started))
-    output.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content, seconds in rendered:
-        path = output / f"{model.slug}.{name}"
-        write_atomically(path, content)
-        log.info("%s écrit : %s", name.upper(), path)
-        written.append(Output(name, path, len(content), seconds))
-    return written
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file beside its final place, then rename it there: readers never see half of it."""
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
+@dataclass
+class _Job:
+    """One format rendering in a child process into a temporary file beside its target."""
+
+    name: str
+    process: multiprocessing.Process
+    connection: Connection
+    temporary: Path
+    started: float
+    seconds: float = 0.0
+    peak: int = 0
+    done: bool = False
+
+    @classmethod
+    def start(cls, name: str, view: Edition, folder: Path, options: Options, target: Path) -> _Job:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+        os.close(descriptor)
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        # fork: the child has the prepared view already, nothing to pickle or import again
+        context = multiprocessing.get_context("fork")
+        process = context.Process(
+            target=_render_in_child,
+            args=(name, view, folder, options, Path(temporary), sender),
+            name=f"dossier-{name}",
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        return cls(name, process, receiver, Path(temporary), time.perf_counter())
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+        if not self.done:
+            self.temporary.unlink(missing_ok=True)
+
+
+def _resident_kib(pid: int) -> int:
     try:
-        with os.fdopen(descriptor, "wb") as stream:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _watch(jobs: list[_Job], options: Options) -> None:
+    """Wait for every job; stop them all at the first failure, timeout or memory overrun."""
+    deadline = time.perf_counter() + options.timeout
+    limit = options.max_memory * 1024
+    pending = list(jobs)
+    while pending:
+        for job in list(pending):
+            job.peak = max(job.peak, _resident_kib(job.process.pid or 0))
+            if job.peak > limit:
+                raise RenderError(
+                    f"{job.name.upper()} : le rendu dépasse {options.max_memory} Mio de mémoire "
+                    "et a été arrêté ; relancez avec --max-memory MIO si la machine les a"
+                )
+            if job.connection.poll():
+                kind, detail, seconds, peak = job.connection.recv()
+                job.seconds, job.peak = seconds, max(job.peak, peak)
+                if kind == "ok":
+                    job.done = True
+                    pending.remove(job)
+                elif kind == "error":
+                    raise RenderError(detail)
+                else:
+                    raise RuntimeError(f"the {job.name} renderer failed:\n{detail}")
+            elif not job.process.is_alive() and not job.connection.poll():
+                raise RenderError(
+                    f"{job.name.upper()} : le rendu s'est arrêté sans résultat "
+                    f"(code {job.process.exitcode})"
+                )
+        if pending and time.perf_counter() > deadline:
+            raise RenderError(
+                f"le rendu dépasse {options.timeout:g} s et a été arrêté ; si l'édition est "
+                "vraiment si grande, relancez avec --timeout SECONDES"
+            )
+        if pending:
+            time.sleep(POLL_SECONDS)
+
+
+def _render_in_child(
+    name: str, view: Edition, folder: Path, options: Options, temporary: Path, sender: Connection
+) -> None:
+    started = time.perf_counter()
+    try:
+        content = renderers()[name](view, folder, options)
+        with temporary.open("wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        temporary.chmod(0o644)
+        message = ("ok", "", time.perf_counter() - started, _resident_kib(os.getpid()))
+    except DossierError as error:
+        message = ("error", str(error), 0.0, 0)
+    except BaseException:  # a bug: its traceback goes to the parent, which raises it
+        message = ("bug", traceback.format_exc(), 0.0, 0)
+    sender.send(message)
+    sender.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -118,7 +119,34 @@ def _parser() -> argparse.ArgumentParser:
         default=PDF_VARIANTS[0],
         help="norme du PDF : pdf/ua-1 (accessible, par défaut) ou pdf/a-3u (archivage)",
     )
+    make.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=Options.timeout,
+        metavar="SECONDES",
+        help=f"arrête un rendu plus long (par défaut : {Options.timeout:g} s)",
+    )
+    make.add_argument(
+        "--max-memory",
+        type=_positive(int),
+        default=Options.max_memory,
+        metavar="MIO",
+        help=f"arrête un rendu plus gourmand (par défaut : {Options.max_memory} Mio)",
+    )
     return parser
+
+
+def _positive(kind: type) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"« {value} » n'est pas un nombre") from None
+        if number <= 0:
+            raise argparse.ArgumentTypeError(f"« {value} » doit être positif")
+        return number
+
+    return parse
 
 
 class _ProblemFormatter(logging.Formatter):
@@ -144,11 +172,16 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             load_edition(edition)
             print(f"ok : {edition}", file=stdout)
             return 0
-        options = Options(draft=arguments.draft, pdf_variant=arguments.pdf_variant)
+        options = Options(
+            draft=arguments.draft,
+            pdf_variant=arguments.pdf_variant,
+            timeout=arguments.timeout,
+            max_memory=arguments.max_memory,
+        )
         for output in build(edition, arguments.format, arguments.output, options):
             print(
                 f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
-                f"{output.seconds:.1f} s)",
+                f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",
                 file=stdout,
             )
         return 0

@@ -382,12 +382,15 @@ def _check_files(edition: Edition, file: Path, located: _Located) -> list[Proble
                 with Pillow.open(target) as picture:
                     width, height = picture.size
                     picture.verify()
+            except Pillow.DecompressionBombError:
+                width = height = MAX_IMAGE_PIXELS  # larger still: Pillow would not open it
             except Exception as error:  # Pillow raises many kinds for a broken file
                 problem(f"« {image.src} » n'est pas une image lisible ({type(error).__name__})")
                 continue
-            if width * height > MAX_IMAGE_PIXELS:
+            if width * height >= MAX_IMAGE_PIXELS:
+                size = f"{width} × {height} pixels" if width != height else "trop de pixels"
                 problem(
-                    f"« {image.src} » fait {width} × {height} pixels : réduisez-la sous "
+                    f"« {image.src} » est trop grande ({size}) : réduisez-la sous "
                     f"{MAX_IMAGE_PIXELS // 1_000_000} millions de pixels"
                 )
     return problems

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,11 +116,27 @@ class Edition:
         """Return the sections that the contents and the bookmarks list."""
         return tuple(section for section in self.sections if section.heading)
 
+    def strings(self) -> Iterator[str]:
+        """Yield every string the renderers print, in reading order."""
+        yield from _strings(self)
+
     @property
     def description(self) -> str:
         """Return the one-line subject of the document's metadata."""
         parts = [self.words.kind, self.title, plain(self.period)]
         return " — ".join(part for part in parts if part)
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field_ in dataclasses.fields(value):
+            if field_.name not in ("path", "href", "url", "anchor", "page_of", "created"):
+                yield from _strings(getattr(value, field_.name))
 
 
 def prepare(edition: m.Edition, folder: Path, draft: bool = False) -> Edition:
