@@ -92,12 +92,17 @@ def build(
     view = prepare(model, base, draft=options.draft)
     output.mkdir(parents=True, exist_ok=True)
     targets = {name: output / f"{model.slug}.{name}" for name in formats}
-    jobs = [_Job.start(name, view, base, options, targets[name]) for name in formats]
+    jobs: list[_Job] = []
     try:
+        jobs += [_Job.start(name, view, base, options, targets[name]) for name in formats]
         _watch(jobs, options)
-    finally:
-        for job in jobs:
+    except BaseException:
+        for job in jobs:  # a failed build leaves no temporary file behind
             job.stop()
+            job.temporary.unlink(missing_ok=True)
+        raise
+    for job in jobs:
+        job.stop()
     for job in jobs:  # every render succeeded: only now do the new files replace the old
         os.replace(job.temporary, targets[job.name])
         log.info("%s écrit : %s", job.name.upper(), targets[job.name])
@@ -163,8 +168,6 @@ class _Job:
             self.process.kill()
         self.process.join()
         self.connection.close()
-        if not self.done:
-            self.temporary.unlink(missing_ok=True)
 
 
 def _resident_kib(pid: int) -> int:

@@ -123,6 +123,16 @@ def _compose(file: Path, text: str) -> _Located:
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = _yaml_message(error)
         raise DataError([Problem(file, line, column, "", message)]) from None
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        message = (
+            f"caractère de contrôle invisible U+{error.character:04X} : supprimez-le"
+            if isinstance(error.character, int)
+            else f"caractère illisible : {error.reason}"
+        )
+        raise DataError([Problem(file, line, column, "", message)]) from None
     except yaml.YAMLError as error:
         raise DataError([Problem(file, None, None, "", f"YAML illisible : {error}")]) from None
     if node is None:
@@ -134,14 +144,36 @@ def _compose(file: Path, text: str) -> _Located:
     return located
 
 
+_YAML_HINTS = (
+    (
+        "mapping values are not allowed",
+        "un « : » suivi d'un espace ou d'une fin de ligne "
+        "dans une valeur : une telle valeur se met entre guillemets",
+    ),
+    (
+        "expected <block end>",
+        "l'indentation de cette ligne ne suit pas la précédente, ou la "
+        "valeur commence par un guillemet ou un crochet qu'il faut fermer",
+    ),
+    ("while scanning a quoted scalar", "un guillemet ouvert n'est jamais fermé"),
+    ("while parsing a flow sequence", "un crochet [ ouvert n'est jamais fermé"),
+    ("while parsing a flow mapping", "une accolade { ouverte n'est jamais fermée"),
+    ("found undefined alias", "un alias *nom renvoie à une ancre &nom qui n'existe pas"),
+    ("expected <document start>", "une ligne commence en dehors de toute clé"),
+    ("while parsing a block collection", "un élément de liste « - » est mal aligné"),
+)
+
+
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "erreur"
     if "found character '\\t'" in problem:
         return "tabulation interdite en YAML : indentez avec des espaces"
-    if "duplicate" in problem:
-        return problem
     context = f" ({error.context})" if error.context else ""
-    return f"YAML invalide : {problem}{context}"
+    raw = f"{problem}{context}"
+    for marker, hint in _YAML_HINTS:
+        if marker in raw:
+            return f"YAML invalide : {hint} [{raw}]"
+    return f"YAML invalide : {raw}"
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -22,8 +22,11 @@ SEEDS = ROOT.parent / "shared" / "seeds"  # the reference text, beside the clone
 def edition_copy(tmp_path: Path) -> Callable[..., Path]:
     """Copy an edition to a temporary folder, with its edition.yaml edited as asked."""
 
+    copies = iter(range(1000))
+
     def copy(source: Path = EDITION_2021, replace: dict[str, str] | None = None) -> Path:
-        folder = tmp_path / source.name
+        number = next(copies)
+        folder = tmp_path / (source.name if number == 0 else f"{source.name}-{number}")
         shutil.copytree(source, folder)
         file = folder / "edition.yaml"
         text = file.read_text(encoding="utf-8")
