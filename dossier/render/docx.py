@@ -94,6 +94,8 @@ class _Writer:
         self._ids = itertools.count(1)
         self._bookmarks: dict[str, str] = {}
         self._page_numbers: list[tuple[str, Element]] = []  # (bookmark, cached result w:t)
+        self._style_ids: dict[str, str] = {}
+        self._relations: dict[str, str] = {}
 
     # --- the document as a whole ---
 
@@ -459,7 +461,8 @@ class _Writer:
     # --- paragraphs, runs, fields, links ---
 
     def add(self, style: str, rich: Rich, links: bool = True) -> Paragraph:
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.document.add_paragraph()
+        paragraph._p.style = self._style_id(style)
         self.rich(paragraph, rich, links)
         return paragraph
 
@@ -488,7 +491,7 @@ class _Writer:
         properties = OxmlElement("w:rPr")
         if style:
             run_style = OxmlElement("w:rStyle")
-            run_style.set(qn("w:val"), self.document.styles[style].style_id)
+            run_style.set(qn("w:val"), self._style_id(style))
             properties.append(run_style)
         if superscript:
             align = OxmlElement("w:vertAlign")
@@ -507,13 +510,22 @@ class _Writer:
         parent.append(run)
         return run
 
+    def _style_id(self, name: str) -> str:
+        """Return a style's identifier; python-docx would search every style at each call."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.document.styles[name].style_id
+        return self._style_ids[name]
+
     def _hyperlink(
         self, paragraph: Paragraph, url: str | None = None, anchor: str | None = None
     ) -> Element:
         link = OxmlElement("w:hyperlink")
         if url is not None:
-            relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-            link.set(qn("r:id"), relation)
+            if url not in self._relations:  # relate_to searches every relation at each call
+                self._relations[url] = paragraph.part.relate_to(
+                    url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+                )
+            link.set(qn("r:id"), self._relations[url])
         else:
             link.set(qn("w:anchor"), anchor or "")
         link.set(qn("w:history"), "1")

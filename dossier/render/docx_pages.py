@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.section import Section as DocxSection
 from docx.shared import Length
-from docx.styles.style import ParagraphStyle
-from docx.text.font import Font
-from docx.text.paragraph import Paragraph
+from docx.styles.style import BaseStyle
 from docx.text.parfmt import ParagraphFormat
 from fontTools.ttLib import TTFont
 
@@ -66,29 +66,56 @@ class _Box:
     widow_control: bool
 
 
-def _style_chain(style: ParagraphStyle | None) -> Iterator[ParagraphStyle]:
+def _style_chain(style: BaseStyle | None) -> Iterator[BaseStyle]:
     while style is not None:
         yield style
         style = style.base_style
 
 
-def _effective(paragraph: Paragraph, getter: Callable[[ParagraphFormat], Any]) -> Any:
-    value = getter(paragraph.paragraph_format)
-    if value is not None:
-        return value
-    for style in _style_chain(paragraph.style):
-        value = getter(style.paragraph_format)
+def _inherited(style: BaseStyle | None, getter: Callable[[BaseStyle], Any]) -> Any:
+    for link in _style_chain(style):
+        value = getter(link)
         if value is not None:
             return value
     return None
 
 
-def _font(paragraph: Paragraph, getter: Callable[[Font], Any], default: Any) -> Any:
-    for style in _style_chain(paragraph.style):
-        value = getter(style.font)
-        if value is not None:
-            return value
-    return default
+@dataclass(frozen=True)
+class _Look:
+    """What a paragraph style says of the page breaker's concerns, resolved once."""
+
+    size: float
+    bold: bool
+    spacing: Any
+    indent: float
+    before: float
+    after: float
+    page_break_before: bool
+    keep_with_next: bool
+    keep_together: bool
+    widow_control: bool
+
+    @classmethod
+    def of(cls, style: BaseStyle | None) -> _Look:
+        def fmt(name: str) -> Any:
+            return _inherited(style, lambda s: getattr(s.paragraph_format, name))
+
+        size = _inherited(style, lambda s: s.font.size)
+        indent = _points(fmt("left_indent"))
+        if style is not None and style.name.startswith("List"):
+            indent = max(indent, 18.0)  # the bullet's hanging indent
+        return cls(
+            size=size.pt if size is not None else 10.0,
+            bold=bool(_inherited(style, lambda s: s.font.bold)),
+            spacing=fmt("line_spacing") or 1.0,
+            indent=indent,
+            before=_points(fmt("space_before")),
+            after=_points(fmt("space_after")),
+            page_break_before=bool(fmt("page_break_before")),
+            keep_with_next=bool(fmt("keep_with_next")),
+            keep_together=bool(fmt("keep_together")),
+            widow_control=fmt("widow_control") is not False,
+        )
 
 
 def _points(length: Length | None) -> float:
@@ -113,28 +140,28 @@ def _wrap(words: list[tuple[str, float]], space: float, width: float) -> int:
     return lines
 
 
-def _box(paragraph: Paragraph, text_width: float) -> _Box:
-    element = paragraph._p
-    size = _font(paragraph, lambda f: f.size, Length(10 * EMU_PER_POINT)).pt
-    bold = bool(_font(paragraph, lambda f: f.bold, False))
-    metrics = _metrics(bold)
-    spacing = _effective(paragraph, lambda f: f.line_spacing) or 1.0
-    line = metrics.line * size * (spacing if isinstance(spacing, float) else 1.0)
+def _box(element: CT_P, look: _Look, text_width: float) -> _Box:
+    direct = ParagraphFormat(element)  # what the paragraph sets itself, over its style
+
+    def chosen(name: str) -> Any:
+        value = getattr(direct, name)
+        return getattr(look, name) if value is None else value
+
+    metrics = _metrics(look.bold)
+    spacing = look.spacing
+    line = metrics.line * look.size * (spacing if isinstance(spacing, float) else 1.0)
     if isinstance(spacing, Length):
         line = spacing.pt
-    indent = _points(_effective(paragraph, lambda f: f.left_indent))
-    if paragraph.style is not None and paragraph.style.name.startswith("List"):
-        indent = max(indent, 18.0)
-    width = text_width - indent
+    width = text_width - look.indent
 
     text = "".join(node.text or "" for node in element.iter(qn("w:t")))
     text = text.replace("\u00a0", "\u0001").replace("\u202f", "\u0001")
     words = [
-        (w.replace("\u0001", " "), metrics.width(w.replace("\u0001", " "), size))
+        (w.replace("\u0001", " "), metrics.width(w.replace("\u0001", " "), look.size))
         for w in text.split(" ")
         if w
     ]
-    count = _wrap(words, metrics.width(" ", size), width) if words else 1
+    count = _wrap(words, metrics.width(" ", look.size), width) if words else 1
     lines = [line] * count
     for extent in element.iter(qn("wp:extent")):
         lines.append(int(extent.get("cy")) / EMU_PER_POINT)
@@ -142,13 +169,12 @@ def _box(paragraph: Paragraph, text_width: float) -> _Box:
     return _Box(
         bookmarks=tuple(b.get(qn("w:name")) for b in element.iter(qn("w:bookmarkStart"))),
         lines=lines,
-        before=_points(_effective(paragraph, lambda f: f.space_before)),
-        after=_points(_effective(paragraph, lambda f: f.space_after)),
-        page_break_before=bool(_effective(paragraph, lambda f: f.page_break_before))
-        or bool(breaks),
-        keep_with_next=bool(_effective(paragraph, lambda f: f.keep_with_next)),
-        keep_together=bool(_effective(paragraph, lambda f: f.keep_together)),
-        widow_control=_effective(paragraph, lambda f: f.widow_control) is not False,
+        before=look.before,
+        after=look.after,
+        page_break_before=bool(chosen("page_break_before")) or bool(breaks),
+        keep_with_next=bool(chosen("keep_with_next")),
+        keep_together=bool(chosen("keep_together")),
+        widow_control=chosen("widow_control") is not False,
     )
 
 
@@ -157,7 +183,13 @@ def estimate_pages(document: DocxDocument, first_page: int = 1) -> dict[str, int
     pages: dict[str, int] = {}
     section_starts = _section_starts(document)
     boxes: list[tuple[_Box, float, float, bool]] = []
+    styles = {style.style_id: style for style in document.styles}
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    looks: dict[str | None, _Look] = {}
     for index, paragraph in enumerate(document.paragraphs):
+        style_id = paragraph._p.style
+        if style_id not in looks:
+            looks[style_id] = _Look.of(styles.get(style_id, default))
         section = section_starts.get(index)
         if section is not None:
             width = (section.page_width - section.left_margin - section.right_margin) / 12700
@@ -165,7 +197,7 @@ def estimate_pages(document: DocxDocument, first_page: int = 1) -> dict[str, int
             new_section = index > 0
         else:
             new_section = False
-        boxes.append((_box(paragraph, width), width, height, new_section))
+        boxes.append((_box(paragraph._p, looks[style_id], width), width, height, new_section))
 
     page, used = first_page, 0.0
     index = 0
