@@ -58,7 +58,7 @@ def find_default_edition(data: Path = Path("data")) -> Path:
 
 
 def _pdf(view: Edition, folder: Path, options: Options) -> bytes:
-    from dossier.render.pdf import render_pdf  # WeasyPrint takes a second to import
+    from dossier.render.pdf import render_pdf  # WeasyPrint takes half a second to import
 
     return render_pdf(view, folder, options.pdf_variant)
 
@@ -69,9 +69,20 @@ def _docx(view: Edition, folder: Path, options: Options) -> bytes:
     return render_docx(view, folder)
 
 
+def _import_pdf() -> None:
+    import dossier.render.pdf  # noqa: F401 - imported ahead, while the parent loads the data
+
+
+def _import_docx() -> None:
+    import dossier.render.docx  # noqa: F401
+
+
 def renderers() -> dict[str, Callable[[Edition, Path, Options], bytes]]:
     """Return the renderer of each format this version can produce."""
     return {"pdf": _pdf, "docx": _docx}
+
+
+_WARM_UP: dict[str, Callable[[], None]] = {"pdf": _import_pdf, "docx": _import_docx}
 
 
 def build(
@@ -87,24 +98,29 @@ def build(
     options = options or Options()
     folder = Path(edition) if edition is not None else find_default_edition()
     _check_request(formats, options)
-    model = load_edition(folder)
-    base = folder if folder.is_dir() else folder.parent
-    view = prepare(model, base, draft=options.draft)
-    output.mkdir(parents=True, exist_ok=True)
-    targets = {name: output / f"{model.slug}.{name}" for name in formats}
+    # The renderers start first and import their libraries while this process loads the data:
+    # on two cores that hides WeasyPrint's import behind the loading.
     jobs: list[_Job] = []
     try:
-        jobs += [_Job.start(name, view, base, options, targets[name]) for name in formats]
+        jobs += [_Job.start(name) for name in formats]
+        model = load_edition(folder)
+        base = folder if folder.is_dir() else folder.parent
+        view = prepare(model, base, draft=options.draft)
+        output.mkdir(parents=True, exist_ok=True)
+        targets = {name: output / f"{model.slug}.{name}" for name in formats}
+        for job in jobs:
+            job.send(view, base, options, targets[job.name])
         _watch(jobs, options)
     except BaseException:
         for job in jobs:  # a failed build leaves no temporary file behind
             job.stop()
-            job.temporary.unlink(missing_ok=True)
+            if job.temporary is not None:
+                job.temporary.unlink(missing_ok=True)
         raise
     for job in jobs:
         job.stop()
     for job in jobs:  # every render succeeded: only now do the new files replace the old
-        os.replace(job.temporary, targets[job.name])
+        os.replace(job.temporary, targets[job.name])  # type: ignore[arg-type]
         log.info("%s écrit : %s", job.name.upper(), targets[job.name])
     return [
         Output(j.name, targets[j.name], targets[j.name].stat().st_size, j.seconds, j.peak)
@@ -138,30 +154,31 @@ class _Job:
     name: str
     process: multiprocessing.Process
     connection: Connection
-    temporary: Path
     started: float
+    temporary: Path | None = None
     seconds: float = 0.0
     peak: int = 0
     done: bool = False
 
     @classmethod
-    def start(cls, name: str, view: Edition, folder: Path, options: Options, target: Path) -> _Job:
+    def start(cls, name: str) -> _Job:
+        parent_end, child_end = multiprocessing.Pipe()
+        # fork: the child shares what is already imported and starts at once
+        context = multiprocessing.get_context("fork")
+        process = context.Process(
+            target=_render_in_child, args=(name, child_end), name=f"dossier-{name}", daemon=True
+        )
+        process.start()
+        child_end.close()
+        return cls(name, process, parent_end, time.perf_counter())
+
+    def send(self, view: Edition, folder: Path, options: Options, target: Path) -> None:
         descriptor, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
         os.close(descriptor)
-        receiver, sender = multiprocessing.Pipe(duplex=False)
-        # fork: the child has the prepared view already, nothing to pickle or import again
-        context = multiprocessing.get_context("fork")
-        process = context.Process(
-            target=_render_in_child,
-            args=(name, view, folder, options, Path(temporary), sender),
-            name=f"dossier-{name}",
-            daemon=True,
-        )
-        process.start()
-        sender.close()
-        return cls(name, process, receiver, Path(temporary), time.perf_counter())
+        self.temporary = Path(temporary)
+        self.connection.send((view, folder, options, self.temporary))
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -218,9 +235,12 @@ def _watch(jobs: list[_Job], options: Options) -> None:
             time.sleep(POLL_SECONDS)
 
 
-def _render_in_child(
-    name: str, view: Edition, folder: Path, options: Options, temporary: Path, sender: Connection
-) -> None:
+def _render_in_child(name: str, connection: Connection) -> None:
+    _WARM_UP[name]()
+    try:
+        view, folder, options, temporary = connection.recv()
+    except EOFError:  # the parent stopped: bad data, most likely
+        return
     started = time.perf_counter()
     try:
         content = renderers()[name](view, folder, options)
@@ -234,5 +254,5 @@ def _render_in_child(
         message = ("error", str(error), 0.0, 0)
     except BaseException:  # a bug: its traceback goes to the parent, which raises it
         message = ("bug", traceback.format_exc(), 0.0, 0)
-    sender.send(message)
-    sender.close()
+    connection.send(message)
+    connection.close()
