@@ -10,12 +10,17 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dossier.errors import DossierError, RenderError
-from dossier.load import EDITION_FILE, load_edition
-from dossier.view import Edition, prepare
+
+if TYPE_CHECKING:
+    from dossier.view import Edition
+
+# dossier.load and dossier.view are imported inside the functions: the renderers' processes
+# start first and import WeasyPrint while this one imports pydantic and Babel (two cores).
 
 log = logging.getLogger("dossier")
 
@@ -48,6 +53,8 @@ class Output:
 
 def find_default_edition(data: Path = Path("data")) -> Path:
     """Return the newest edition folder under data/: the last by name, 2021 < 2022 < 2022-bis."""
+    from dossier.load import EDITION_FILE
+
     folders = sorted(p.parent for p in data.glob(f"*/{EDITION_FILE}"))
     if not folders:
         raise DossierError(
@@ -96,13 +103,16 @@ def build(
     Each format renders in a process of its own, in parallel, watched for time and memory.
     """
     options = options or Options()
-    folder = Path(edition) if edition is not None else find_default_edition()
     _check_request(formats, options)
     # The renderers start first and import their libraries while this process loads the data:
     # on two cores that hides WeasyPrint's import behind the loading.
     jobs: list[_Job] = []
     try:
         jobs += [_Job.start(name) for name in formats]
+        from dossier.load import load_edition
+        from dossier.view import prepare
+
+        folder = Path(edition) if edition is not None else find_default_edition()
         model = load_edition(folder)
         base = folder if folder.is_dir() else folder.parent
         view = prepare(model, base, draft=options.draft)
@@ -212,7 +222,14 @@ def _watch(jobs: list[_Job], options: Options) -> None:
                     "et a été arrêté ; relancez avec --max-memory MIO si la machine les a"
                 )
             if job.connection.poll():
-                kind, detail, seconds, peak = job.connection.recv()
+                try:
+                    kind, detail, seconds, peak = job.connection.recv()
+                except EOFError:  # the child died without a word: killed, or crashed
+                    job.process.join()
+                    raise RenderError(
+                        f"{job.name.upper()} : le rendu s'est arrêté sans résultat "
+                        f"(code {job.process.exitcode})"
+                    ) from None
                 job.seconds, job.peak = seconds, max(job.peak, peak)
                 if kind == "ok":
                     job.done = True
@@ -231,8 +248,8 @@ def _watch(jobs: list[_Job], options: Options) -> None:
                 f"le rendu dépasse {options.timeout:g} s et a été arrêté ; si l'édition est "
                 "vraiment si grande, relancez avec --timeout SECONDES"
             )
-        if pending:
-            time.sleep(POLL_SECONDS)
+        if pending:  # wake at once when a renderer answers, else look at memory again soon
+            wait([job.connection for job in pending], timeout=POLL_SECONDS)
 
 
 def _render_in_child(name: str, connection: Connection) -> None:

@@ -18,7 +18,6 @@ from dossier.build import (
     find_default_edition,
 )
 from dossier.errors import DossierError
-from dossier.load import load_edition
 
 DESCRIPTION = """\
 Génère le dossier de presse d'une édition (PDF pour les journalistes, DOCX pour la relecture
@@ -167,8 +166,10 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
     try:
-        edition = arguments.edition or find_default_edition()
         if arguments.command == "check":
+            from dossier.load import load_edition  # here: `build` must not wait for pydantic
+
+            edition = arguments.edition or find_default_edition()
             load_edition(edition)
             print(f"ok : {edition}", file=stdout)
             return 0
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             timeout=arguments.timeout,
             max_memory=arguments.max_memory,
         )
-        for output in build(edition, arguments.format, arguments.output, options):
+        for output in build(arguments.edition, arguments.format, arguments.output, options):
             print(
                 f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
                 f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",

@@ -15,6 +15,14 @@ SMALL_EDITION = ROOT / "tests" / "editions" / "petite"
 LABS_DAY_LINK = (
     "link: https://www.modernisation.gouv.fr/mois-de-linnovation-publique/journee-des-labs"
 )
+# The broken copy of issue 2: a missing title, a misspelt key, an end before its start and a
+# javascript: link.
+BROKEN_2021 = {
+    "title: Mois de l'innovation publique\n": "",
+    "    paragraphs:\n": "    paragrahs:\n",
+    "        start: 14:00\n        end: 18:00": "        start: 14:00\n        end: 12:30",
+    LABS_DAY_LINK: "link: javascript:alert(1)",
+}
 SEEDS = ROOT.parent / "shared" / "seeds"  # the reference text, beside the clone
 
 

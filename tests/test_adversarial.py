@@ -455,3 +455,20 @@ def test_mutated_2021_data_gives_an_edition_or_located_errors(mutations, tmp_pat
     for position, length, insert in mutations:
         text = text[:position] + insert + text[position + length :]
     outcome(text, tmp_path)
+
+
+def test_a_renderer_that_dies_is_reported(monkeypatch, tmp_path: Path, capsys) -> None:
+    import dossier.build as build_module
+
+    def crash(view, folder, options) -> bytes:
+        os._exit(3)  # as when the system's OOM killer or a native crash ends the process
+
+    monkeypatch.setitem(build_module._WARM_UP, "pdf", lambda: None)
+    monkeypatch.setattr(build_module, "_pdf", crash)
+    monkeypatch.setattr(build_module, "renderers", lambda: {"pdf": crash})
+    code, _, stderr = run_cli(
+        ["build", str(SMALL_EDITION), "--format", "pdf", "--output", str(tmp_path)], capsys
+    )
+    assert code == 1
+    assert "PDF : le rendu s'est arrêté sans résultat (code 3)" in stderr
+    assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from dossier.cli import main
-from tests.conftest import EDITION_2021, LABS_DAY_LINK, SMALL_EDITION
+from tests.conftest import BROKEN_2021, EDITION_2021, SMALL_EDITION
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -31,14 +31,7 @@ def test_check_2021_prints_its_two_warnings(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_check_broken_copy_one_line_per_problem(edition_copy, capsys) -> None:
-    folder = edition_copy(
-        replace={
-            "title: Mois de l'innovation publique\n": "",
-            "    paragraphs:\n": "    paragrahs:\n",
-            "        start: 14:00\n        end: 18:00": "        start: 14:00\n        end: 12:30",
-            LABS_DAY_LINK: "link: javascript:alert(1)",
-        }
-    )
+    folder = edition_copy(replace=BROKEN_2021)
     code, out, err = run(["check", str(folder)], capsys)
     assert code == 1
     assert out == ""

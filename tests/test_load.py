@@ -11,7 +11,7 @@ import pytest
 from dossier.errors import DataError
 from dossier.load import load_edition
 from dossier.model import Calendar, Edito, Event
-from tests.conftest import EDITION_2021, LABS_DAY_LINK, SEEDS, SMALL_EDITION
+from tests.conftest import BROKEN_2021, EDITION_2021, SEEDS, SMALL_EDITION
 
 
 def line_of(folder: Path, text: str) -> int:
@@ -103,14 +103,7 @@ def test_yaml_11_booleans_and_octals_stay_text(edition_copy) -> None:
 
 
 def test_all_problems_reported_at_once_with_locations(edition_copy) -> None:
-    folder = edition_copy(
-        replace={
-            "title: Mois de l'innovation publique\n": "",
-            "    paragraphs:\n": "    paragrahs:\n",
-            "        start: 14:00\n        end: 18:00": "        start: 14:00\n        end: 12:30",
-            LABS_DAY_LINK: "link: javascript:alert(1)",
-        }
-    )
+    folder = edition_copy(replace=BROKEN_2021)
     found = problems(folder)
     file = str(folder / "edition.yaml")
     end_line = line_of(folder, "end: 12:30\n        description: >-\n          A la recherche")
