@@ -145,7 +145,7 @@ def prepare(edition: m.Edition, folder: Path, draft: bool = False) -> Edition:
         edition.locale, edition.style.time, edition.period.start.year, edition.style.year
     )
     words = french.words
-    prepare_ = _Preparer(french, folder, words)
+    prepare_ = _Preparer(french, folder.resolve(), words)  # images are given as file URIs
     draft_mark = None
     if draft:
         draft_mark = words.draft

@@ -66,3 +66,17 @@ def test_help_is_in_french(argv: list[str], capsys) -> None:
     out = capsys.readouterr().out
     assert "usage :" in out
     assert "affiche cette aide" in out
+
+
+def test_build_with_a_relative_edition_path(tmp_path, capsys, monkeypatch) -> None:
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    relative = SMALL_EDITION.relative_to(ROOT)  # images must still resolve: a bug once
+    code, out, err = run(["build", str(relative), "--output", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "semaine-donnee-2024.docx",
+        "semaine-donnee-2024.pdf",
+    ]
+    assert out.count(" Kio, ") == 2
