@@ -138,6 +138,19 @@ def build(
     ]
 
 
+def check(edition: Path | None = None) -> Path:
+    """Check an edition as a build would, without rendering; return its folder."""
+    from dossier.load import load_edition
+    from dossier.theme import load_theme
+    from dossier.view import prepare
+
+    folder = Path(edition) if edition is not None else find_default_edition()
+    model = load_edition(folder)
+    view = prepare(model, folder if folder.is_dir() else folder.parent)
+    load_theme().check_glyphs(view.strings())
+    return folder
+
+
 def _check_request(formats: tuple[str, ...], options: Options) -> None:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:

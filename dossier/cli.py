@@ -15,7 +15,7 @@ from dossier.build import (
     PDF_VARIANTS,
     Options,
     build,
-    find_default_edition,
+    check,
 )
 from dossier.errors import DossierError
 
@@ -167,11 +167,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     logger.setLevel(logging.WARNING)
     try:
         if arguments.command == "check":
-            from dossier.load import load_edition  # here: `build` must not wait for pydantic
-
-            edition = arguments.edition or find_default_edition()
-            load_edition(edition)
-            print(f"ok : {edition}", file=stdout)
+            print(f"ok : {check(arguments.edition)}", file=stdout)
             return 0
         options = Options(
             draft=arguments.draft,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
+from fontTools.ttLib import TTFont
 from pydantic import BaseModel, ConfigDict, Field
 
 from dossier.errors import RenderError
@@ -121,6 +123,31 @@ class Theme(_Strict):
             )
         raise RenderError(f"{THEME_FILE}: aucune police du PDF n'a tous ses fichiers dans fonts/")
 
+    def check_glyphs(self, strings: Iterable[str]) -> None:
+        """Refuse text the PDF's fonts cannot show: WeasyPrint would take a machine's font."""
+        family = self.pdf_font()
+        files = family.files()
+        # the running text is set in the regular and bold faces; the others share their coverage
+        covered = _cmap(files["regular"]) & _cmap(files["bold"])
+        missing: dict[str, str] = {}
+        for text in strings:
+            for index, character in enumerate(text):
+                if (
+                    ord(character) not in covered
+                    and character not in "\n\t"
+                    and (character not in missing)
+                ):
+                    missing[character] = text[max(0, index - 25) : index + 25].replace("\n", " ")
+        if missing:
+            raise RenderError(
+                "\n".join(
+                    f"le PDF ne peut pas afficher « {c} » (U+{ord(c):04X}), dans « …{context}… » "
+                    f": la police {family.family} n'a pas ce caractère ; retirez-le, ou ajoutez "
+                    "dans fonts/ une police qui l'a (templates/theme.yaml)"
+                    for c, context in missing.items()
+                )
+            )
+
     def css(self) -> str:
         """Return the @font-face rules and CSS variables the print stylesheet uses."""
         family = self.pdf_font()
@@ -144,6 +171,11 @@ class Theme(_Strict):
         return (
             f'{faces}\n{margins}\n:root {{\n{colours}\n{sizes}\n  --font: "{family.family}";\n}}\n'
         )
+
+
+@cache
+def _cmap(path: Path) -> frozenset[int]:
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
 @cache

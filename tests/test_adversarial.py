@@ -254,6 +254,16 @@ def test_bad_input_is_refused_cleanly(
     assert snapshot(out) == before  # nothing written, nothing changed, no temporary left
 
 
+@pytest.mark.parametrize("case", ["emoji", "right-to-left", "end-before-start", "image-huge"])
+def test_check_refuses_what_build_refuses(case: str, edition_copy, capsys) -> None:
+    _, edit, expected = next(c for c in BAD if c[0] == case)
+    folder = edition_copy(SMALL_EDITION)
+    edit(folder)
+    code, stdout, stderr = run_cli(["check", str(folder)], capsys)
+    assert (code, stdout) == (1, "")
+    assert expected in stderr
+
+
 def test_at_least_forty_bad_inputs() -> None:
     assert len(BAD) >= 40
 

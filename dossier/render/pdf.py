@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from fontTools.ttLib import TTFont
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
 from dossier.errors import RenderError
 from dossier.render.html import render_html
-from dossier.theme import FONTS, TEMPLATES, FontFamily, load_theme
+from dossier.theme import FONTS, TEMPLATES, load_theme
 from dossier.view import Edition
 
 log = logging.getLogger("dossier")
@@ -45,41 +43,11 @@ class SandboxFetcher:
         return path.is_file() and any(path.is_relative_to(root) for root in self.roots)
 
 
-def check_glyphs(edition: Edition, family: FontFamily) -> None:
-    """Refuse text the embedded fonts cannot show: WeasyPrint would take a machine's font."""
-    files = family.files()
-    # the running text is set in the regular and bold faces; the others share their coverage
-    covered = _cmap(files["regular"]) & _cmap(files["bold"])
-    missing: dict[str, str] = {}
-    for text in edition.strings():
-        for index, character in enumerate(text):
-            if (
-                ord(character) not in covered
-                and character not in "\n\t"
-                and (character not in missing)
-            ):
-                missing[character] = text[max(0, index - 25) : index + 25].replace("\n", " ")
-    if missing:
-        raise RenderError(
-            "\n".join(
-                f"le PDF ne peut pas afficher « {c} » (U+{ord(c):04X}), dans « …{context}… » : "
-                f"la police {family.family} n'a pas ce caractère ; retirez-le, ou ajoutez dans "
-                "fonts/ une police qui l'a (templates/theme.yaml)"
-                for c, context in missing.items()
-            )
-        )
-
-
-@cache
-def _cmap(path: Path) -> frozenset[int]:
-    return frozenset(TTFont(path, lazy=True).getBestCmap())
-
-
 def render_pdf(edition: Edition, folder: Path, variant: str = "pdf/ua-1") -> bytes:
     """Lay out the edition as a tagged PDF of the given variant and return its bytes."""
     if variant not in VARIANTS:
         raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(VARIANTS)}")
-    check_glyphs(edition, load_theme().pdf_font())
+    load_theme().check_glyphs(edition.strings())
     fetcher = SandboxFetcher([folder, TEMPLATES, FONTS])
     html = render_html(edition, "print")
     try:
