@@ -10,7 +10,7 @@ widow control. Word still refreshes the field when the document opens (updateFie
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -54,16 +54,11 @@ def _metrics(bold: bool) -> _Metrics:
 
 @dataclass
 class _Box:
-    """One paragraph as the page breaker sees it."""
+    """One paragraph as the page breaker sees it: its lines, and its look once overridden."""
 
     bookmarks: tuple[str, ...]
     lines: list[float]  # the height of each line
-    before: float
-    after: float
-    page_break_before: bool
-    keep_with_next: bool
-    keep_together: bool
-    widow_control: bool
+    look: _Look
 
 
 def _style_chain(style: BaseStyle | None) -> Iterator[BaseStyle]:
@@ -169,12 +164,13 @@ def _box(element: CT_P, look: _Look, text_width: float) -> _Box:
     return _Box(
         bookmarks=tuple(b.get(qn("w:name")) for b in element.iter(qn("w:bookmarkStart"))),
         lines=lines,
-        before=look.before,
-        after=look.after,
-        page_break_before=bool(chosen("page_break_before")) or bool(breaks),
-        keep_with_next=bool(chosen("keep_with_next")),
-        keep_together=bool(chosen("keep_together")),
-        widow_control=chosen("widow_control") is not False,
+        look=replace(
+            look,
+            page_break_before=bool(chosen("page_break_before")) or bool(breaks),
+            keep_with_next=bool(chosen("keep_with_next")),
+            keep_together=bool(chosen("keep_together")),
+            widow_control=chosen("widow_control") is not False,
+        ),
     )
 
 
@@ -203,7 +199,7 @@ def estimate_pages(document: DocxDocument, first_page: int = 1) -> dict[str, int
     index = 0
     while index < len(boxes):
         box, _, height, new_section = boxes[index]
-        if (box.page_break_before or new_section) and used > 0:
+        if (box.look.page_break_before or new_section) and used > 0:
             page, used = page + 1, 0.0
         # a chain of keep-with-next paragraphs moves to the next page as a whole
         chain = _chain_height(boxes, index)
@@ -218,7 +214,7 @@ def estimate_pages(document: DocxDocument, first_page: int = 1) -> dict[str, int
 
 def _place(box: _Box, page: int, used: float, height: float) -> tuple[int, int, float]:
     """Lay one paragraph's lines from (page, used): its first page, and where the next starts."""
-    used += box.before
+    used += box.look.before
     remaining = list(box.lines)
     first = None
     while remaining:
@@ -228,17 +224,17 @@ def _place(box: _Box, page: int, used: float, height: float) -> tuple[int, int, 
                 break
             total, fits = total + line, fits + 1
         if fits == len(remaining):
-            return first or page, page, used + total + box.after
-        if used > 0 and (box.keep_together or (box.widow_control and fits < 2)):
+            return first or page, page, used + total + box.look.after
+        if used > 0 and (box.look.keep_together or (box.look.widow_control and fits < 2)):
             page, used = page + 1, 0.0
             continue
         first = first or page
-        if box.widow_control and len(remaining) - fits < 2 and fits > 2:
+        if box.look.widow_control and len(remaining) - fits < 2 and fits > 2:
             fits -= 1  # leave two lines for the next page, not one
         fits = max(fits, 1)
         remaining = remaining[fits:]
         page, used = page + 1, 0.0
-    return first or page, page, used + box.after
+    return first or page, page, used + box.look.after
 
 
 def _chain_height(boxes: list[tuple[_Box, float, float, bool]], start: int) -> float:
@@ -246,9 +242,9 @@ def _chain_height(boxes: list[tuple[_Box, float, float, bool]], start: int) -> f
     total, index = 0.0, start
     while True:
         box = boxes[index][0]
-        chained = box.keep_with_next and index + 1 < len(boxes) and not boxes[index + 1][3]
-        lines = box.lines if (chained or box.keep_together) else box.lines[:2]
-        total += box.before + sum(lines) + (box.after if chained else 0.0)
+        chained = box.look.keep_with_next and index + 1 < len(boxes) and not boxes[index + 1][3]
+        lines = box.lines if (chained or box.look.keep_together) else box.lines[:2]
+        total += box.look.before + sum(lines) + (box.look.after if chained else 0.0)
         if not chained:
             return total
         index += 1
