@@ -104,24 +104,7 @@ class Theme(_Strict):
 
     def pdf_font(self) -> FontFamily:
         """Return the first PDF family whose files are all in fonts/; warn when falling back."""
-        for index, family in enumerate(self.fonts.pdf):
-            files = family.files()
-            outside = [p for p in files.values() if not p.is_relative_to(FONTS)]
-            if outside:
-                raise RenderError(
-                    f"{THEME_FILE}: fonts.pdf[{index}]: les polices viennent de fonts/, "
-                    f"pas de {outside[0]}"
-                )
-            missing = [p.name for p in files.values() if not p.is_file()]
-            if not missing:
-                return family
-            log.warning(
-                "%s: warning: police %s absente de fonts/ (%s) : le PDF prend la suivante",
-                THEME_FILE,
-                family.family,
-                ", ".join(missing),
-            )
-        raise RenderError(f"{THEME_FILE}: aucune police du PDF n'a tous ses fichiers dans fonts/")
+        return _choose_font(tuple(self.fonts.pdf))
 
     def check_glyphs(self, strings: Iterable[str]) -> None:
         """Refuse text the PDF's fonts cannot show: WeasyPrint would take a machine's font."""
@@ -171,6 +154,28 @@ class Theme(_Strict):
         return (
             f'{faces}\n{margins}\n:root {{\n{colours}\n{sizes}\n  --font: "{family.family}";\n}}\n'
         )
+
+
+@cache  # chosen once: the glyph check and the CSS both ask, the warning comes once
+def _choose_font(families: tuple[FontFamily, ...]) -> FontFamily:
+    for index, family in enumerate(families):
+        files = family.files()
+        outside = [p for p in files.values() if not p.is_relative_to(FONTS)]
+        if outside:
+            raise RenderError(
+                f"{THEME_FILE}: fonts.pdf[{index}]: les polices viennent de fonts/, "
+                f"pas de {outside[0]}"
+            )
+        missing = [p.name for p in files.values() if not p.is_file()]
+        if not missing:
+            return family
+        log.warning(
+            "%s: warning: police %s absente de fonts/ (%s) : le PDF prend la suivante",
+            THEME_FILE,
+            family.family,
+            ", ".join(missing),
+        )
+    raise RenderError(f"{THEME_FILE}: aucune police du PDF n'a tous ses fichiers dans fonts/")
 
 
 @cache
