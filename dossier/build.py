@@ -73,7 +73,7 @@ def _pdf(view: Edition, folder: Path, options: Options) -> bytes:
 def _docx(view: Edition, folder: Path, options: Options) -> bytes:
     from dossier.render.docx import render_docx
 
-    return render_docx(view, folder)
+    return render_docx(view)  # images are in the view as absolute paths
 
 
 def _import_pdf() -> None:

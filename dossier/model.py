@@ -522,12 +522,6 @@ class Edition(Model):
         """Yield every string of the edition, in reading order."""
         yield from _strings(self)
 
-    def events(self) -> Iterator[Event]:
-        """Yield every event of every calendar."""
-        for section in self.sections:
-            if isinstance(section, Calendar):
-                yield from section.events
-
 
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):

@@ -484,3 +484,15 @@ def test_a_renderer_that_dies_is_reported(monkeypatch, tmp_path: Path, capsys) -
     assert code == 1
     assert "PDF : le rendu s'est arrêté sans résultat (code 3)" in stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_image_word_cannot_take_is_a_render_error(edition_copy, tmp_path: Path, capsys) -> None:
+    folder = edition_copy(SMALL_EDITION, replace={"images/portrait.png": "images/portrait.webp"})
+    Image.open(SMALL_EDITION / "images" / "portrait.png").save(folder / "images" / "portrait.webp")
+    code, _, stderr = run_cli(
+        ["build", str(folder), "--format", "docx", "--output", str(tmp_path / "out")], capsys
+    )
+    assert code == 1
+    assert stderr.startswith("DOCX : ")
+    assert "Traceback" not in stderr
+    assert list((tmp_path / "out").iterdir()) == []

@@ -82,7 +82,8 @@ def test_small_edition_is_another_shape() -> None:
 )
 def test_unquoted_times_stay_times(edition_copy, old: str, new: str, expected: dt.time) -> None:
     folder = edition_copy(replace={old: new})
-    event = next(load_edition(folder).events())
+    calendar = next(s for s in load_edition(folder).sections if isinstance(s, Calendar))
+    event = calendar.events[0]
     assert event.start == expected
     assert event.end == dt.time(12, 30)  # PyYAML's default would give the integer 750
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterable
-from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -71,12 +71,12 @@ def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
-def render_docx(edition: Edition, folder: Path, theme: Theme | None = None) -> bytes:
+def render_docx(edition: Edition, theme: Theme | None = None) -> bytes:
     """Write the edition as a DOCX and return its bytes."""
     writer = _Writer(edition, theme or load_theme())
     try:
         writer.write()
-    except (OSError, ValueError) as error:
+    except (OSError, UnrecognizedImageError) as error:  # an image Word cannot take
         raise RenderError(f"DOCX : {error}") from error
     _drop_legacy_parts(writer.document)
     stream = io.BytesIO()

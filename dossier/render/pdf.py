@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,8 +13,6 @@ from dossier.errors import RenderError
 from dossier.render.html import render_html
 from dossier.theme import FONTS, TEMPLATES, load_theme
 from dossier.view import Edition
-
-log = logging.getLogger("dossier")
 
 VARIANTS = ("pdf/ua-1", "pdf/a-3u")
 
@@ -62,6 +59,3 @@ def render_pdf(edition: Edition, folder: Path, variant: str = "pdf/ua-1") -> byt
         )
     except FatalURLFetchingError as error:
         raise RenderError(str(error.__cause__ or error)) from None
-    finally:
-        for url in fetcher.refused:
-            log.debug("refused %s", url)
