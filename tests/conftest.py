@@ -56,3 +56,12 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{message}: CI must have every tool the tests use")
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def view_2021():
+    """The prepared view of the 2021 edition, shared by the view, PDF and DOCX tests."""
+    from dossier.load import load_edition
+    from dossier.view import prepare
+
+    return prepare(load_edition(EDITION_2021), EDITION_2021)

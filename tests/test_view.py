@@ -7,12 +7,7 @@ import pytest
 from dossier.french import NBSP, NNBSP, plain
 from dossier.load import load_edition
 from dossier.view import prepare
-from tests.conftest import EDITION_2021, SMALL_EDITION
-
-
-@pytest.fixture(scope="module")
-def view_2021():
-    return prepare(load_edition(EDITION_2021), EDITION_2021)
+from tests.conftest import SMALL_EDITION
 
 
 def events_by_title(view) -> dict[str, object]:

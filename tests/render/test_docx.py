@@ -14,7 +14,6 @@ from docx.oxml.ns import qn
 from dossier.build import Options, build
 from dossier.french import NBSP, plain
 from dossier.load import load_edition
-from dossier.view import prepare
 from tests.conftest import EDITION_2021, SMALL_EDITION, require_tool
 from tests.render.test_pdf import body_text, squash, texts_of
 
@@ -26,11 +25,6 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("docx")
     (output,) = build(EDITION_2021, ("docx",), out)
     return output.path
-
-
-@pytest.fixture(scope="module")
-def view_2021():
-    return prepare(load_edition(EDITION_2021), EDITION_2021)
 
 
 @pytest.fixture(scope="module")

@@ -40,11 +40,6 @@ def built(tmp_path_factory) -> Path:
     return output.path
 
 
-@pytest.fixture(scope="module")
-def view_2021():
-    return prepare(load_edition(EDITION_2021), EDITION_2021)
-
-
 def texts_of(view) -> list[str]:
     """Every paragraph, list item, heading and event line the reader must find."""
     found: list[str] = []
