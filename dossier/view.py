@@ -139,6 +139,10 @@ def _strings(value: object) -> Iterator[str]:
                 yield from _strings(getattr(value, field_.name))
 
 
+def _present(*links: Link | None) -> tuple[Link, ...]:
+    return tuple(link for link in links if link is not None)
+
+
 def prepare(edition: m.Edition, folder: Path, draft: bool = False) -> Edition:
     """Prepare the view of an edition: set every string once, for every renderer."""
     french = French(
@@ -271,7 +275,7 @@ class _Preparer:
                     Item(
                         title=rich_text(theme.title),
                         detail=rich_text(theme.description) if theme.description else None,
-                        links=tuple(x for x in [self.link(theme.link)] if x),
+                        links=_present(self.link(theme.link)),
                     )
                     for theme in section.themes
                 )
@@ -281,7 +285,7 @@ class _Preparer:
                     Item(
                         title=rich_text(entry.name),
                         detail=rich_text(entry.detail) if entry.detail else None,
-                        links=tuple(x for x in [self.more(entry.url)] if x),
+                        links=_present(self.more(entry.url)),
                     )
                     for entry in section.entries
                 )
@@ -300,7 +304,7 @@ class _Preparer:
                     **common,
                     intro=self.blocks(section.intro),
                     events=events,
-                    links=tuple(x for x in (self.link(link) for link in section.links) if x),
+                    links=_present(*(self.link(link) for link in section.links)),
                 )
             case m.Profiles():
                 items = tuple(
