@@ -181,7 +181,6 @@ class _Job:
     temporary: Path | None = None
     seconds: float = 0.0
     peak: int = 0
-    done: bool = False
 
     @classmethod
     def start(cls, name: str) -> _Job:
@@ -237,7 +236,7 @@ def _watch(jobs: list[_Job], options: Options) -> None:
             if job.connection.poll():
                 try:
                     kind, detail, seconds, peak = job.connection.recv()
-                except EOFError:  # the child died without a word: killed, or crashed
+                except EOFError:  # a dead child's pipe reads as EOF: killed, or crashed
                     job.process.join()
                     raise RenderError(
                         f"{job.name.upper()} : le rendu s'est arrêté sans résultat "
@@ -245,17 +244,11 @@ def _watch(jobs: list[_Job], options: Options) -> None:
                     ) from None
                 job.seconds, job.peak = seconds, max(job.peak, peak)
                 if kind == "ok":
-                    job.done = True
                     pending.remove(job)
                 elif kind == "error":
                     raise RenderError(detail)
                 else:
                     raise RuntimeError(f"the {job.name} renderer failed:\n{detail}")
-            elif not job.process.is_alive() and not job.connection.poll():
-                raise RenderError(
-                    f"{job.name.upper()} : le rendu s'est arrêté sans résultat "
-                    f"(code {job.process.exitcode})"
-                )
         if pending and time.perf_counter() > deadline:
             raise RenderError(
                 f"le rendu dépasse {options.timeout:g} s et a été arrêté ; si l'édition est "
