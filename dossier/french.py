@@ -134,21 +134,29 @@ def capitalise(rich: Rich) -> Rich:
 
 @dataclass(frozen=True)
 class Words:
-    """The fixed words a press kit prints around its content, in French."""
+    """The fixed words and marks a press kit prints around its content, in French.
+
+    They are decided here, once: no renderer, template or stylesheet writes a word of its own.
+    """
 
     kind: str = "Dossier de presse"
     contents: str = "Sommaire"
     more: str = "En savoir plus"
-    page: str = "Page"
-    of: str = "sur"
+    more_after: str = "\u00a0→"  # after « En savoir plus », outside the link
+    programme_before: str = "→ "  # before « Voir tout le programme »
+    page_number: str = "{page} / {pages}"  # the footer's page number
     draft: str = "PROJET"
     draft_of: str = "du"
     edition: str = "édition"
     organisers: str = "Organisé par"
-    contacts: str = "Contacts presse"
-    email: str = "Courriel"
-    phone: str = "Téléphone"
     published: str = "Publié le"
+    title_separator: str = " — "  # between « Dossier de presse » and the title
+    role_separator: str = ", "  # between a name and a role: « Amélie de Montchalin, ministre »
+    region_separator: str = " — "  # between a profile's name and its region
+    time_separator: str = ", "  # between an event's days and its hours
+    open_parenthesis: str = " ("
+    close_parenthesis: str = ")"
+    number_after: str = ". "  # after the number of a theme or a mission: « 1. »
 
 
 class French:

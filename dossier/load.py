@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import logging
 import types
 import typing
@@ -14,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from dossier.errors import DataError, Problem
-from dossier.model import Calendar, Edition, Image
+from dossier.model import Calendar, Edition, FieldPath, Image, Source, format_path
 
 log = logging.getLogger("dossier")
 
@@ -22,7 +23,7 @@ EDITION_FILE = "edition.yaml"
 MAX_NODES = 200_000  # far above any real edition; stops alias bombs
 MAX_IMAGE_PIXELS = 40_000_000
 
-Path_ = tuple[str | int, ...]
+Path_ = FieldPath
 M = TypeVar("M", bound=BaseModel)
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -42,6 +43,7 @@ class _Located:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[tuple[Path_, tuple[int, int], str]] = field(default_factory=list)
     count: int = 0
+    digest: str = ""
 
 
 def find_edition_file(edition: Path) -> Path:
@@ -62,6 +64,8 @@ def load_edition(edition: Path) -> Edition:
         raise DataError(problems)
     for warning in _warnings(result, file, located):
         log.warning("%s", warning)
+    # The view keeps, for every string it prints, the field and line it came from.
+    result._source = Source(file, located.digest, located.values)
     return result
 
 
@@ -71,7 +75,9 @@ def load_model(file: Path, model: type[M]) -> M:
 
 
 def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
-    located = _compose(file, _read_text(file))
+    raw = file.read_bytes()
+    located = _compose(file, _decode(file, raw))
+    located.digest = hashlib.sha256(raw).hexdigest()
     problems = [
         Problem(file, line, column, format_path(path), message)
         for path, (line, column), message in located.problems
@@ -88,8 +94,7 @@ def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
         raise DataError(_problems_of(error, file, located, model)) from None
 
 
-def _read_text(file: Path) -> str:
-    raw = file.read_bytes()
+def _decode(file: Path, raw: bytes) -> str:
     if not raw.strip():
         raise DataError([Problem(file, 1, 1, "", "le fichier est vide")])
     if b"\x00" in raw[:8192]:
@@ -231,14 +236,6 @@ def _walk(node: yaml.Node, path: Path_, located: _Located, stack: set[int]) -> A
     return result
 
 
-def format_path(path: Path_) -> str:
-    """Write a field path as a reader writes it: sections[5].events[4].end."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, bool]:
     """Map a pydantic location to a path in the data, dropping union tags; say if it exists."""
     path: list[str | int] = []
@@ -317,7 +314,7 @@ def _message(detail: Any, path: Path_, model: type[BaseModel]) -> str:
         tags = str(context.get("expected_tags", "")).replace("'", "")
         return f"kind: « {context.get('tag')} » inconnu ; sortes possibles : {tags}"
     if kind == "literal_error":
-        expected = str(context.get("expected", "")).replace("'", "")
+        expected = str(context.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"« {given} » n'est pas permis ; valeurs possibles : {expected}"
     if kind in ("string_type", "model_type", "dict_type") and given is None:
         return "la valeur est vide"

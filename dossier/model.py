@@ -6,8 +6,9 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
-from pathlib import PurePosixPath
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -16,12 +17,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 LINK_SCHEMES = ("https", "http", "mailto", "tel")
+
+FieldPath = tuple[str | int, ...]
 
 # `[texte](https://…)` in running text is a link; `[texte](#id)` points to a section.
 INLINE_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s]+)\)")
@@ -91,6 +95,17 @@ def _parse_time(value: Any) -> Any:
     return value
 
 
+def _check_locale(value: str) -> str:
+    # Every word, date and rule of the kit is French: another language would print French
+    # words under its tag. Regional variants of French (fr_BE, fr_CA…) are fine.
+    if not re.fullmatch(r"fr(_[A-Z]{2})?", value):
+        raise ValueError(
+            f"« {value} » n'est pas une langue prise en charge : dossier compose en français ; "
+            "écrivez fr_FR (ou une variante régionale comme fr_BE), ou retirez locale:"
+        )
+    return value
+
+
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str | dict) else value
 
@@ -111,6 +126,56 @@ def split_inline(text: str) -> Iterator[tuple[str, str | None]]:
         position = match.end()
     if position < len(text):
         yield text[position:], None
+
+
+def format_path(path: FieldPath) -> str:
+    """Write a field path as a reader writes it: sections[5].events[4].end."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value of an edition comes from: its field, and its place in the source file."""
+
+    path: FieldPath
+    file: Path | None = None
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def field(self) -> str:
+        """Return the field path as errors name it: sections[9].events[4].title."""
+        return format_path(self.path)
+
+    def __str__(self) -> str:
+        where = [str(self.file)] if self.file is not None else []
+        where += [str(n) for n in (self.line, self.column) if n is not None]
+        return ":".join([*where, self.field])
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file an edition was read from: where each value stands in it, and its digest."""
+
+    file: Path
+    digest: str  # SHA-256 of the file's bytes: which state of the data an output was made from
+    positions: Mapping[FieldPath, tuple[int, int]] = field(default_factory=dict)
+
+    def origin(self, path: FieldPath) -> Origin:
+        """Return the origin of the value at a path (the YAML keys, aliases included).
+
+        A one-item list may have been written as its item alone (`description: text` for
+        `description: [text]`), a paragraph as a bare string rather than `paragraph:`: the
+        nearest enclosing value that the file holds is then the field.
+        """
+        for end in range(len(path), 0, -1):
+            position = self.positions.get(path[:end])
+            if position is not None:
+                return Origin(path[:end], self.file, *position)
+        return Origin(path, self.file)
 
 
 Text = Annotated[str, BeforeValidator(_blank_is_error), AfterValidator(_check_text)]
@@ -481,12 +546,22 @@ class Edition(Model):
     publication_date: dt.date | None = None
     publisher: Publisher
     slug: Slug
-    locale: Annotated[str, Field(pattern=r"^[a-z]{2}(_[A-Z]{2})?$")] = "fr_FR"
+    locale: Annotated[str, AfterValidator(_check_locale)] = "fr_FR"
     style: Style = Style()
     revision: Revision | None = None
     keywords: list[Text] = []
     cover_image: Image | None = None
     sections: Annotated[list[Section], Field(min_length=1)]
+    _source: Source | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Source | None:
+        """Return the file this edition was loaded from, with its positions; None if built."""
+        return self._source
+
+    def origin(self, path: FieldPath) -> Origin:
+        """Return where the value at a path comes from (field path only, when not loaded)."""
+        return self._source.origin(path) if self._source is not None else Origin(path)
 
     @field_validator("sections")
     @classmethod

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fontTools.ttLib import TTFont
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from dossier.errors import RenderError
 from dossier.load import load_model
@@ -50,25 +51,119 @@ class Colours(_Strict):
     draft: Colour
 
 
-class Sizes(_Strict):
-    """Type sizes in points."""
-
-    body: float
-    small: float
-    title: float
-    h1: float
-    h2: float
-    h3: float
-    line_height: float
-
-
 class Page(_Strict):
-    """A4 margins in millimetres."""
+    """The page's size and margins, and where header and footer stand, in millimetres."""
 
+    width: float
+    height: float
     top: float
     bottom: float
     inner: float
     outer: float
+    header: float
+
+    @property
+    def text_width(self) -> float:
+        """Return the width of the text between the margins, in millimetres."""
+        return self.width - self.inner - self.outer
+
+
+class Box(_Strict):
+    """The room an image gets, in millimetres: its width, and its height at most."""
+
+    width: Annotated[float, Field(gt=0)]
+    height: Annotated[float, Field(gt=0)]
+
+
+class Images(_Strict):
+    """The size of each kind of picture."""
+
+    cover: Box
+    portrait: Box
+    profile: Box
+
+
+def _check_weight(value: int) -> int:
+    weights = sorted(weight for weight, _ in _FACES.values())
+    if value not in weights:
+        raise ValueError(
+            f"{value} n'est pas une graisse des polices : {', '.join(map(str, set(weights)))}"
+        )
+    return value
+
+
+class Look(_Strict):
+    """How a paragraph style or a role looks; what it does not say, body says."""
+
+    size: Annotated[float, Field(gt=0, le=200)] | None = None
+    weight: Annotated[int, AfterValidator(_check_weight)] | None = None
+    italic: bool | None = None
+    colour: str | None = None
+    caps: bool | None = None
+    tracking: float | None = None  # em
+    leading: Annotated[float, Field(gt=0, le=5)] | None = None
+    before: Annotated[float, Field(ge=0)] | None = None  # points
+    after: Annotated[float, Field(ge=0)] | None = None  # points
+    keep: bool | None = None  # keep with the next paragraph
+
+
+@dataclass(frozen=True)
+class Style:
+    """A paragraph style with every property decided, as both outputs apply it."""
+
+    name: str
+    size: float
+    weight: int
+    italic: bool
+    colour: str  # #RRGGBB
+    caps: bool
+    tracking: float
+    leading: float
+    before: float
+    after: float
+    keep: bool
+
+    @property
+    def bold(self) -> bool:
+        """Return whether a word processor, which knows only bold or not, sets it bold."""
+        return self.weight >= 600
+
+
+@dataclass(frozen=True)
+class Role:
+    """The look of a run of text of one role: weight, slant and colour."""
+
+    name: str
+    weight: int | None
+    italic: bool | None
+    colour: str | None  # #RRGGBB
+
+    @property
+    def bold(self) -> bool | None:
+        """Return bold for a word processor, or None to keep the paragraph's."""
+        return None if self.weight is None else self.weight >= 600
+
+
+# The paragraph styles and roles that the renderers use: the theme must declare each.
+STYLES = (
+    *("body", "small", "title", "subtitle", "ministry", "cover_kind", "cover_edition"),
+    *("cover_line", "publisher", "published", "h1", "h2", "h3", "byline", "question", "quote"),
+    *("bullet", "theme", "entry", "event_date", "event_title", "organisers", "link_line"),
+    *("programme", "profile_title", "mission_title", "contact_name", "contact_detail"),
+    *("caption", "toc_1", "toc_2", "running", "footer", "draft"),
+)
+ROLES = ("strong", "label", "number", "detail", "more", "link")
+
+
+class DocxFont(_Strict):
+    """The font a DOCX names, and files of fonts/ with its metrics, to foresee its pages."""
+
+    family: str
+    metrics: dict[Literal["regular", "bold"], str]
+
+    def files(self) -> dict[str, Path]:
+        """Return each metrics file, resolved inside the project's fonts/ folder."""
+        return {style: _font_file(value) for style, value in self.metrics.items()}
 
 
 class FontFamily(_Strict):
@@ -84,27 +179,103 @@ class FontFamily(_Strict):
 
     def files(self) -> dict[str, Path]:
         """Return each style's file, resolved inside the project's fonts/ folder."""
-        return {style: (PROJECT / getattr(self, style)).resolve() for style in FONT_STYLES}
+        return {style: _font_file(getattr(self, style)) for style in FONT_STYLES}
+
+
+def _font_file(value: str) -> Path:
+    return (PROJECT / value).resolve()
 
 
 class Fonts(_Strict):
     """The PDF's families by preference, and the font the DOCX names."""
 
     pdf: Annotated[list[FontFamily], Field(min_length=1)]
-    docx: str
+    docx: DocxFont
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The advance widths of a font's characters, to measure lines as a word processor does."""
+
+    widths: dict[int, int]
+    units: int
+    line: float  # the line height of a 1 pt font, single spacing
+    fallback: int
+
+    def width(self, text: str, size: float) -> float:
+        """Return the width of a text set at a size, in points."""
+        return sum(self.widths.get(ord(c), self.fallback) for c in text) * size / self.units
 
 
 class Theme(_Strict):
     """The whole visual identity."""
 
     colours: Colours
-    sizes: Sizes
     page: Page
+    images: Images
+    styles: dict[str, Look]
+    roles: dict[str, Look]
     fonts: Fonts
+
+    @model_validator(mode="after")
+    def _complete(self) -> Theme:
+        problems = [f"styles.{n}: manque" for n in STYLES if n not in self.styles]
+        problems += [f"roles.{n}: manque" for n in ROLES if n not in self.roles]
+        palette = type(self.colours).model_fields
+        for group, looks in (("styles", self.styles), ("roles", self.roles)):
+            for name, look in looks.items():
+                if look.colour is not None and look.colour not in palette:
+                    problems.append(
+                        f"{group}.{name}.colour: « {look.colour} » n'est pas une couleur de "
+                        f"colours: ({', '.join(palette)})"
+                    )
+        if problems:
+            raise ValueError(" ; ".join(problems))
+        return self
+
+    def colour(self, name: str) -> str:
+        """Return a colour of the palette as #RRGGBB."""
+        return str(getattr(self.colours, name))
+
+    def style(self, name: str) -> Style:
+        """Return a paragraph style with what it does not say taken from body."""
+        body, look = self.styles["body"], self.styles[name]
+
+        def pick(key: str, default: Any) -> Any:
+            for source in (look, body):
+                value = getattr(source, key)
+                if value is not None:
+                    return value
+            return default
+
+        return Style(
+            name=name,
+            size=pick("size", 10.0),
+            weight=pick("weight", 400),
+            italic=pick("italic", False),
+            colour=self.colour(pick("colour", "text")),
+            caps=bool(look.caps),
+            tracking=look.tracking or 0.0,
+            leading=pick("leading", 1.2),
+            before=pick("before", 0.0),
+            after=pick("after", 0.0),
+            keep=bool(look.keep),
+        )
+
+    def role(self, name: str) -> Role:
+        """Return the look of a role of text."""
+        look = self.roles[name]
+        colour = self.colour(look.colour) if look.colour else None
+        return Role(name, look.weight, look.italic, colour)
 
     def pdf_font(self) -> FontFamily:
         """Return the first PDF family whose files are all in fonts/; warn when falling back."""
         return _choose_font(tuple(self.fonts.pdf))
+
+    def docx_metrics(self, bold: bool) -> Metrics:
+        """Return the metrics of the DOCX's font, regular or bold."""
+        files = self.fonts.docx.files()
+        return _metrics(files["bold" if bold and "bold" in files else "regular"])
 
     def check_glyphs(self, strings: Iterable[str]) -> None:
         """Refuse text the PDF's fonts cannot show: WeasyPrint would take a machine's font."""
@@ -132,28 +303,77 @@ class Theme(_Strict):
             )
 
     def css(self) -> str:
-        """Return the @font-face rules and CSS variables the print stylesheet uses."""
+        """Return the @font-face rules, the page, variables and a rule per style and role."""
         family = self.pdf_font()
         faces = "\n".join(
             f'@font-face {{ font-family: "{family.family}"; src: url("{path.as_uri()}"); '
             f"font-weight: {_FACES[style][0]}; font-style: {_FACES[style][1]}; }}"
             for style, path in family.files().items()
         )
-        colours = "\n".join(
-            f"  --{name}: {value};" for name, value in self.colours.model_dump().items()
+        page = self.page
+        top, bottom, inner, outer = (
+            f"{v}mm" for v in (page.top, page.bottom, page.inner, page.outer)
         )
-        sizes = "\n".join(
-            f"  --{name.replace('_', '-')}: {value}{'' if name == 'line_height' else 'pt'};"
-            for name, value in self.sizes.model_dump().items()
-        )
-        top, bottom, inner, outer = (f"{v}mm" for v in self.page.model_dump().values())
-        margins = (
+        pages = (
+            f"@page {{ size: {page.width}mm {page.height}mm; }}\n"
             f"@page :right {{ margin: {top} {outer} {bottom} {inner}; }}\n"
             f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}"
         )
-        return (
-            f'{faces}\n{margins}\n:root {{\n{colours}\n{sizes}\n  --font: "{family.family}";\n}}\n'
+        variables = [f"  --{name}: {value};" for name, value in self.colours.model_dump().items()]
+        variables.append(f'  --font: "{family.family}";')
+        variables += [f"  --page-{name}: {value}mm;" for name, value in page.model_dump().items()]
+        for kind, box in self.images.model_dump().items():
+            variables += [
+                f"  --{kind}-width: {box['width']}mm;",
+                f"  --{kind}-height: {box['height']}mm;",
+            ]
+        for name in self.styles:
+            style = self.style(name)
+            variables += [f"  --{_css_name(name)}-size: {style.size}pt;"]
+        rules = [_style_rule(self.style(name)) for name in self.styles]
+        rules += [_role_rule(self.role(name)) for name in self.roles]
+        body = self.style("body")
+        base = (
+            f"html {{ font-family: var(--font), sans-serif; font-size: {body.size}pt; "
+            f"line-height: {body.leading}; color: {body.colour}; }}"
         )
+        return "\n".join([faces, pages, ":root {", *variables, "}", base, *rules]) + "\n"
+
+
+def _css_name(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _style_rule(style: Style) -> str:
+    """Return the CSS rule of a paragraph style: the class s-<name>."""
+    declarations = [
+        f"font-size: {style.size}pt",
+        f"font-weight: {style.weight}",
+        f"font-style: {'italic' if style.italic else 'normal'}",
+        f"color: {style.colour}",
+        f"line-height: {style.leading}",
+        f"margin-top: {style.before}pt",
+        f"margin-bottom: {style.after}pt",
+    ]
+    if style.caps:
+        declarations.append("text-transform: uppercase")
+    if style.tracking:
+        declarations.append(f"letter-spacing: {style.tracking}em")
+    if style.keep:
+        declarations.append("break-after: avoid")
+    return f".s-{_css_name(style.name)} {{ {'; '.join(declarations)}; }}"
+
+
+def _role_rule(role: Role) -> str:
+    """Return the CSS rule of a role of text: the class r-<name>."""
+    declarations = []
+    if role.weight is not None:
+        declarations.append(f"font-weight: {role.weight}")
+    if role.italic is not None:
+        declarations.append(f"font-style: {'italic' if role.italic else 'normal'}")
+    if role.colour is not None:
+        declarations.append(f"color: {role.colour}")
+    return f".r-{_css_name(role.name)} {{ {'; '.join(declarations)}; }}"
 
 
 @cache  # chosen once: the glyph check and the CSS both ask, the warning comes once
@@ -181,6 +401,17 @@ def _choose_font(families: tuple[FontFamily, ...]) -> FontFamily:
 @cache
 def _cmap(path: Path) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+@cache
+def _metrics(path: Path) -> Metrics:
+    font = TTFont(path, lazy=True)
+    cmap = font.getBestCmap()
+    advances = font["hmtx"].metrics
+    widths = {code: advances[name][0] for code, name in cmap.items()}
+    hhea = font["hhea"]
+    units = font["head"].unitsPerEm
+    return Metrics(widths, units, (hhea.ascent - hhea.descent) / units, widths[ord("n")])
 
 
 @cache

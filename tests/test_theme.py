@@ -29,7 +29,9 @@ def test_theme_declares_the_states_colours() -> None:
 def test_css_variables_and_font_faces_come_from_the_theme() -> None:
     css = load_theme().css()
     assert "--primary: #000091;" in css
-    assert "--body: 10" in css
+    assert "--body-size: 10.0pt;" in css
+    assert ".s-mission-title {" in css
+    assert "text-transform: uppercase" in css
     assert css.count("@font-face") == 6
     assert "/fonts/Inter-Regular.otf" in css
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -33,7 +34,18 @@ def render_html(edition: Edition, medium: str = "print") -> str:
     template = environment().get_template("document.html.j2")
     return template.render(
         edition=edition,
-        words=edition.words,
         theme_css=theme.css(),
         print_css=(TEMPLATES / f"{medium}.css").read_text(encoding="utf-8"),
+        page_number_css=page_number_css(edition.words.page_number),
     )
+
+
+def page_number_css(pattern: str) -> str:
+    """Turn the view's page number, « {page} / {pages} », into CSS content with counters."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", pattern):
+        if piece in ("{page}", "{pages}"):
+            parts.append(f"counter({piece[1:-1]})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts) or '""'

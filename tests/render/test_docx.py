@@ -12,7 +12,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from dossier.build import Options, build
-from dossier.french import NBSP, plain
+from dossier.french import NBSP
 from dossier.load import load_edition
 from tests.conftest import EDITION_2021, SMALL_EDITION, require_tool
 from tests.render.test_pdf import body_text, squash, texts_of
@@ -71,18 +71,18 @@ def test_headings_use_word_heading_styles(built: Path, view_2021) -> None:
     ]
     level_1 = [t for s, t in headings if s == "Heading 1"]
     level_2 = [t for s, t in headings if s == "Heading 2"]
-    for section in view_2021.contents:
-        assert section.title in (level_1 if section.level == 1 else level_2)
+    for entry in view_2021.contents.entries:
+        assert entry.text.plain in (level_1 if entry.level == 1 else level_2)
     assert "Sommaire" in level_1
 
 
 def test_every_event_is_a_group_of_styled_paragraphs(built: Path, view_2021) -> None:
     document = docx.Document(built)
     dates = [p.text for p in document.paragraphs if p.style.name == "Event Date"]
-    events = [e for s in view_2021.sections for e in s.events]
-    assert dates == [plain(e.when) for e in events]  # the same strings as the PDF's
+    events = [e for s in view_2021.sections if s.kind == "calendar" for e in s.events]
+    assert dates == [e.when.plain for e in events]  # the same strings as the PDF's
     titles = [p.text for p in document.paragraphs if p.style.name == "Event Title"]
-    assert titles == [plain(e.title) for e in events if e.title]
+    assert titles == [e.title.plain for e in events if e.title]
 
 
 def test_every_link_is_a_live_hyperlink(built: Path) -> None:
@@ -154,12 +154,13 @@ def test_toc_field_is_filled_and_footers_count_pages(built: Path, view_2021) -> 
     codes = fields(document.element.body)
     assert codes[0].startswith("TOC ")
     # one per contents entry, and the "voir p." reference
-    assert sum(c.startswith("PAGEREF") for c in codes) == len(view_2021.contents) + 1
+    assert sum(c.startswith("PAGEREF") for c in codes) == len(view_2021.contents.entries) + 1
     cover, body = document.sections
-    assert cover.header.is_linked_to_previous  # no header of its own on the cover
-    assert not body.header.is_linked_to_previous
-    assert "Mois de l’innovation publique" in body.header.paragraphs[0].text
-    assert fields(body.footer._element) == ["PAGE", "NUMPAGES"]
+    assert cover.footer.is_linked_to_previous  # no footer of its own on the cover
+    assert not body.footer.is_linked_to_previous
+    footer = body.footer.paragraphs[0].text
+    assert footer.startswith("Dossier de presse — Mois de l’innovation publique")
+    assert fields(body.footer.part.element) == ["PAGE", "NUMPAGES"]
 
 
 def test_first_of_month_is_a_superscript_run_and_spaces_are_literal(built: Path) -> None:
@@ -221,11 +222,12 @@ def test_cached_contents_numbers_are_libreoffice_pages(converted: Path, view_202
         [tool, "-layout", str(converted), "-"], check=True, capture_output=True, text=True
     ).stdout.split("\f")
     numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", pages[1], re.M)]
-    assert len(numbers) == len(view_2021.contents)
-    for section, number in zip(view_2021.contents, numbers, strict=True):
+    entries = view_2021.contents.entries
+    assert len(numbers) == len(entries)
+    for entry, number in zip(entries, numbers, strict=True):
         first = next(
             i + 1
             for i, page in enumerate(pages)
-            if i >= 2 and squash(section.title) in squash(page)
+            if i >= 2 and squash(entry.text.plain) in squash(page)
         )
-        assert first == number, section.title
+        assert first == number, entry.text.plain

@@ -13,7 +13,6 @@ from fontTools.ttLib import TTFont
 
 from dossier.build import Options, build
 from dossier.errors import RenderError
-from dossier.french import plain
 from dossier.load import load_edition
 from dossier.render.pdf import SandboxFetcher, render_pdf
 from dossier.theme import FONTS, TEMPLATES, load_theme
@@ -41,35 +40,10 @@ def built(tmp_path_factory) -> Path:
 
 
 def texts_of(view) -> list[str]:
-    """Every paragraph, list item, heading and event line the reader must find."""
-    found: list[str] = []
-
-    def blocks(items) -> None:
-        for block in items:
-            found.extend(plain(i) for i in ((block.text,) if block.kind != "list" else block.items))
-
-    for section in view.sections:
-        if section.heading:
-            found.append(section.title)
-        for part in (section.intro, section.body, section.outro):
-            blocks(part)
-        if section.quote:
-            found.append(plain(section.quote))
-        for question, answer in section.questions:
-            found.append(plain(question))
-            blocks(answer)
-        for item in section.items:
-            found.append(plain(item.title))
-            blocks(item.body)
-        for event in section.events:
-            found.append(plain(event.when))
-            if event.title:
-                found.append(plain(event.title))
-            if event.organisers:
-                found.append(plain(event.organisers))
-            blocks(event.description)
-            blocks(event.notes)
-    return [t for t in found if t.strip()]
+    """Every line the sections print: headings, paragraphs, list items, event lines."""
+    return [
+        line.plain for section in view.sections for line in section.lines() if line.plain.strip()
+    ]
 
 
 def body_text(pdf: Path) -> str:
@@ -113,13 +87,13 @@ def contents_numbers(pdf: Path) -> list[int]:
 
 def test_contents_numbers_are_the_real_pages(built: Path, view_2021) -> None:
     numbers = [n for n in contents_numbers(built)]
-    entries = view_2021.contents
+    entries = view_2021.contents.entries
     # the footer "2 / 30" of the contents page is not an entry
     numbers = numbers[: len(entries)]
     assert len(numbers) == len(entries)
     for entry, number in zip(entries, numbers, strict=True):
         page_text = squash(pdftotext(built, "-f", str(number), "-l", str(number)))
-        assert squash(entry.title)[:40] in page_text, (entry.title, number)
+        assert squash(entry.text.plain)[:40] in page_text, (entry.text.plain, number)
 
 
 def test_outline_has_every_section(built: Path, view_2021) -> None:
@@ -133,7 +107,7 @@ def test_outline_has_every_section(built: Path, view_2021) -> None:
 
         walk(outline.root)
     squashed = {squash(t) for t in titles}
-    assert all(squash(s.title) in squashed for s in view_2021.contents)
+    assert all(squash(e.text.plain) in squashed for e in view_2021.contents.entries)
     assert squash("Sommaire") in squashed
 
 

@@ -2,54 +2,31 @@
 
 A TOC field's cached result is what LibreOffice and viewers show: they do not rebuild it. So
 the page numbers written there are computed here, the way Word and LibreOffice lay out text:
-greedy line breaking with the named font's metrics (Liberation Sans stands for Arial, whose
-metrics it copies), paragraph spacing, page breaks before, keep-with-next, keep-together and
-widow control. Word still refreshes the field when the document opens (updateFields).
+greedy line breaking with the metrics of the font the theme names (Liberation Sans stands
+for Arial, whose metrics it copies), paragraph spacing, page breaks before, keep-with-next,
+keep-together and widow control. Word still refreshes the field when the document opens
+(updateFields).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.section import Section as DocxSection
 from docx.shared import Length
 from docx.styles.style import BaseStyle
 from docx.text.parfmt import ParagraphFormat
-from fontTools.ttLib import TTFont
 
-FONTS = Path(__file__).resolve().parents[2] / "fonts"
-METRIC_FILES = {False: "LiberationSans-Regular.ttf", True: "LiberationSans-Bold.ttf"}
+from dossier.theme import Metrics, Theme
+
 EMU_PER_POINT = 12700
-
-
-@dataclass(frozen=True)
-class _Metrics:
-    widths: dict[int, int]
-    units: int
-    line: float  # line height of a 1 pt font, single spacing
-    fallback: int
-
-    def width(self, text: str, size: float) -> float:
-        return sum(self.widths.get(ord(c), self.fallback) for c in text) * size / self.units
-
-
-@cache
-def _metrics(bold: bool) -> _Metrics:
-    font = TTFont(FONTS / METRIC_FILES[bold], lazy=True)
-    cmap = font.getBestCmap()
-    advances = font["hmtx"].metrics
-    widths = {code: advances[name][0] for code, name in cmap.items()}
-    hhea = font["hhea"]
-    units = font["head"].unitsPerEm
-    return _Metrics(widths, units, (hhea.ascent - hhea.descent) / units, widths[ord("n")])
 
 
 @dataclass
@@ -82,6 +59,7 @@ class _Look:
     size: float
     bold: bool
     spacing: Any
+    at_least: bool  # the spacing is a minimum (WD_LINE_SPACING.AT_LEAST), not an exact height
     indent: float
     before: float
     after: float
@@ -103,6 +81,7 @@ class _Look:
             size=size.pt if size is not None else 10.0,
             bold=bool(_inherited(style, lambda s: s.font.bold)),
             spacing=fmt("line_spacing") or 1.0,
+            at_least=fmt("line_spacing_rule") == WD_LINE_SPACING.AT_LEAST,
             indent=indent,
             before=_points(fmt("space_before")),
             after=_points(fmt("space_after")),
@@ -135,18 +114,19 @@ def _wrap(words: list[tuple[str, float]], space: float, width: float) -> int:
     return lines
 
 
-def _box(element: CT_P, look: _Look, text_width: float) -> _Box:
+def _box(element: CT_P, look: _Look, text_width: float, fonts: dict[bool, Metrics]) -> _Box:
     direct = ParagraphFormat(element)  # what the paragraph sets itself, over its style
 
     def chosen(name: str) -> Any:
         value = getattr(direct, name)
         return getattr(look, name) if value is None else value
 
-    metrics = _metrics(look.bold)
+    metrics = fonts[look.bold]
     spacing = look.spacing
-    line = metrics.line * look.size * (spacing if isinstance(spacing, float) else 1.0)
+    natural = metrics.line * look.size
+    line = natural * (spacing if isinstance(spacing, float) else 1.0)
     if isinstance(spacing, Length):
-        line = spacing.pt
+        line = max(spacing.pt, natural) if look.at_least else spacing.pt
     width = text_width - look.indent
 
     text = "".join(node.text or "" for node in element.iter(qn("w:t")))
@@ -174,16 +154,17 @@ def _box(element: CT_P, look: _Look, text_width: float) -> _Box:
     )
 
 
-def estimate_pages(document: DocxDocument, first_page: int = 1) -> dict[str, int]:
+def estimate_pages(document: DocxDocument, theme: Theme, first_page: int = 1) -> dict[str, int]:
     """Return the page where each bookmark of the body falls, counting from first_page."""
+    fonts = {bold: theme.docx_metrics(bold) for bold in (False, True)}
     pages: dict[str, int] = {}
     section_starts = _section_starts(document)
     boxes: list[tuple[_Box, float, float, bool]] = []
     styles = {style.style_id: style for style in document.styles}
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     looks: dict[str | None, _Look] = {}
-    for index, paragraph in enumerate(document.paragraphs):
-        style_id = paragraph._p.style
+    for index, paragraph in enumerate(_paragraphs(document)):
+        style_id = paragraph.style
         if style_id not in looks:
             looks[style_id] = _Look.of(styles.get(style_id, default))
         section = section_starts.get(index)
@@ -193,19 +174,24 @@ def estimate_pages(document: DocxDocument, first_page: int = 1) -> dict[str, int
             new_section = index > 0
         else:
             new_section = False
-        boxes.append((_box(paragraph._p, looks[style_id], width), width, height, new_section))
+        box = _box(paragraph, looks[style_id], width, fonts)
+        boxes.append((box, width, height, new_section))
 
-    page, used = first_page, 0.0
+    page, used, after = first_page, 0.0, 0.0
     index = 0
     while index < len(boxes):
         box, _, height, new_section = boxes[index]
         if (box.look.page_break_before or new_section) and used > 0:
             page, used = page + 1, 0.0
+        # Between two paragraphs the larger of the space after and the space before is kept,
+        # not their sum (measured in LibreOffice, which follows Word there).
+        overlap = min(after, box.look.before) if used > 0 else 0.0
         # a chain of keep-with-next paragraphs moves to the next page as a whole
-        chain = _chain_height(boxes, index)
+        chain = _chain_height(boxes, index) - overlap
         if used > 0 and used + chain > height and chain <= height:
-            page, used = page + 1, 0.0
-        first, page, used = _place(box, page, used, height)
+            page, used, overlap = page + 1, 0.0, 0.0
+        first, page, used = _place(box, page, used - overlap, height)
+        after = box.look.after
         for name in box.bookmarks:
             pages.setdefault(name, first)
         index += 1
@@ -244,9 +230,11 @@ def _chain_height(boxes: list[tuple[_Box, float, float, bool]], start: int) -> f
         box = boxes[index][0]
         chained = box.look.keep_with_next and index + 1 < len(boxes) and not boxes[index + 1][3]
         lines = box.lines if (chained or box.look.keep_together) else box.lines[:2]
-        total += box.look.before + sum(lines) + (box.look.after if chained else 0.0)
+        total += box.look.before + sum(lines)
         if not chained:
             return total
+        following = boxes[index + 1][0].look.before
+        total += max(box.look.after - following, 0.0)  # the larger of the two spaces
         index += 1
 
 
@@ -255,10 +243,14 @@ def _section_starts(document: DocxDocument) -> dict[int, DocxSection]:
     sections = list(document.sections)
     starts: dict[int, DocxSection] = {0: sections[0]}
     section_index = 0
-    for index, paragraph in enumerate(document.paragraphs):
-        properties = paragraph._p.pPr
+    for index, paragraph in enumerate(_paragraphs(document)):
+        properties = paragraph.pPr
         if properties is not None and properties.sectPr is not None:
             section_index += 1
             if section_index < len(sections):
                 starts[index + 1] = sections[section_index]
     return starts
+
+
+def _paragraphs(document: DocxDocument) -> list[CT_P]:
+    return list(document.element.body.iterchildren(qn("w:p")))

@@ -1,0 +1,19 @@
+"""The DOCX: a real Word document from the view, with styles, fields, French set and markers.
+
+Three layers, as python-docx itself has them: `oxml` (WordprocessingML plumbing, which knows
+nothing of press kits), `styles` (the Word styles derived from the theme) and `writer` (which
+walks the view); `pages` foresees where a word processor breaks the pages.
+"""
+
+from __future__ import annotations
+
+from dossier.render.docx.writer import MARKER_PREFIX, MARKERS_NAMESPACE, Writer
+from dossier.theme import Theme, load_theme
+from dossier.view import Edition
+
+__all__ = ["MARKERS_NAMESPACE", "MARKER_PREFIX", "render_docx"]
+
+
+def render_docx(edition: Edition, theme: Theme | None = None) -> bytes:
+    """Write the edition as a DOCX and return its bytes."""
+    return Writer(edition, theme or load_theme()).write()

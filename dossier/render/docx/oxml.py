@@ -1,0 +1,248 @@
+"""OOXML plumbing that python-docx has no API for: runs, fields, bookmarks, links, parts.
+
+This layer knows WordprocessingML and nothing of press kits: the writer above it decides what
+goes where. Element order follows the schema, declared once per parent where it matters.
+"""
+
+from __future__ import annotations
+
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.text.font import CT_RPr
+from docx.oxml.text.paragraph import CT_P
+from docx.shared import RGBColor
+from lxml.etree import _Element as Element
+
+__all__ = [
+    "Element",
+    "add_bookmark",
+    "add_custom_xml_part",
+    "add_field",
+    "add_hyperlink",
+    "add_run",
+    "custom_xml_parts",
+    "drop_legacy_parts",
+    "end_field",
+    "set_character_spacing",
+    "set_setting",
+    "start_field",
+]
+
+CUSTOM_XML_PROPERTIES = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+
+# CT_Settings is a sequence: a new child goes before the first of those that follow it.
+_SETTINGS_ORDER = """
+writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries
+displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData
+embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins
+alignBordersAndEdges bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop
+hideSpellingErrors hideGrammaticalErrors activeWritingStyle proofState formsDesign
+attachedTemplate linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge
+revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection
+autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation
+consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength
+clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting
+bookFoldPrintingSheets drawingGridHorizontalSpacing drawingGridVerticalSpacing
+displayHorizontalDrawingGridEvery displayVerticalDrawingGridEvery
+doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin drawingGridVerticalOrigin
+doNotShadeFormData noPunctuationKerning characterSpacingControl printTwoOnOne
+strictFirstAndLastChars noLineBreaksAfter noLineBreaksBefore savePreviewPicture
+doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText
+doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags
+alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat docVars
+rsids mathPr attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats
+doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary
+shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator
+""".split()  # noqa: SIM905 - the schema's order, as written in it
+
+# CT_RPr is a sequence too (python-docx keeps its copy private).
+_RPR_ORDER = """
+rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof
+snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd
+fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath
+""".split()  # noqa: SIM905 - the schema's order, as written in it
+
+
+def set_setting(settings: Element, tag: str, val: str) -> None:
+    """Set a child of w:settings, inserted where the schema's sequence wants it."""
+    element = settings.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        followers = _SETTINGS_ORDER[_SETTINGS_ORDER.index(tag.removeprefix("w:")) + 1 :]
+        after = {qn(f"w:{name}") for name in followers}
+        for index, child in enumerate(settings):
+            if child.tag in after:
+                settings.insert(index, element)
+                break
+        else:
+            settings.append(element)
+    element.set(qn("w:val"), val)
+
+
+def set_character_spacing(properties: CT_RPr, twips: int) -> None:
+    """Set w:spacing (letter spacing, in twentieths of a point) where CT_RPr's sequence wants it."""
+    for old in properties.findall(qn("w:spacing")):
+        properties.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twips))
+    following = _RPR_ORDER[_RPR_ORDER.index("spacing") + 1 :]
+    properties.insert_element_before(spacing, *(f"w:{name}" for name in following))
+
+
+def add_run(
+    parent: Element,
+    text: str,
+    *,
+    style_id: str | None = None,
+    superscript: bool = False,
+) -> Element:
+    """Append a run of text to a paragraph or a hyperlink; a tab in the text is a w:tab."""
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    values = {"rStyle": style_id, "vertAlign": "superscript" if superscript else None}
+    for name in _RPR_ORDER:  # the schema's order
+        if values.get(name):
+            element = OxmlElement(f"w:{name}")
+            element.set(qn("w:val"), values[name] or "")
+            properties.append(element)
+    if len(properties):
+        run.append(properties)
+    for index, part in enumerate(text.split("\t")):
+        if index:
+            run.append(OxmlElement("w:tab"))
+        if part:
+            node = OxmlElement("w:t")
+            node.text = part
+            node.set(qn("xml:space"), "preserve")
+            run.append(node)
+    parent.append(run)
+    return run
+
+
+def add_hyperlink(paragraph: CT_P, *, relation: str | None = None, anchor: str | None = None):
+    """Append an empty w:hyperlink to a paragraph: to a relation (a URL) or to a bookmark."""
+    link = OxmlElement("w:hyperlink")
+    if relation is not None:
+        link.set(qn("r:id"), relation)
+    else:
+        link.set(qn("w:anchor"), anchor or "")
+    link.set(qn("w:history"), "1")
+    paragraph.append(link)
+    return link
+
+
+def add_bookmark(paragraph: CT_P, identifier: int, name: str, *, empty: bool = False) -> None:
+    """Put a bookmark around a paragraph's content, or an empty one at its start.
+
+    The start goes right after w:pPr, before any run: a reader walking the paragraph meets the
+    bookmark before its text.
+    """
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(identifier))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(identifier))
+    position = 1 if paragraph.pPr is not None else 0
+    paragraph.insert(position, start)
+    if empty:
+        paragraph.insert(position + 1, end)
+    else:
+        paragraph.append(end)
+
+
+def _field_char(parent: Element, kind: str) -> None:
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        char.set(qn("w:dirty"), "true")  # Word computes it again on opening
+    run.append(char)
+    parent.append(run)
+
+
+def start_field(parent: Element, instruction: str) -> None:
+    """Open a complex field whose result follows as ordinary content, up to end_field."""
+    _field_char(parent, "begin")
+    run = OxmlElement("w:r")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    run.append(code)
+    parent.append(run)
+    _field_char(parent, "separate")
+
+
+def end_field(parent: Element) -> None:
+    """Close the complex field opened last."""
+    _field_char(parent, "end")
+
+
+def add_field(parent: Element, instruction: str, result: str) -> Element:
+    """Append a whole field with its cached result; return the result's w:t to fill later."""
+    start_field(parent, instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.set(qn("xml:space"), "preserve")
+    text.text = result
+    run.append(text)
+    parent.append(run)
+    end_field(parent)
+    return text
+
+
+def add_custom_xml_part(document: DocxDocument, blob: bytes) -> None:
+    """Store an XML document in the package as a custom XML part of the main document.
+
+    Word and LibreOffice keep such parts when they save (LibreOffice renumbers them), unlike
+    w:docVars or content-control tags.
+    """
+    package = document.part.package
+    item_name = package.next_partname("/customXml/item%d.xml")
+    name = int(item_name.idx or 1)
+    item = Part(item_name, "application/xml", blob, package)
+    properties = Part(
+        PackURI(f"/customXml/itemProps{name}.xml"),
+        CUSTOM_XML_PROPERTIES,
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            f'<ds:datastoreItem ds:itemID="{{6C3F0D55-D055-41E5-8000-{name:012X}}}" '
+            'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+            "<ds:schemaRefs/></ds:datastoreItem>"
+        ).encode(),
+        package,
+    )
+    item.relate_to(properties, RELATIONSHIP_TYPE.CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RELATIONSHIP_TYPE.CUSTOM_XML)
+
+
+def custom_xml_parts(document: DocxDocument) -> list[bytes]:
+    """Return the blobs of the custom XML parts the main document relates to."""
+    return [
+        relation.target_part.blob
+        for relation in document.part.rels.values()
+        if relation.reltype == RELATIONSHIP_TYPE.CUSTOM_XML and not relation.is_external
+    ]
+
+
+def drop_legacy_parts(document: DocxDocument) -> None:
+    """Drop what python-docx's template carries for Word 2010 and its empty-page thumbnail.
+
+    stylesWithEffects.xml would contradict the styles written here (Word then repairs the
+    file); the thumbnail shows a blank page in file browsers.
+    """
+    for rels, suffix in (
+        (document.part.rels, "/stylesWithEffects"),
+        (document.part.package.rels, "/thumbnail"),
+    ):
+        for key, relation in list(rels.items()):
+            if relation.reltype.endswith(suffix):
+                del rels[key]
+
+
+def rgb(colour: str) -> RGBColor:
+    """Return a #RRGGBB colour as python-docx wants it."""
+    return RGBColor.from_string(colour.lstrip("#").upper())

@@ -1,0 +1,405 @@
+"""The DOCX writer: walks the view node by node, one Word paragraph for each line it prints.
+
+Every paragraph that prints a field starts with an empty bookmark (a marker) whose name keys
+a custom XML part: marker → the fields the paragraph printed, with their text. A reviewed
+DOCX is read back through them (dossier review).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.exceptions import UnrecognizedImageError
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
+from docx.section import Section as DocxSection
+from docx.shared import Mm
+from docx.text.paragraph import Paragraph
+from docx.text.parfmt import ParagraphFormat
+
+from dossier.errors import RenderError
+from dossier.render.docx import oxml
+from dossier.render.docx.pages import estimate_pages
+from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
+from dossier.theme import Theme
+from dossier.view import (
+    Block,
+    CalendarSection,
+    ContactsSection,
+    DirectorySection,
+    Edition,
+    EditoSection,
+    Event,
+    InterviewSection,
+    Line,
+    MissionsSection,
+    Picture,
+    ProfilesSection,
+    Section,
+    TextSection,
+    ThemesSection,
+)
+
+MARKERS_NAMESPACE = "urn:dossier:docx-markers:1"
+MARKER_PREFIX = "_d"  # a leading _ hides the bookmark from Word's list; 40 characters at most
+ANCHOR_PREFIX = "_Toc"  # Word's own prefix for the targets of a TOC field
+
+
+class Writer:
+    """Writes one edition into a new Word document."""
+
+    def __init__(self, edition: Edition, theme: Theme) -> None:
+        self.edition = edition
+        self.theme = theme
+        self.document: DocxDocument = Document()
+        self.body = self.document.element.body
+        self.styles: dict[str, str] = {}
+        self._bookmark_ids = itertools.count(1)
+        self._anchors: dict[str, str] = {}
+        self._page_numbers: list[tuple[str, oxml.Element]] = []  # (bookmark, cached w:t)
+        self._relations: dict[str, str] = {}
+        self.markers: list[tuple[str, str, Line]] = []  # (bookmark, style, line)
+
+    # --- the document as a whole ---
+
+    def write(self) -> bytes:
+        """Write the whole document and return its bytes."""
+        self.page_setup(self.document.sections[0])
+        self.styles = apply_styles(self.document, self.theme, self.edition.language)
+        self.settings()
+        self.properties()
+        self.cover()
+        body = self.document.add_section(WD_SECTION.NEW_PAGE)
+        self.page_setup(body)
+        self.header_and_footer(body)
+        self.contents()
+        for section in self.edition.sections:
+            self.section(section)
+        self.fill_page_numbers()
+        oxml.add_custom_xml_part(self.document, self.marker_map())
+        oxml.drop_legacy_parts(self.document)
+        return _save(self.document)
+
+    def page_setup(self, section: DocxSection) -> None:
+        page = self.theme.page
+        section.page_width, section.page_height = Mm(page.width), Mm(page.height)
+        section.top_margin, section.bottom_margin = Mm(page.top), Mm(page.bottom)
+        section.left_margin, section.right_margin = Mm(page.inner), Mm(page.outer)
+        section.header_distance = section.footer_distance = Mm(page.header)
+
+    def settings(self) -> None:
+        settings = self.document.settings.element
+        oxml.set_setting(settings, "w:updateFields", val="true")
+        oxml.set_setting(settings, "w:autoHyphenation", val="true")
+        lang = settings.find(qn("w:themeFontLang"))
+        if lang is not None:
+            lang.set(qn("w:val"), self.edition.language)
+
+    def properties(self) -> None:
+        core = self.document.core_properties
+        edition = self.edition
+        core.title = edition.document_title
+        core.author = edition.author
+        core.subject = edition.description
+        core.keywords = ", ".join(edition.keywords)
+        core.language = edition.language
+        core.created = edition.created.replace(tzinfo=None)
+        core.modified = edition.created.replace(tzinfo=None)
+        core.last_modified_by = "dossier"
+        core.revision = 1
+        core.comments = edition.draft.plain if edition.draft else ""
+        core.category = edition.words.kind
+
+    def fill_page_numbers(self) -> None:
+        """Write the estimated page numbers into the cached results of PAGEREF fields."""
+        pages = estimate_pages(self.document, self.theme)
+        for bookmark, text in self._page_numbers:
+            text.text = str(pages.get(bookmark, ""))
+
+    def marker_map(self) -> bytes:
+        """Return the custom XML part: the edition, its source's digest, each marker's fields."""
+        edition = self.edition
+        entries = [
+            f'<p name="{name}" style="{style}">{_marker_texts(line)}</p>'
+            for name, style, line in self.markers
+        ]
+        head = (
+            f'<markers xmlns="{MARKERS_NAMESPACE}" version="1" '
+            f"slug={quoteattr(edition.slug)} source-sha256={quoteattr(edition.digest or '')}>"
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            + head
+            + "".join(entries)
+            + "</markers>"
+        ).encode()
+
+    # --- cover, header, footer, contents ---
+
+    def cover(self) -> None:
+        edition, cover = self.edition, self.edition.cover
+        if edition.draft:
+            self.paragraph("draft", edition.draft)
+        if cover.ministry:
+            self.paragraph("ministry", cover.ministry)
+        self.paragraph("cover_kind", cover.kind)
+        self.paragraph("title", cover.title, links=False)
+        self.optional("subtitle", cover.subtitle)
+        self.optional("cover_edition", cover.edition)
+        self.paragraph("cover_line", cover.period)
+        if cover.picture is not None:
+            self.picture(cover.picture, WD_ALIGN_PARAGRAPH.LEFT)
+        self.paragraph("publisher", cover.publisher)
+        self.optional("published", cover.published)
+
+    def header_and_footer(self, section: DocxSection) -> None:
+        edition = self.edition
+        header = section.header
+        header.is_linked_to_previous = False
+        first = header.paragraphs[0]
+        if edition.draft:
+            first.style = self.document.styles["Draft Mark"]
+            self.runs(_element(first), edition.draft, links=False)
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        line = _element(footer.paragraphs[0])
+        line.style = self.styles["footer"]
+        self.runs(line, edition.running_title, links=False)
+        oxml.add_run(line, "\t")
+        pattern = edition.words.page_number
+        for piece in (
+            pattern.replace("{pages}", "\0NUMPAGES\0").replace("{page}", "\0PAGE\0").split("\0")
+        ):
+            if piece in ("PAGE", "NUMPAGES"):
+                oxml.add_field(line, piece, "1")
+            elif piece:
+                oxml.add_run(line, piece)
+
+    def contents(self) -> None:
+        contents = self.edition.contents
+        self.paragraph("h1", contents.title, mark=False)
+        last = None
+        for index, entry in enumerate(contents.entries):
+            last = self.new_paragraph(f"toc_{entry.level}")
+            if index == 0:  # one TOC field around the entries: Word rebuilds it on opening
+                oxml.start_field(last, 'TOC \\o "1-2" \\h \\z \\u')
+            link = oxml.add_hyperlink(last, anchor=self.anchor(entry.anchor))
+            self.runs(link, entry.text, links=False)
+            oxml.add_run(link, "\t")
+            self.page_reference(link, self.anchor(entry.anchor))
+        if last is not None:
+            oxml.end_field(last)
+
+    # --- sections ---
+
+    def section(self, section: Section) -> None:
+        if section.heading:
+            style = "h1" if section.level == 1 else "h2"
+            heading = self.paragraph(style, section.heading, links=False)
+            if section.new_page:
+                ParagraphFormat(heading).page_break_before = True
+            oxml.add_bookmark(heading, next(self._bookmark_ids), self.anchor(section.anchor))
+        elif section.new_page:
+            ParagraphFormat(self.new_paragraph("body")).page_break_before = True
+        getattr(self, f"visit_{section.kind}")(section)
+
+    def visit_edito(self, section: EditoSection) -> None:
+        if section.portrait is not None:
+            self.picture(section.portrait)
+        self.paragraph("byline", section.byline)
+        self.blocks(section.paragraphs)
+        self.optional("quote", section.quote)
+
+    def visit_interview(self, section: InterviewSection) -> None:
+        if section.portrait is not None:
+            self.picture(section.portrait)
+        self.paragraph("byline", section.byline)
+        for item in section.questions:
+            self.paragraph("question", item.question)
+            self.blocks(item.answer)
+
+    def visit_text(self, section: TextSection) -> None:
+        self.blocks(section.body)
+
+    def visit_themes(self, section: ThemesSection) -> None:
+        self.blocks(section.intro)
+        for theme in section.themes:
+            self.paragraph("theme", theme.line)
+
+    def visit_directory(self, section: DirectorySection) -> None:
+        self.blocks(section.intro)
+        for entry in section.entries:
+            self.paragraph("entry", entry.line)
+        self.blocks(section.outro)
+
+    def visit_calendar(self, section: CalendarSection) -> None:
+        self.blocks(section.intro)
+        for event in section.events:
+            self.event(event)
+        for line in section.links:
+            self.paragraph("programme", line)
+
+    def visit_profiles(self, section: ProfilesSection) -> None:
+        self.blocks(section.intro)
+        for profile in section.profiles:
+            self.paragraph("profile_title", profile.title, links=False)
+            if profile.picture is not None:
+                self.picture(profile.picture)
+            self.blocks(profile.body)
+        self.blocks(section.outro)
+
+    def visit_missions(self, section: MissionsSection) -> None:
+        self.blocks(section.intro)
+        for mission in section.missions:
+            self.paragraph("mission_title", mission.title, links=False)
+            self.blocks(mission.body)
+
+    def visit_contacts(self, section: ContactsSection) -> None:
+        self.blocks(section.intro)
+        for contact in section.contacts:
+            self.paragraph("contact_name", contact.name)
+            self.optional("contact_detail", contact.detail)
+            for address in contact.addresses:
+                self.paragraph("body", address)
+
+    def event(self, event: Event) -> None:
+        date = self.paragraph("event_date", event.when)
+        oxml.add_bookmark(date, next(self._bookmark_ids), self.anchor(event.anchor))
+        paragraphs = [date]
+        if event.title:
+            paragraphs.append(self.paragraph("event_title", event.title, links=False))
+        if event.organisers:
+            paragraphs.append(self.paragraph("organisers", event.organisers))
+        paragraphs += self.blocks(event.description)
+        if event.link:
+            paragraphs.append(self.paragraph("link_line", event.link))
+        paragraphs += self.blocks(event.notes)
+        for paragraph in paragraphs[:-1]:  # an event stays on one page
+            look = ParagraphFormat(paragraph)
+            look.keep_with_next = True
+            look.keep_together = True
+
+    def blocks(self, blocks: Iterable[Block]) -> list[CT_P]:
+        written = []
+        for block in blocks:
+            if block.kind == "paragraph":
+                written.append(self.paragraph("body", block.text))
+            elif block.kind == "subheading":
+                written.append(self.paragraph("h3", block.text, links=False))
+            else:
+                written += [self.paragraph("bullet", item) for item in block.items]
+        return written
+
+    # --- paragraphs and runs ---
+
+    def new_paragraph(self, style: str) -> CT_P:
+        paragraph = self.body.add_p()
+        paragraph.style = self.styles[style]
+        return paragraph
+
+    def paragraph(self, style: str, line: Line, links: bool = True, mark: bool = True) -> CT_P:
+        """Add a paragraph printing a line; mark it with the fields it prints."""
+        paragraph = self.new_paragraph(style)
+        self.runs(paragraph, line, links)
+        if mark and line.fields:
+            name = f"{MARKER_PREFIX}{len(self.markers) + 1}"
+            oxml.add_bookmark(paragraph, next(self._bookmark_ids), name, empty=True)
+            self.markers.append((name, style, line))
+        return paragraph
+
+    def optional(self, style: str, line: Line | None) -> None:
+        if line:
+            self.paragraph(style, line)
+
+    def runs(self, parent: oxml.Element, line: Line, links: bool = True) -> None:
+        """Append a line's runs: roles, superscripts, links and page numbers."""
+        for text in line.texts:
+            for span in text.spans:
+                if span.page_of is not None:
+                    bookmark = self.anchor(span.page_of)
+                    container = oxml.add_hyperlink(parent, anchor=bookmark) if links else parent
+                    self.page_reference(container, bookmark)
+                    continue
+                linked = bool(span.href and links)
+                container = self.hyperlink(parent, span.href) if linked else parent
+                style = self.styles[role_style(text.role, linked)] if text.role else None
+                if linked and style is None:
+                    style = self.styles[HYPERLINK]
+                oxml.add_run(container, span.text, style_id=style, superscript=span.sup)
+
+    def hyperlink(self, parent: oxml.Element, href: str) -> oxml.Element:
+        if href.startswith("#"):
+            return oxml.add_hyperlink(parent, anchor=self.anchor(href[1:]))
+        if href not in self._relations:  # relate_to searches every relation at each call
+            self._relations[href] = self.document.part.relate_to(
+                href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+            )
+        return oxml.add_hyperlink(parent, relation=self._relations[href])
+
+    def anchor(self, anchor: str) -> str:
+        """Return the bookmark name of a section's or an event's anchor."""
+        if anchor not in self._anchors:
+            # Word wants bookmark names of 40 characters at most, starting with a letter or _.
+            self._anchors[anchor] = f"{ANCHOR_PREFIX}{len(self._anchors) + 1:05d}"
+        return self._anchors[anchor]
+
+    def page_reference(self, parent: oxml.Element, bookmark: str) -> None:
+        text = oxml.add_field(parent, f"PAGEREF {bookmark} \\h", "?")
+        self._page_numbers.append((bookmark, text))
+
+    def picture(self, picture: Picture, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.RIGHT):
+        """Add a picture in a paragraph of its own, sized by its role in the theme."""
+        box = getattr(self.theme.images, picture.role)
+        paragraph = self.new_paragraph("body")
+        ParagraphFormat(paragraph).alignment = align
+        run = Paragraph(paragraph, self.document.part).add_run()
+        try:
+            shape = run.add_picture(str(picture.path), width=Mm(box.width))
+        except (OSError, UnrecognizedImageError, ZeroDivisionError) as error:
+            raise RenderError(
+                f"DOCX : l'image {picture.path.name} ne peut pas entrer dans le document "
+                f"({type(error).__name__}: {error})"
+            ) from error
+        if shape.height > Mm(box.height):  # a tall picture: its height decides
+            shape.width = int(shape.width * Mm(box.height) / shape.height)
+            shape.height = Mm(box.height)
+        for properties in paragraph.iter(qn("wp:docPr")):
+            properties.set("descr", picture.alt.plain)
+            properties.set("title", picture.alt.plain)
+        if picture.caption:
+            self.paragraph("caption", picture.caption)
+
+
+def _element(paragraph: Paragraph) -> CT_P:
+    """Return the w:p of a python-docx paragraph of a header or footer."""
+    return paragraph._p  # python-docx gives the element of a paragraph no public name
+
+
+def _marker_texts(line: Line) -> str:
+    parts = []
+    for text in line.texts:
+        content = "".join(
+            f'<page anchor="{escape(span.page_of)}"/>' if span.page_of else escape(span.text)
+            for span in text.spans
+        )
+        if text.origin is None:
+            parts.append(f"<w>{content}</w>")
+        else:
+            origin = text.origin
+            line_attribute = f' line="{origin.line}"' if origin.line is not None else ""
+            parts.append(f"<f path={quoteattr(origin.field)}{line_attribute}>{content}</f>")
+    return "".join(parts)
+
+
+def _save(document: DocxDocument) -> bytes:
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
