@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EDITION_2021 = ROOT / "data" / "2021"
 SMALL_EDITION = ROOT / "tests" / "editions" / "petite"
+COMPLETE_EDITION = ROOT / "tests" / "editions" / "complete"  # every kind, images everywhere
 LABS_DAY_LINK = (
     "link: https://www.modernisation.gouv.fr/mois-de-linnovation-publique/journee-des-labs"
 )

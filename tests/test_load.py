@@ -222,3 +222,28 @@ def test_invalid_utf8_is_located(edition_copy) -> None:
 def test_event_date_rules(fields: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Event.model_validate({"title": "Atelier", **fields})
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de", "fr-FR", "FR_fr"])
+def test_a_locale_other_than_french_is_a_located_error(edition_copy, locale: str) -> None:
+    folder = edition_copy(replace={"locale: fr_FR": f"locale: {locale}"})
+    with pytest.raises(DataError) as caught:
+        load_edition(folder)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (19, "locale")
+    assert "dossier compose en français" in problem.message
+
+
+def test_a_regional_french_is_accepted(edition_copy) -> None:
+    folder = edition_copy(replace={"locale: fr_FR": "locale: fr_BE"})
+    assert load_edition(folder).locale == "fr_BE"
+
+
+def test_the_loaded_edition_keeps_its_source() -> None:
+    edition = load_edition(EDITION_2021)
+    source = edition.source
+    assert source is not None
+    assert source.file == EDITION_2021 / "edition.yaml"
+    assert len(source.digest) == 64
+    origin = edition.origin(("sections", 9, "events", 4, "title"))
+    assert (origin.field, origin.line) == ("sections[9].events[4].title", 326)

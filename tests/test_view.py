@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import re
+from pathlib import Path
+
 import pytest
+import yaml
 
 from dossier.french import NBSP, NNBSP
 from dossier.load import load_edition
+from dossier.model import INLINE_LINK
 from dossier.view import prepare
-from tests.conftest import SMALL_EDITION
+from tests.conftest import COMPLETE_EDITION, EDITION_2021, SMALL_EDITION
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
 
 
 def events_of(view) -> list:
@@ -74,3 +85,83 @@ def test_small_edition_in_colon_style_without_its_year() -> None:
         f"Les 26, 28{NBSP}février et 1er{NBSP}mars",
         f"À partir du 27{NBSP}février",
     ]
+
+
+EDITIONS = [EDITION_2021, SMALL_EDITION, COMPLETE_EDITION]
+
+
+@functools.cache
+def yaml_tree(file: Path) -> yaml.Node:
+    return yaml.compose(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def yaml_node(file: Path, path: tuple) -> yaml.Node:
+    """Walk the YAML file's nodes along a field path, as a reader of the file would."""
+    node = yaml_tree(file)
+    for part in path:
+        if isinstance(part, int):
+            assert isinstance(node, yaml.SequenceNode), path
+            node = node.value[part]
+        else:
+            assert isinstance(node, yaml.MappingNode), path
+            node = next(value for key, value in node.value if key.value == part)
+    return node
+
+
+@pytest.mark.parametrize("folder", EDITIONS, ids=lambda p: p.name)
+def test_every_string_knows_its_field_and_line(folder: Path) -> None:
+    view = prepare(load_edition(folder), folder)
+    texts = list(view.texts())
+    from_data = [t for t in texts if t.origin is not None]
+    assert len(from_data) > 0.6 * len(texts)
+    for text in from_data:
+        origin = text.origin
+        node = yaml_node(origin.file, origin.path)  # the field exists in the file…
+        # …and starts where the origin says
+        assert (node.start_mark.line + 1, node.start_mark.column + 1) == (
+            origin.line,
+            origin.column,
+        ), origin
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and text.role != "more"
+            and origin.path[-1]
+            not in (
+                "date",
+                "dates",
+                "from",
+                "start",
+                "publication_date",
+                "edition_number",
+            )
+        ):
+            # the printed text is the value, set in French: the same letters, links' text kept
+            value = INLINE_LINK.sub(r"\1", node.value).replace("{page}", "")
+            assert squash(text.plain) == squash(value), (origin, text.plain)
+
+
+@pytest.mark.parametrize("folder", EDITIONS, ids=lambda p: p.name)
+def test_the_programs_own_words_are_the_french_words(folder: Path) -> None:
+    view = prepare(load_edition(folder), folder)
+    words = {value.strip() for value in dataclasses.asdict(view.words).values()}
+    for text in view.texts():
+        if text.origin is None:
+            assert text.plain.strip() in words or text.plain.isdigit() or not text.plain.strip(), (
+                text
+            )
+
+
+def test_an_event_keeps_its_days_and_hours_apart(view_2021) -> None:
+    event = next(e for e in events_of(view_2021) if e.hours is not None)
+    assert event.days.origin.field.endswith(".date")
+    assert event.hours.origin.field.endswith(".start")
+    assert event.when.plain == f"{event.days.plain}, {event.hours.plain}"
+    assert event.when.fields == (event.days.origin, event.hours.origin)
+
+
+def test_a_paragraph_written_as_a_bare_string_points_at_its_own_line() -> None:
+    view = prepare(load_edition(SMALL_EDITION), SMALL_EDITION)
+    contacts = view.sections[0]
+    intro = contacts.intro[0].text.texts[0].origin
+    assert intro.field == "sections[0].intro"  # « intro: "Pour toute demande…" », one string
+    assert intro.line == 26

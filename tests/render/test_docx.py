@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import docx
@@ -14,6 +16,7 @@ from docx.oxml.ns import qn
 from dossier.build import Options, build
 from dossier.french import NBSP
 from dossier.load import load_edition
+from dossier.render.docx import MARKER_PREFIX, MARKERS_NAMESPACE
 from tests.conftest import EDITION_2021, SMALL_EDITION, require_tool
 from tests.render.test_pdf import body_text, squash, texts_of
 
@@ -91,11 +94,20 @@ def test_every_link_is_a_live_hyperlink(built: Path) -> None:
     data = json.dumps(load_edition(EDITION_2021).model_dump(mode="json"))
     expected = set(re.findall(r"https?://[^\s)\]\"]+", data))
     document = docx.Document(built)
+    parts = [document.part, *(s.footer.part for s in document.sections)]
     targets = {
-        rel.target_ref for rel in document.part.rels.values() if rel.reltype.endswith("/hyperlink")
+        rel.target_ref
+        for part in parts
+        for rel in part.rels.values()
+        if rel.reltype.endswith("/hyperlink")
     }
     assert expected - targets == set()
-    used = {link.get(qn("r:id")) for link in document.element.body.iter(qn("w:hyperlink"))} - {None}
+    used = {
+        (id(part), link.get(qn("r:id")))
+        for part in parts
+        for link in part.element.iter(qn("w:hyperlink"))
+        if link.get(qn("r:id"))
+    }
     assert len(used) >= len(expected)
 
 
@@ -156,7 +168,8 @@ def test_toc_field_is_filled_and_footers_count_pages(built: Path, view_2021) -> 
     # one per contents entry, and the "voir p." reference
     assert sum(c.startswith("PAGEREF") for c in codes) == len(view_2021.contents.entries) + 1
     cover, body = document.sections
-    assert cover.footer.is_linked_to_previous  # no footer of its own on the cover
+    # the cover's footer holds the publisher, at the foot of the page as the PDF's band
+    assert cover.footer.paragraphs[0].text.startswith("Direction interministérielle")
     assert not body.footer.is_linked_to_previous
     footer = body.footer.paragraphs[0].text
     assert footer.startswith("Dossier de presse — Mois de l’innovation publique")
@@ -231,3 +244,116 @@ def test_cached_contents_numbers_are_libreoffice_pages(converted: Path, view_202
             if i >= 2 and squash(entry.text.plain) in squash(page)
         )
         assert first == number, entry.text.plain
+
+
+def markers(document: docx.Document) -> tuple[ET.Element, dict[str, ET.Element]]:
+    """Return the markers part of a DOCX and its entries by bookmark name."""
+    parts = [
+        rel.target_part.blob
+        for rel in document.part.rels.values()
+        if rel.reltype.endswith("/customXml") and MARKERS_NAMESPACE.encode() in rel.target_part.blob
+    ]
+    assert len(parts) == 1, "one custom XML part holds the markers"
+    root = ET.fromstring(parts[0])
+    return root, {p.get("name"): p for p in root.iter(f"{{{MARKERS_NAMESPACE}}}p")}
+
+
+def printed(entry: ET.Element) -> str:
+    """Return the pattern of what a marker says its paragraph printed."""
+    return "".join(
+        (re.escape(piece.text or "") + "".join(r"\d*" + re.escape(p.tail or "") for p in piece))
+        for piece in entry
+    )
+
+
+def marked_paragraphs(document: docx.Document) -> dict[str, str]:
+    """Return the text of each paragraph that starts with a marker, by marker name."""
+    found = {}
+    for paragraph in document.element.body.iter(qn("w:p")):
+        for bookmark in paragraph.iter(qn("w:bookmarkStart")):
+            name = bookmark.get(qn("w:name"))
+            if name.startswith(MARKER_PREFIX):
+                found[name] = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+    return found
+
+
+def test_every_paragraph_of_a_field_is_marked_with_it(built: Path) -> None:
+    document = docx.Document(built)
+    root, entries = markers(document)
+    assert root.get("slug") == "mois-innovation-publique-2021"
+    digest = hashlib.sha256((EDITION_2021 / "edition.yaml").read_bytes()).hexdigest()
+    assert root.get("source-sha256") == digest
+    paragraphs = marked_paragraphs(document)
+    assert len(paragraphs) > 400
+    assert set(paragraphs) <= set(entries)
+    for name, text in paragraphs.items():  # the text before the review, the second witness
+        assert re.fullmatch(printed(entries[name]), text), (name, text)
+    fields = [f.get("path") for e in entries.values() for f in e if f.tag.endswith("}f")]
+    assert "sections[9].events[4].title" in fields
+    assert all(len(name) <= 40 and name.startswith("_") for name in entries)
+
+
+def test_the_first_marker_precedes_the_text_of_its_paragraph(built: Path) -> None:
+    document = docx.Document(built)
+    for paragraph in document.element.body.iter(qn("w:p")):
+        children = [c for c in paragraph if c.tag != qn("w:pPr")]
+        names = [c.get(qn("w:name")) for c in children if c.tag == qn("w:bookmarkStart")]
+        if any(n.startswith(MARKER_PREFIX) for n in names):
+            assert children[0].tag == qn("w:bookmarkStart")
+
+
+def test_markers_survive_libreoffice_saving_the_file(built: Path, tmp_path: Path) -> None:
+    soffice = require_tool("soffice")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path),
+            str(built),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    saved = tmp_path / built.name
+    assert saved.is_file(), "LibreOffice exited 0 but wrote nothing"
+    _, before = markers(docx.Document(built))
+    root, after = markers(docx.Document(saved))
+    assert root.get("slug") == "mois-innovation-publique-2021"
+    assert set(after) == set(before)
+    assert set(marked_paragraphs(docx.Document(saved))) == set(
+        marked_paragraphs(docx.Document(built))
+    )
+
+
+def test_a_missing_font_of_the_project_is_a_bug_not_a_user_error(view_2021, monkeypatch) -> None:
+    from dossier.render.docx import render_docx
+    from dossier.theme import load_theme
+
+    theme = load_theme()
+    fonts = theme.fonts.model_copy(
+        update={
+            "docx": theme.fonts.docx.model_copy(
+                update={"metrics": {"regular": "fonts/Absente.ttf", "bold": "fonts/Absente.ttf"}}
+            )
+        }
+    )
+    with pytest.raises(FileNotFoundError):  # a traceback: the project is broken, not the data
+        render_docx(view_2021, theme.model_copy(update={"fonts": fonts}))
+
+
+def test_an_image_word_cannot_take_is_a_located_render_error(edition_copy, tmp_path) -> None:
+    folder = edition_copy(SMALL_EDITION)
+    (folder / "images" / "portrait.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    from dossier.errors import RenderError
+    from dossier.render.docx import render_docx
+    from dossier.view import prepare
+
+    # the loader would refuse it: build the view from a model loaded before the damage
+    view = prepare(load_edition(SMALL_EDITION), folder)
+    with pytest.raises(RenderError, match=r"DOCX : l'image portrait.png .+\S"):
+        render_docx(view)

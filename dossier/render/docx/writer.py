@@ -16,8 +16,13 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.image.exceptions import UnrecognizedImageError
+from docx.image.exceptions import (
+    InvalidImageStreamError,
+    UnexpectedEndOfFileError,
+    UnrecognizedImageError,
+)
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.section import Section as DocxSection
@@ -65,7 +70,7 @@ class Writer:
         self._bookmark_ids = itertools.count(1)
         self._anchors: dict[str, str] = {}
         self._page_numbers: list[tuple[str, oxml.Element]] = []  # (bookmark, cached w:t)
-        self._relations: dict[str, str] = {}
+        self._relations: dict[tuple[int, str], str] = {}  # (id of the part, URL) → rId
         self.markers: list[tuple[str, str, Line]] = []  # (bookmark, style, line)
 
     # --- the document as a whole ---
@@ -157,8 +162,14 @@ class Writer:
         self.paragraph("cover_line", cover.period)
         if cover.picture is not None:
             self.picture(cover.picture, WD_ALIGN_PARAGRAPH.LEFT)
-        self.paragraph("publisher", cover.publisher)
-        self.optional("published", cover.published)
+        # The publisher stands at the foot of the cover, as the PDF's band does: in the cover
+        # section's footer, whatever the height of what comes above it.
+        footer = self.document.sections[0].footer.part
+        for paragraph in list(footer.element.iterchildren(qn("w:p"))):
+            footer.element.remove(paragraph)
+        self.paragraph("publisher", cover.publisher, story=footer)
+        if cover.published:
+            self.paragraph("published", cover.published, story=footer)
 
     def header_and_footer(self, section: DocxSection) -> None:
         edition = self.edition
@@ -300,15 +311,22 @@ class Writer:
 
     # --- paragraphs and runs ---
 
-    def new_paragraph(self, style: str) -> CT_P:
-        paragraph = self.body.add_p()
+    def new_paragraph(self, style: str, story: XmlPart | None = None) -> CT_P:
+        paragraph = (story.element if story is not None else self.body).add_p()
         paragraph.style = self.styles[style]
         return paragraph
 
-    def paragraph(self, style: str, line: Line, links: bool = True, mark: bool = True) -> CT_P:
-        """Add a paragraph printing a line; mark it with the fields it prints."""
-        paragraph = self.new_paragraph(style)
-        self.runs(paragraph, line, links)
+    def paragraph(
+        self,
+        style: str,
+        line: Line,
+        links: bool = True,
+        mark: bool = True,
+        story: XmlPart | None = None,
+    ) -> CT_P:
+        """Add a paragraph printing a line to the body (or a header's or footer's part)."""
+        paragraph = self.new_paragraph(style, story)
+        self.runs(paragraph, line, links, story)
         if mark and line.fields:
             name = f"{MARKER_PREFIX}{len(self.markers) + 1}"
             oxml.add_bookmark(paragraph, next(self._bookmark_ids), name, empty=True)
@@ -319,7 +337,9 @@ class Writer:
         if line:
             self.paragraph(style, line)
 
-    def runs(self, parent: oxml.Element, line: Line, links: bool = True) -> None:
+    def runs(
+        self, parent: oxml.Element, line: Line, links: bool = True, story: XmlPart | None = None
+    ) -> None:
         """Append a line's runs: roles, superscripts, links and page numbers."""
         for text in line.texts:
             for span in text.spans:
@@ -329,20 +349,25 @@ class Writer:
                     self.page_reference(container, bookmark)
                     continue
                 linked = bool(span.href and links)
-                container = self.hyperlink(parent, span.href) if linked else parent
+                container = self.hyperlink(parent, span.href, story) if linked else parent
                 style = self.styles[role_style(text.role, linked)] if text.role else None
                 if linked and style is None:
                     style = self.styles[HYPERLINK]
                 oxml.add_run(container, span.text, style_id=style, superscript=span.sup)
 
-    def hyperlink(self, parent: oxml.Element, href: str) -> oxml.Element:
+    def hyperlink(
+        self, parent: oxml.Element, href: str, story: XmlPart | None = None
+    ) -> oxml.Element:
+        """Add a link to a bookmark or a URL; a URL is a relation of the part holding it."""
         if href.startswith("#"):
             return oxml.add_hyperlink(parent, anchor=self.anchor(href[1:]))
-        if href not in self._relations:  # relate_to searches every relation at each call
-            self._relations[href] = self.document.part.relate_to(
+        part = story or self.document.part
+        key = (id(part), href)
+        if key not in self._relations:  # relate_to searches every relation at each call
+            self._relations[key] = part.relate_to(
                 href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True
             )
-        return oxml.add_hyperlink(parent, relation=self._relations[href])
+        return oxml.add_hyperlink(parent, relation=self._relations[key])
 
     def anchor(self, anchor: str) -> str:
         """Return the bookmark name of a section's or an event's anchor."""
@@ -363,7 +388,13 @@ class Writer:
         run = Paragraph(paragraph, self.document.part).add_run()
         try:
             shape = run.add_picture(str(picture.path), width=Mm(box.width))
-        except (OSError, UnrecognizedImageError, ZeroDivisionError) as error:
+        except (
+            OSError,
+            InvalidImageStreamError,
+            UnexpectedEndOfFileError,
+            UnrecognizedImageError,
+            ZeroDivisionError,
+        ) as error:  # the file, not the program: python-docx could not read this image
             raise RenderError(
                 f"DOCX : l'image {picture.path.name} ne peut pas entrer dans le document "
                 f"({type(error).__name__}: {error})"
@@ -374,8 +405,8 @@ class Writer:
         for properties in paragraph.iter(qn("wp:docPr")):
             properties.set("descr", picture.alt.plain)
             properties.set("title", picture.alt.plain)
-        if picture.caption:
-            self.paragraph("caption", picture.caption)
+        if picture.caption:  # under its picture, aligned with it
+            ParagraphFormat(self.paragraph("caption", picture.caption)).alignment = align
 
 
 def _element(paragraph: Paragraph) -> CT_P:

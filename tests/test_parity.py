@@ -1,0 +1,200 @@
+"""The PDF and the DOCX say the same words in the same order: the view's, section by section.
+
+Each output is read back as its readers' tools read it: the PDF with pdftotext, the DOCX with
+python-docx and with LibreOffice's text export. Each becomes a stream of letters and digits
+(spacing, punctuation, hyphenation and capitals do not count: they are looks), and the view's
+lines, section by section, must follow one another in it with nothing added or left out.
+Page numbers, which each output computes, match any number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from dossier.build import build
+from dossier.load import load_edition
+from dossier.theme import load_theme
+from dossier.view import Edition, Line, Picture, prepare
+from tests.conftest import EDITION_2021, ROOT, require_tool
+
+EDITIONS = [EDITION_2021, *sorted(p.parent for p in (ROOT / "tests" / "editions").glob("*/*.yaml"))]
+
+
+def squash(text: str) -> str:
+    """Keep letters and digits only, in lower case."""
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def pattern(line: Line) -> str:
+    """Return the regular expression of a line's letters; a page number is any number."""
+    return "".join(
+        r"\d*" if span.page_of is not None else re.escape(squash(span.text)) for span in line
+    )
+
+
+def captions(view: Edition) -> list[Line]:
+    """Return the captions of the view's pictures."""
+    found = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, Picture):
+            if value.caption:
+                found.append(value.caption)
+        elif isinstance(value, tuple):
+            for item in value:
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name))
+
+    walk(view)
+    return found
+
+
+def groups(view: Edition, *, footers: bool = True, floats: bool = False) -> list[tuple[str, str]]:
+    """Return (name, pattern) for the cover, the contents and each section, in order.
+
+    footers=False leaves out what the DOCX puts in the cover's footer; floats=True leaves out
+    the captions of pictures, which the PDF floats beside the text: where a caption stands
+    among the lines of its page depends on the tool that reads it.
+    """
+    cover = view.cover
+    left_out = [] if footers else [cover.publisher, cover.published]
+    left_out += captions(view) if floats else []
+    lines = [line for line in cover.lines() if line not in left_out]
+    found = [("cover", "".join(pattern(line) for line in lines))]
+    contents = [pattern(view.contents.title)]
+    contents += [pattern(entry.text) + r"\d+" for entry in view.contents.entries]
+    found.append(("contents", "".join(contents)))
+    for index, section in enumerate(view.sections):
+        name = f"sections[{index}] ({section.kind})"
+        lines = [line for line in section.lines() if line not in left_out]
+        found.append((name, "".join(pattern(line) for line in lines)))
+    return found
+
+
+def pdf_stream(pdf: Path) -> str:
+    """Return the PDF's text: the cover whole, then each page inside its margins."""
+    tool = require_tool("pdftotext")
+    page = load_theme().page
+    top = round(page.top / 25.4 * 72) - 2
+    height = round((page.height - page.top - page.bottom) / 25.4 * 72) + 4
+    width = round(page.width / 25.4 * 72)
+
+    def text(*args: str) -> str:
+        return subprocess.run(
+            [tool, "-raw", *args, str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+
+    cover = text("-f", "1", "-l", "1")
+    rest = text("-f", "2", "-x", "0", "-y", str(top), "-W", str(width), "-H", str(height))
+    return squash(cover + rest)
+
+
+def docx_stream(path: Path) -> str:
+    """Return the DOCX's text as python-docx reads it: the cover's footer after the cover."""
+    document = docx.Document(str(path))
+    paragraphs = list(document.element.body.iter(qn("w:p")))
+    cover_end = next(
+        i for i, p in enumerate(paragraphs) if p.find(f".//{qn('w:sectPr')}") is not None
+    )
+    footer = list(document.sections[0].footer.part.element.iter(qn("w:p")))
+
+    def text(items) -> str:
+        return "".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in items)
+
+    ordered = paragraphs[: cover_end + 1] + footer + paragraphs[cover_end + 1 :]
+    return squash(text(ordered))
+
+
+def libreoffice_stream(path: Path, folder: Path) -> str:
+    """Return the DOCX's text as LibreOffice exports it (headers and footers left out)."""
+    soffice = require_tool("soffice")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "txt:Text (encoded):UTF8",
+            "--outdir",
+            str(folder),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    exported = folder / (path.stem + ".txt")
+    assert exported.is_file(), "LibreOffice exited 0 but wrote nothing: it could not load the file"
+    return squash(exported.read_text(encoding="utf-8-sig"))
+
+
+def differences(stream: str, expected: list[tuple[str, str]]) -> list[str]:
+    """Match each group in turn; at the first that does not match, say where they part."""
+    position = 0
+    for name, regex in expected:
+        match = re.compile(regex).match(stream, position)
+        if match is None:
+            agreed = _agreed(regex, stream, position)
+            return [
+                f"{name}: after « {stream[max(position, agreed - 60) : agreed]} » the output has "
+                f"« {stream[agreed : agreed + 80]} »"
+            ]
+        position = match.end()
+    if position != len(stream):
+        return [f"after the last section, the output has « {stream[position : position + 120]} »"]
+    return []
+
+
+def _agreed(regex: str, stream: str, position: int) -> int:
+    """Return how far into the stream a group's pattern matched before they part."""
+    best = position
+    for cut in range(len(regex), 0, -1):
+        try:
+            match = re.compile(regex[:cut]).match(stream, position)
+        except re.error:  # a cut inside an escape
+            continue
+        if match is not None:
+            return match.end()
+    return best
+
+
+@pytest.fixture(scope="module", params=EDITIONS, ids=lambda p: p.name)
+def outputs(request, tmp_path_factory) -> dict:
+    folder: Path = request.param
+    out = tmp_path_factory.mktemp(folder.name)
+    built = {o.format: o.path for o in build(folder, ("pdf", "docx"), out)}
+    view = prepare(load_edition(folder), folder)
+    return {"view": view, "folder": out, **built}
+
+
+def test_the_pdf_prints_the_views_words_in_its_order(outputs) -> None:
+    stream = pdf_stream(outputs["pdf"])
+    for caption in captions(outputs["view"]):  # each caption is there, wherever it floats
+        assert squash(caption.plain) in stream
+        stream = stream.replace(squash(caption.plain), "", 1)
+    assert differences(stream, groups(outputs["view"], floats=True)) == []
+
+
+def test_the_docx_prints_the_views_words_in_its_order(outputs) -> None:
+    assert differences(docx_stream(outputs["docx"]), groups(outputs["view"])) == []
+
+
+def test_libreoffice_reads_the_views_words_in_its_order(outputs) -> None:
+    stream = libreoffice_stream(outputs["docx"], outputs["folder"])
+    assert differences(stream, groups(outputs["view"], footers=False)) == []
+
+
+def test_the_editions_hold_every_section_kind() -> None:
+    from dossier.view import SECTION_KINDS
+
+    kinds = {s.kind for folder in EDITIONS for s in load_edition(folder).sections}
+    assert kinds == set(SECTION_KINDS)
