@@ -397,10 +397,10 @@ def _check_files(edition: Edition, file: Path, located: _Located) -> list[Proble
         line, column = located.values.get(src_path, (None, None))
         target = (folder / image.src).resolve()
 
-        field = format_path(src_path)
+        where = (file, line, column, format_path(src_path))
 
-        def problem(message: str, where: tuple = (line, column), field: str = field) -> None:
-            problems.append(Problem(file, *where, field, message))
+        def problem(message: str, where: tuple[Path, int | None, int | None, str] = where) -> None:
+            problems.append(Problem(*where, message))
 
         if not target.is_relative_to(folder):
             problem(f"« {image.src} » sort du dossier de l'édition (lien symbolique ?)")

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypedDict
 
 from dossier import model as m
 from dossier.french import French, Rich, Span, Words, capitalise, plain, rich_text, typeset
@@ -561,6 +561,16 @@ def prepare(edition: m.Edition, folder: Path, draft: bool = False) -> Edition:
     return _Preparer(edition, french, folder.resolve()).edition(draft)
 
 
+class _Common(TypedDict):
+    """What every section node is given."""
+
+    anchor: str
+    new_page: bool
+    level: int
+    heading: Line | None
+    running: Line | None
+
+
 class _Preparer:
     """Turns each part of the model into its view, knowing the path of each value."""
 
@@ -723,7 +733,7 @@ class _Preparer:
     def section(self, section: m.SectionBase, path: FieldPath) -> Section:
         heading = self.line(section.heading, (*path, "heading"))
         running_field = "short_heading" if section.short_heading else "heading"
-        common = {
+        common: _Common = {
             "anchor": section.anchor,
             "new_page": section.new_page,
             "level": 1 if section.new_page else 2,

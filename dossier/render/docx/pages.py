@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.section import Section as DocxSection
 from docx.shared import Length
-from docx.styles.style import BaseStyle
+from docx.styles.style import ParagraphStyle
 from docx.text.parfmt import ParagraphFormat
 
 from dossier.theme import Metrics, Theme
@@ -38,13 +38,14 @@ class _Box:
     look: _Look
 
 
-def _style_chain(style: BaseStyle | None) -> Iterator[BaseStyle]:
+def _style_chain(style: ParagraphStyle | None) -> Iterator[ParagraphStyle]:
     while style is not None:
         yield style
-        style = style.base_style
+        base = style.base_style
+        style = base if isinstance(base, ParagraphStyle) else None
 
 
-def _inherited(style: BaseStyle | None, getter: Callable[[BaseStyle], Any]) -> Any:
+def _inherited(style: ParagraphStyle | None, getter: Callable[[ParagraphStyle], Any]) -> Any:
     for link in _style_chain(style):
         value = getter(link)
         if value is not None:
@@ -69,7 +70,7 @@ class _Look:
     widow_control: bool
 
     @classmethod
-    def of(cls, style: BaseStyle | None) -> _Look:
+    def of(cls, style: ParagraphStyle | None) -> _Look:
         def fmt(name: str) -> Any:
             return _inherited(style, lambda s: getattr(s.paragraph_format, name))
 
@@ -160,17 +161,22 @@ def estimate_pages(document: DocxDocument, theme: Theme, first_page: int = 1) ->
     pages: dict[str, int] = {}
     section_starts = _section_starts(document)
     boxes: list[tuple[_Box, float, float, bool]] = []
-    styles = {style.style_id: style for style in document.styles}
+    styles = {s.style_id: s for s in document.styles if isinstance(s, ParagraphStyle)}
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    assert default is None or isinstance(default, ParagraphStyle)
     looks: dict[str | None, _Look] = {}
+    chosen: ParagraphStyle | None
     for index, paragraph in enumerate(_paragraphs(document)):
         style_id = paragraph.style
         if style_id not in looks:
-            looks[style_id] = _Look.of(styles.get(style_id, default))
+            chosen = styles.get(style_id) if style_id is not None else None
+            looks[style_id] = _Look.of(chosen or default)
         section = section_starts.get(index)
         if section is not None:
-            width = (section.page_width - section.left_margin - section.right_margin) / 12700
-            height = (section.page_height - section.top_margin - section.bottom_margin) / 12700
+            width = _points(section.page_width) - _points(section.left_margin)
+            width -= _points(section.right_margin)
+            height = _points(section.page_height) - _points(section.top_margin)
+            height -= _points(section.bottom_margin)
             new_section = index > 0
         else:
             new_section = False

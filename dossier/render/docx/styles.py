@@ -99,10 +99,10 @@ def apply_styles(document: DocxDocument, theme: Theme, language: str) -> dict[st
         plain = _character_style(styles, word_name)
         linked = _character_style(styles, f"{word_name} {HYPERLINK}")
         linked.base_style = link
-        for style in (plain, linked):
-            style.font.bold = look.bold
+        for character in (plain, linked):
+            character.font.bold = look.bold
             if look.italic is not None:
-                style.font.italic = look.italic
+                character.font.italic = look.italic
         if look.colour is not None:
             plain.font.color.rgb = rgb(look.colour)
         ids[role_style(role, False)] = plain.style_id

@@ -26,8 +26,8 @@ from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.section import Section as DocxSection
-from docx.shared import Mm
-from docx.text.paragraph import Paragraph
+from docx.shared import Emu, Mm
+from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.parfmt import ParagraphFormat
 
 from dossier.errors import RenderError
@@ -37,6 +37,7 @@ from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
 from dossier.theme import Theme
 from dossier.view import (
     Block,
+    Bullets,
     CalendarSection,
     ContactsSection,
     DirectorySection,
@@ -46,9 +47,11 @@ from dossier.view import (
     InterviewSection,
     Line,
     MissionsSection,
+    Paragraph,
     Picture,
     ProfilesSection,
     Section,
+    Subheading,
     TextSection,
     ThemesSection,
 )
@@ -301,12 +304,13 @@ class Writer:
     def blocks(self, blocks: Iterable[Block]) -> list[CT_P]:
         written = []
         for block in blocks:
-            if block.kind == "paragraph":
-                written.append(self.paragraph("body", block.text))
-            elif block.kind == "subheading":
-                written.append(self.paragraph("h3", block.text, links=False))
-            else:
-                written += [self.paragraph("bullet", item) for item in block.items]
+            match block:
+                case Paragraph():
+                    written.append(self.paragraph("body", block.text))
+                case Subheading():
+                    written.append(self.paragraph("h3", block.text, links=False))
+                case Bullets():
+                    written += [self.paragraph("bullet", item) for item in block.items]
         return written
 
     # --- paragraphs and runs ---
@@ -348,8 +352,10 @@ class Writer:
                     container = oxml.add_hyperlink(parent, anchor=bookmark) if links else parent
                     self.page_reference(container, bookmark)
                     continue
-                linked = bool(span.href and links)
-                container = self.hyperlink(parent, span.href, story) if linked else parent
+                linked = span.href is not None and links
+                container = (
+                    self.hyperlink(parent, span.href, story) if span.href and links else parent
+                )
                 style = self.styles[role_style(text.role, linked)] if text.role else None
                 if linked and style is None:
                     style = self.styles[HYPERLINK]
@@ -385,7 +391,7 @@ class Writer:
         box = getattr(self.theme.images, picture.role)
         paragraph = self.new_paragraph("body")
         ParagraphFormat(paragraph).alignment = align
-        run = Paragraph(paragraph, self.document.part).add_run()
+        run = DocxParagraph(paragraph, self.document.part).add_run()
         try:
             shape = run.add_picture(str(picture.path), width=Mm(box.width))
         except (
@@ -400,7 +406,7 @@ class Writer:
                 f"({type(error).__name__}: {error})"
             ) from error
         if shape.height > Mm(box.height):  # a tall picture: its height decides
-            shape.width = int(shape.width * Mm(box.height) / shape.height)
+            shape.width = Emu(int(shape.width * Mm(box.height) / shape.height))
             shape.height = Mm(box.height)
         for properties in paragraph.iter(qn("wp:docPr")):
             properties.set("descr", picture.alt.plain)
@@ -409,7 +415,7 @@ class Writer:
             ParagraphFormat(self.paragraph("caption", picture.caption)).alignment = align
 
 
-def _element(paragraph: Paragraph) -> CT_P:
+def _element(paragraph: DocxParagraph) -> CT_P:
     """Return the w:p of a python-docx paragraph of a header or footer."""
     return paragraph._p  # python-docx gives the element of a paragraph no public name
 
