@@ -165,3 +165,19 @@ def test_a_paragraph_written_as_a_bare_string_points_at_its_own_line() -> None:
     intro = contacts.intro[0].text.texts[0].origin
     assert intro.field == "sections[0].intro"  # « intro: "Pour toute demande…" », one string
     assert intro.line == 26
+
+
+def test_every_section_kind_has_a_model_a_template_and_a_docx_visitor() -> None:
+    import typing
+
+    from dossier import model
+    from dossier.render.docx.writer import Writer
+    from dossier.theme import TEMPLATES
+    from dossier.view import SECTION_KINDS
+
+    union = typing.get_args(typing.get_args(model.Section)[0])
+    modelled = {typing.get_args(m.model_fields["kind"].annotation)[0] for m in union}
+    assert modelled == set(SECTION_KINDS)
+    for kind in SECTION_KINDS:
+        assert (TEMPLATES / "sections" / f"{kind}.html.j2").is_file(), kind
+        assert callable(getattr(Writer, f"visit_{kind}", None)), kind
