@@ -105,6 +105,7 @@ class Look(_Strict):
     before: Annotated[float, Field(ge=0)] | None = None  # points
     after: Annotated[float, Field(ge=0)] | None = None  # points
     keep: bool | None = None  # keep with the next paragraph
+    indent: Annotated[float, Field(ge=0)] | None = None  # millimetres from the left margin
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Style:
     before: float
     after: float
     keep: bool
+    indent: float  # millimetres
 
     @property
     def bold(self) -> bool:
@@ -260,6 +262,7 @@ class Theme(_Strict):
             before=pick("before", 0.0),
             after=pick("after", 0.0),
             keep=bool(look.keep),
+            indent=look.indent or 0.0,
         )
 
     def role(self, name: str) -> Role:
@@ -361,6 +364,8 @@ def _style_rule(style: Style) -> str:
         declarations.append(f"letter-spacing: {style.tracking}em")
     if style.keep:
         declarations.append("break-after: avoid")
+    if style.indent:
+        declarations.append(f"margin-left: {style.indent}mm")
     return f".s-{_css_name(style.name)} {{ {'; '.join(declarations)}; }}"
 
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, TypedDict
+from typing import ClassVar, TypedDict, TypeVar
 
 from dossier import model as m
 from dossier.french import French, Rich, Span, Words, capitalise, plain, rich_text, typeset
 from dossier.model import FieldPath, Origin
+
+M = TypeVar("M")
+N = TypeVar("N")
 
 # --- Strings that know where they come from ------------------------------------------------
 
@@ -742,98 +745,91 @@ class _Preparer:
         }
         match section:
             case m.Edito():
-                return EditoSection(
-                    **common,
-                    portrait=self.picture(section.portrait, (*path, "portrait"), "portrait"),
-                    byline=self.byline(section.author, (*path, "author")),
-                    paragraphs=self.blocks(section.paragraphs, (*path, "paragraphs")),
-                    quote=self.line(section.pull_quote, (*path, "pull_quote")),
-                )
+                return self.edito(section, path, common)
             case m.Interview():
-                return InterviewSection(
-                    **common,
-                    portrait=self.picture(section.portrait, (*path, "portrait"), "portrait"),
-                    byline=self.byline(section.person, (*path, "person")),
-                    questions=tuple(
-                        Question(
-                            Line((self.text(q.question, (*path, "questions", i, "question")),)),
-                            self.blocks(q.answer, (*path, "questions", i, "answer")),
-                        )
-                        for i, q in enumerate(section.questions)
-                    ),
-                )
+                return self.interview(section, path, common)
             case m.TextSection():
                 return TextSection(**common, body=self.blocks(section.body, (*path, "body")))
             case m.Themes():
                 return ThemesSection(
                     **common,
                     intro=self.blocks(section.intro, (*path, "intro")),
-                    themes=tuple(
-                        self.theme(i, theme, (*path, "themes", i))
-                        for i, theme in enumerate(section.themes)
-                    ),
+                    themes=self.each(section.themes, (*path, "themes"), self.theme),
                 )
             case m.Directory():
                 return DirectorySection(
                     **common,
                     intro=self.blocks(section.intro, (*path, "intro")),
-                    entries=tuple(
-                        self.entry(entry, (*path, "entries", i))
-                        for i, entry in enumerate(section.entries)
-                    ),
+                    entries=self.each(section.entries, (*path, "entries"), self.entry),
                     outro=self.blocks(section.outro, (*path, "outro")),
                 )
             case m.Calendar():
-                return CalendarSection(
-                    **common,
-                    intro=self.blocks(section.intro, (*path, "intro")),
-                    events=tuple(
-                        self.event(f"{section.anchor}-{i + 1}", event, (*path, "events", i))
-                        for i, event in enumerate(section.events)
-                    ),
-                    links=tuple(
-                        Line(
-                            (
-                                word(self.words.programme_before, "label"),
-                                self.linked(link, (*path, "links", i)),
-                            )
-                        )
-                        for i, link in enumerate(section.links)
-                    ),
-                )
+                return self.calendar(section, path, common)
             case m.Profiles():
                 return ProfilesSection(
                     **common,
                     intro=self.blocks(section.intro, (*path, "intro")),
-                    profiles=tuple(
-                        self.profile(profile, (*path, "profiles", i))
-                        for i, profile in enumerate(section.profiles)
-                    ),
+                    profiles=self.each(section.profiles, (*path, "profiles"), self.profile),
                     outro=self.blocks(section.outro, (*path, "outro")),
                 )
             case m.Missions():
                 return MissionsSection(
                     **common,
                     intro=self.blocks(section.intro, (*path, "intro")),
-                    missions=tuple(
-                        Mission(
-                            self.numbered(i + 1, self.text(mission.title, (*at, "title"))),
-                            self.blocks(mission.body, (*at, "body")),
-                        )
-                        for i, mission in enumerate(section.missions)
-                        for at in [(*path, "missions", i)]
-                    ),
+                    missions=self.each(section.missions, (*path, "missions"), self.mission),
                 )
             case m.Contacts():
                 return ContactsSection(
                     **common,
                     intro=self.blocks(section.intro, (*path, "intro")),
-                    contacts=tuple(
-                        self.contact(contact, (*path, "contacts", i))
-                        for i, contact in enumerate(section.contacts)
-                    ),
+                    contacts=self.each(section.contacts, (*path, "contacts"), self.contact),
                 )
         raise TypeError(f"no view for section kind {section.kind}")  # type: ignore[attr-defined]
+
+    def each(
+        self, items: Sequence[M], path: FieldPath, prepare: Callable[[int, M, FieldPath], N]
+    ) -> tuple[N, ...]:
+        """Prepare each item of a list field, with its index and its path."""
+        return tuple(prepare(index, item, (*path, index)) for index, item in enumerate(items))
+
+    def edito(self, section: m.Edito, path: FieldPath, common: _Common) -> EditoSection:
+        return EditoSection(
+            **common,
+            portrait=self.picture(section.portrait, (*path, "portrait"), "portrait"),
+            byline=self.byline(section.author, (*path, "author")),
+            paragraphs=self.blocks(section.paragraphs, (*path, "paragraphs")),
+            quote=self.line(section.pull_quote, (*path, "pull_quote")),
+        )
+
+    def interview(self, section: m.Interview, path: FieldPath, common: _Common) -> InterviewSection:
+        return InterviewSection(
+            **common,
+            portrait=self.picture(section.portrait, (*path, "portrait"), "portrait"),
+            byline=self.byline(section.person, (*path, "person")),
+            questions=self.each(section.questions, (*path, "questions"), self.question),
+        )
+
+    def question(self, index: int, item: m.Answer, path: FieldPath) -> Question:
+        question = Line((self.text(item.question, (*path, "question")),))
+        return Question(question, self.blocks(item.answer, (*path, "answer")))
+
+    def calendar(self, section: m.Calendar, path: FieldPath, common: _Common) -> CalendarSection:
+        return CalendarSection(
+            **common,
+            intro=self.blocks(section.intro, (*path, "intro")),
+            events=tuple(
+                self.event(f"{section.anchor}-{i + 1}", event, (*path, "events", i))
+                for i, event in enumerate(section.events)
+            ),
+            links=self.each(section.links, (*path, "links"), self.programme_link),
+        )
+
+    def programme_link(self, index: int, link: m.Link, path: FieldPath) -> Line:
+        return Line((word(self.words.programme_before, "label"), self.linked(link, path)))
+
+    def mission(self, index: int, mission: m.Mission, path: FieldPath) -> Mission:
+        title = self.numbered(index + 1, self.text(mission.title, (*path, "title")))
+        return Mission(title, self.blocks(mission.body, (*path, "body")))
 
     def theme(self, index: int, theme: m.Theme, path: FieldPath) -> Theme:
         line = self.numbered(index + 1, self.text(theme.title, (*path, "title"), "strong"))
@@ -848,7 +844,7 @@ class _Preparer:
             ]
         return Theme(Line(tuple(texts)))
 
-    def entry(self, entry: m.Entry, path: FieldPath) -> Entry:
+    def entry(self, index: int, entry: m.Entry, path: FieldPath) -> Entry:
         texts = [self.text(entry.name, (*path, "name"), "strong")]
         if entry.detail:
             texts += [
@@ -894,7 +890,7 @@ class _Preparer:
             separator=self.words.time_separator,
         )
 
-    def profile(self, profile: m.Profile, path: FieldPath) -> Profile:
+    def profile(self, index: int, profile: m.Profile, path: FieldPath) -> Profile:
         texts = [self.text(profile.name, (*path, "name"))]
         if profile.region:
             texts += [
@@ -907,7 +903,7 @@ class _Preparer:
             body=self.blocks(profile.body, (*path, "body")),
         )
 
-    def contact(self, contact: m.Contact, path: FieldPath) -> Contact:
+    def contact(self, index: int, contact: m.Contact, path: FieldPath) -> Contact:
         detail: list[Text] = []
         for key in ("role", "organisation"):
             value = getattr(contact, key)

@@ -81,7 +81,6 @@ def apply_styles(document: DocxDocument, theme: Theme, language: str) -> dict[st
         ids[name] = style.style_id
     for level in (1, 2):
         tabs = styles[WORD_NAMES[f"toc_{level}"]].paragraph_format
-        tabs.left_indent = Mm(0 if level == 1 else 8)
         tabs.tab_stops.add_tab_stop(
             Mm(theme.page.text_width), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
         )
@@ -151,6 +150,7 @@ def _apply(style: ParagraphStyle, look: Style, family: str) -> None:
     paragraph.line_spacing = Pt(round(look.size * look.leading, 2))
     paragraph.keep_with_next = look.keep
     paragraph.widow_control = True
+    paragraph.left_indent = Mm(look.indent) if look.indent else None
 
 
 def _rpr(style: ParagraphStyle) -> Element:

@@ -176,16 +176,17 @@ class Writer:
 
     def header_and_footer(self, section: DocxSection) -> None:
         edition = self.edition
-        header = section.header
-        header.is_linked_to_previous = False
-        first = header.paragraphs[0]
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        header, footer = section.header.part, section.footer.part
+        for story in (header, footer):  # the template's empty paragraph
+            for paragraph in list(story.element.iterchildren(qn("w:p"))):
+                story.element.remove(paragraph)
         if edition.draft:
-            first.style = self.document.styles["Draft Mark"]
-            self.runs(_element(first), edition.draft, links=False)
-        footer = section.footer
-        footer.is_linked_to_previous = False
-        line = _element(footer.paragraphs[0])
-        line.style = self.styles["footer"]
+            self.paragraph("draft", edition.draft, links=False, mark=False, story=header)
+        else:
+            self.new_paragraph("running", story=header)  # a header holds one paragraph at least
+        line = self.new_paragraph("footer", story=footer)
         self.runs(line, edition.running_title, links=False)
         oxml.add_run(line, "\t")
         pattern = edition.words.page_number
@@ -413,11 +414,6 @@ class Writer:
             properties.set("title", picture.alt.plain)
         if picture.caption:  # under its picture, aligned with it
             ParagraphFormat(self.paragraph("caption", picture.caption)).alignment = align
-
-
-def _element(paragraph: DocxParagraph) -> CT_P:
-    """Return the w:p of a python-docx paragraph of a header or footer."""
-    return paragraph._p  # python-docx gives the element of a paragraph no public name
 
 
 def _marker_texts(line: Line) -> str:
