@@ -638,3 +638,12 @@ def _set_child(parent: Element, tag: str, val: str) -> None:
         else:
             parent.append(element)
     element.set(qn("w:val"), val)
+
+
+# The build's entry point (see dossier.render.RENDERERS), kept apart from the writer above.
+from pathlib import Path  # noqa: E402
+
+
+def write_docx(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
+    """Write the edition as a DOCX at target; its images are in the view, as absolute paths."""
+    target.write_bytes(render_docx(edition))

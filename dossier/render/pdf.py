@@ -10,11 +10,10 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
 from dossier.errors import RenderError
+from dossier.render import RENDERERS
 from dossier.render.html import render_html
 from dossier.theme import FONTS, TEMPLATES, load_theme
 from dossier.view import Edition
-
-VARIANTS = ("pdf/ua-1", "pdf/a-3u")
 
 
 class SandboxFetcher:
@@ -40,10 +39,12 @@ class SandboxFetcher:
         return path.is_file() and any(path.is_relative_to(root) for root in self.roots)
 
 
-def render_pdf(edition: Edition, folder: Path, variant: str = "pdf/ua-1") -> bytes:
-    """Lay out the edition as a tagged PDF of the given variant and return its bytes."""
-    if variant not in VARIANTS:
-        raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(VARIANTS)}")
+def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> bytes:
+    """Lay out the edition as a tagged PDF of the given variant, the first one by default."""
+    variants = RENDERERS["pdf"].variant_names
+    variant = variant or variants[0]
+    if variant not in variants:
+        raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(variants)}")
     load_theme().check_glyphs(edition.strings())
     fetcher = SandboxFetcher([folder, TEMPLATES, FONTS])
     html = render_html(edition, "print")
@@ -59,3 +60,8 @@ def render_pdf(edition: Edition, folder: Path, variant: str = "pdf/ua-1") -> byt
         )
     except FatalURLFetchingError as error:
         raise RenderError(str(error.__cause__ or error)) from None
+
+
+def write_pdf(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
+    """Write the edition as a PDF of the given variant at target: the build's entry."""
+    target.write_bytes(render_pdf(edition, folder, variant))
