@@ -646,4 +646,10 @@ from pathlib import Path  # noqa: E402
 
 def write_docx(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
     """Write the edition as a DOCX at target; its images are in the view, as absolute paths."""
+    from dossier.render import docx_pages
+    from dossier.theme import FONTS
+
+    # docx_pages looks for fonts/ beside the source tree, which an installed package has not:
+    # give it the folder the theme found, until the page estimator reads theme.FONTS itself.
+    docx_pages.FONTS = FONTS
     target.write_bytes(render_docx(edition))
