@@ -285,6 +285,9 @@ def _watch(jobs: list[_Job], options: Options) -> None:
     """Wait for every job; stop them all at the first failure, timeout or memory overrun."""
     deadline = time.perf_counter() + options.timeout
     limit = options.max_memory * 1024
+    # This process's own entry tells whether /proc exists at all: a child's may be gone already.
+    if _resident_kib(os.getpid()) is None:
+        log.warning("--max-memory n'est pas appliqué : /proc est absent sur cette machine")
     pending = list(jobs)
     while pending:
         for job in list(pending):

@@ -117,3 +117,29 @@ def test_a_folder_can_replace_a_file_of_its_name(register, tmp_path: Path) -> No
     (tmp_path / SLUG).write_text("un fichier égaré", encoding="utf-8")
     (output,) = build(SMALL_EDITION, ("site",), tmp_path)
     assert sorted(tree(output.path)) == ["agenda/agenda.ics", "index.html"]
+
+
+def test_max_memory_without_proc_is_said_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+
+    from dossier.cli import main
+
+    build_module = importlib.import_module("dossier.build")  # the module, not the function
+    monkeypatch.setattr(build_module, "_resident_kib", lambda pid: None)  # as on macOS
+    code = main(["build", str(SMALL_EDITION), "--output", str(tmp_path), "--max-memory", "1"])
+    err = capsys.readouterr().err
+    assert code == 0, err  # 1 MiB would stop any renderer, were it measured
+    assert err == (
+        "dossier : warning : --max-memory n'est pas appliqué : /proc est absent sur cette machine\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{SLUG}.docx", f"{SLUG}.pdf"]
+
+
+def test_max_memory_is_applied_where_proc_is(tmp_path: Path) -> None:
+    from dossier.build import Options
+
+    with pytest.raises(RenderError, match="dépasse 1 Mio de mémoire"):
+        build(SMALL_EDITION, ("docx",), tmp_path, Options(max_memory=1))
+    assert list(tmp_path.iterdir()) == []
