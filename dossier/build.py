@@ -259,7 +259,8 @@ def _settle(path: Path) -> None:
     else:
         path.chmod(0o644)  # mkstemp made it private
         entries = [path]
-    for entry in entries:  # the files, then the folders that name them
+    # every file and every folder that names one, before a rename makes them the output
+    for entry in entries:
         if entry.is_symlink():
             continue
         descriptor = os.open(entry, os.O_RDONLY)
