@@ -5,18 +5,23 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dossier.errors import DossierError, RenderError
+from dossier.render import RENDERERS, Renderer, default_formats
 
 if TYPE_CHECKING:
+    from dossier.render import Entry
     from dossier.view import Edition
 
 # dossier.load and dossier.view are imported inside the functions: the renderers' processes
@@ -24,9 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("dossier")
 
-FORMATS = ("pdf", "docx", "html")
-DEFAULT_FORMATS = ("pdf", "docx")
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
 POLL_SECONDS = 0.05
 
 
@@ -35,18 +37,18 @@ class Options:
     """What the user asked of a build besides the formats."""
 
     draft: bool = False
-    pdf_variant: str = "pdf/ua-1"
+    variants: Mapping[str, str] = field(default_factory=dict)  # format → variant; else its first
     timeout: float = 300.0  # seconds for the whole render
     max_memory: int = 2048  # MiB of resident memory for each renderer
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file a build wrote."""
+    """One file, or folder, a build wrote."""
 
     format: str
     path: Path
-    size: int
+    size: int  # bytes, every file of a folder counted
     seconds: float
     peak_memory: int  # KiB, the renderer's resident peak
 
@@ -64,51 +66,24 @@ def find_default_edition(data: Path = Path("data")) -> Path:
     return folders[-1]
 
 
-def _pdf(view: Edition, folder: Path, options: Options) -> bytes:
-    from dossier.render.pdf import render_pdf  # WeasyPrint takes half a second to import
-
-    return render_pdf(view, folder, options.pdf_variant)
-
-
-def _docx(view: Edition, folder: Path, options: Options) -> bytes:
-    from dossier.render.docx import render_docx
-
-    return render_docx(view)  # images are in the view as absolute paths
-
-
-def _import_pdf() -> None:
-    import dossier.render.pdf  # noqa: F401 - imported ahead, while the parent loads the data
-
-
-def _import_docx() -> None:
-    import dossier.render.docx  # noqa: F401
-
-
-def renderers() -> dict[str, Callable[[Edition, Path, Options], bytes]]:
-    """Return the renderer of each format this version can produce."""
-    return {"pdf": _pdf, "docx": _docx}
-
-
-_WARM_UP: dict[str, Callable[[], None]] = {"pdf": _import_pdf, "docx": _import_docx}
-
-
 def build(
     edition: Path | None = None,
-    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    formats: tuple[str, ...] | None = None,
     output: Path = Path("build"),
     options: Options | None = None,
 ) -> list[Output]:
     """Build the asked formats of an edition into output/; nothing is replaced unless all succeed.
 
-    Each format renders in a process of its own, in parallel, watched for time and memory.
+    Each format renders in a process of its own, in parallel, watched for time and memory;
+    without formats, those the registry builds by default.
     """
     options = options or Options()
-    _check_request(formats, options)
+    chosen = _check_request(default_formats() if formats is None else formats, options)
     # The renderers start first and import their libraries while this process loads the data:
     # on two cores that hides WeasyPrint's import behind the loading.
     jobs: list[_Job] = []
     try:
-        jobs += [_Job.start(name) for name in formats]
+        jobs += [_Job.start(renderer) for renderer in chosen]
         from dossier.load import load_edition
         from dossier.view import prepare
 
@@ -117,23 +92,27 @@ def build(
         base = folder if folder.is_dir() else folder.parent
         view = prepare(model, base, draft=options.draft)
         output.mkdir(parents=True, exist_ok=True)
-        targets = {name: output / f"{model.slug}.{name}" for name in formats}
         for job in jobs:
-            job.send(view, base, options, targets[job.name])
+            variant = options.variants.get(job.name, job.renderer.default_variant)
+            job.send(view, base, job.renderer.target(output, model.slug), variant)
         _watch(jobs, options)
     except BaseException:
         for job in jobs:  # a failed build leaves no temporary file behind
             job.stop()
-            if job.temporary is not None:
-                job.temporary.unlink(missing_ok=True)
+            job.discard()
         raise
     for job in jobs:
         job.stop()
-    for job in jobs:  # every render succeeded: only now do the new files replace the old
-        os.replace(job.temporary, targets[job.name])  # type: ignore[arg-type]
-        log.info("%s écrit : %s", job.name.upper(), targets[job.name])
+    try:
+        for job in jobs:  # every render succeeded: only now do the new outputs replace the old
+            _replace(job.temporary, job.target)  # type: ignore[arg-type]
+            job.temporary = None
+            log.info("%s écrit : %s", job.name.upper(), job.target)
+    finally:
+        for job in jobs:  # what a failed replacement left behind
+            job.discard()
     return [
-        Output(j.name, targets[j.name], targets[j.name].stat().st_size, j.seconds, j.peak)
+        Output(j.name, j.target, _size(j.target), j.seconds, j.peak)  # type: ignore[arg-type]
         for j in jobs
     ]
 
@@ -151,56 +130,75 @@ def check(edition: Path | None = None) -> Path:
     return folder
 
 
-def _check_request(formats: tuple[str, ...], options: Options) -> None:
-    unknown = [f for f in formats if f not in FORMATS]
+def _check_request(formats: tuple[str, ...], options: Options) -> list[Renderer]:
+    """Return the renderers of the asked formats, once each; refuse what cannot be built."""
+    names = tuple(dict.fromkeys(formats))  # --format pdf,pdf renders once
+    unknown = [name for name in names if name not in RENDERERS]
     if unknown:
         raise DossierError(
-            f"format inconnu : {', '.join(unknown)} ; formats possibles : {', '.join(FORMATS)}"
+            f"format inconnu : {', '.join(unknown)} ; formats possibles : {', '.join(RENDERERS)}"
         )
-    if options.pdf_variant not in PDF_VARIANTS:
-        raise DossierError(
-            f"variante PDF inconnue : {options.pdf_variant} ; possibles : {', '.join(PDF_VARIANTS)}"
-        )
-    available = renderers()
-    missing = [f for f in formats if f not in available]
+    for name, variant in options.variants.items():
+        renderer = RENDERERS.get(name)
+        if renderer is None or variant not in renderer.variant_names:
+            possible = ", ".join(renderer.variant_names) if renderer else "aucune"
+            raise DossierError(
+                f"variante {name.upper()} inconnue : {variant} ; possibles : {possible}"
+            )
+    missing = [name for name in names if not RENDERERS[name].available]
     if missing:
+        available = [name for name, renderer in RENDERERS.items() if renderer.available]
         raise RenderError(
             f"cette version ne sait pas encore produire : {', '.join(missing)} "
             f"(disponibles : {', '.join(available) or 'aucun'})"
         )
+    return [RENDERERS[name] for name in names]
 
 
 @dataclass
 class _Job:
-    """One format rendering in a child process into a temporary file beside its target."""
+    """One format rendering in a child process into a temporary file or folder beside its target."""
 
-    name: str
-    process: multiprocessing.Process
+    renderer: Renderer
+    process: BaseProcess
     connection: Connection
     started: float
+    target: Path | None = None
     temporary: Path | None = None
     seconds: float = 0.0
     peak: int = 0
 
+    @property
+    def name(self) -> str:
+        """Return the format's name."""
+        return self.renderer.name
+
     @classmethod
-    def start(cls, name: str) -> _Job:
+    def start(cls, renderer: Renderer) -> _Job:
         parent_end, child_end = multiprocessing.Pipe()
         # fork: the child shares what is already imported and starts at once
         context = multiprocessing.get_context("fork")
         process = context.Process(
-            target=_render_in_child, args=(name, child_end), name=f"dossier-{name}", daemon=True
+            target=_render_in_child,
+            args=(renderer, child_end),
+            name=f"dossier-{renderer.name}",
+            daemon=True,
         )
         process.start()
         child_end.close()
-        return cls(name, process, parent_end, time.perf_counter())
+        return cls(renderer, process, parent_end, time.perf_counter())
 
-    def send(self, view: Edition, folder: Path, options: Options, target: Path) -> None:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-        os.close(descriptor)
-        self.temporary = Path(temporary)
-        self.connection.send((view, folder, options, self.temporary))
+    def send(self, view: Edition, folder: Path, target: Path, variant: str | None) -> None:
+        # Beside the target, so that the final rename stays on one filesystem.
+        prefix, beside = f".{target.name}.", target.parent
+        if self.renderer.writes == "folder":
+            self.temporary = Path(tempfile.mkdtemp(suffix=".tmp", prefix=prefix, dir=beside))
+        else:
+            descriptor, temporary = tempfile.mkstemp(suffix=".tmp", prefix=prefix, dir=beside)
+            os.close(descriptor)
+            self.temporary = Path(temporary)
+        self.target = target
+        self.connection.send((view, folder, self.temporary, variant))
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -208,26 +206,94 @@ class _Job:
         self.process.join()
         self.connection.close()
 
+    def discard(self) -> None:
+        """Remove the temporary output, if it is still there."""
+        if self.temporary is not None:
+            _remove(self.temporary)
+            self.temporary = None
 
-def _resident_kib(pid: int) -> int:
+
+def _replace(new: Path, target: Path) -> None:
+    """Put new in target's place: atomically for a file, for a folder as nearly as renames allow.
+
+    A folder cannot replace another in one rename: the old one is renamed aside, the new one in,
+    then the old one removed; if the new one cannot go in, the old one comes back.
+    """
+    if not new.is_dir() and not target.is_dir():
+        os.replace(new, target)  # a reader sees the old file or the new one, never neither
+        return
+    aside = None
+    if target.exists() or target.is_symlink():
+        aside = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
+        os.rename(target, aside)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        if aside is not None:
+            os.rename(aside, target)
+        raise
+    if aside is not None:
+        try:
+            _remove(aside)
+        except OSError as error:  # the new output is in place: a leftover is no failure
+            log.warning("%s : ancienne version non supprimée (%s)", aside, error)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
+    return path.stat().st_size
+
+
+def _settle(path: Path) -> None:
+    """Flush a finished output to the disk, with an ordinary output's permissions."""
+    if path.is_dir():
+        path.chmod(0o755)  # mkdtemp made it private
+        entries = [*path.rglob("*"), path]
+    else:
+        path.chmod(0o644)  # mkstemp made it private
+        entries = [path]
+    # every file and every folder that names one, before a rename makes them the output
+    for entry in entries:
+        if entry.is_symlink():
+            continue
+        descriptor = os.open(entry, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _resident_kib(pid: int) -> int | None:
+    """Return a process's resident memory, or None where /proc cannot tell."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
-        return 0
+        return None
     for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
-    return 0
+    return None  # a process that has exited and not yet been reaped has no VmRSS
 
 
 def _watch(jobs: list[_Job], options: Options) -> None:
     """Wait for every job; stop them all at the first failure, timeout or memory overrun."""
     deadline = time.perf_counter() + options.timeout
     limit = options.max_memory * 1024
+    # This process's own entry tells whether /proc exists at all: a child's may be gone already.
+    if _resident_kib(os.getpid()) is None:
+        log.warning("--max-memory n'est pas appliqué : /proc est absent sur cette machine")
     pending = list(jobs)
     while pending:
         for job in list(pending):
-            job.peak = max(job.peak, _resident_kib(job.process.pid or 0))
+            job.peak = max(job.peak, _resident_kib(job.process.pid or 0) or 0)
             if job.peak > limit:
                 raise RenderError(
                     f"{job.name.upper()} : le rendu dépasse {options.max_memory} Mio de mémoire "
@@ -258,21 +324,24 @@ def _watch(jobs: list[_Job], options: Options) -> None:
             wait([job.connection for job in pending], timeout=POLL_SECONDS)
 
 
-def _render_in_child(name: str, connection: Connection) -> None:
-    _WARM_UP[name]()
+def _render_in_child(renderer: Renderer, connection: Connection) -> None:
+    # Importing the renderer's module is its warm-up, done while the parent loads the data. Its
+    # failure (a system library missing, for one) is told once the job arrives, as a render's.
     try:
-        view, folder, options, temporary = connection.recv()
+        entry: Entry | BaseException = renderer.entry()
+    except BaseException as error:
+        entry = error
+    try:
+        view, folder, temporary, variant = connection.recv()
     except EOFError:  # the parent stopped: bad data, most likely
         return
     started = time.perf_counter()
     try:
-        content = renderers()[name](view, folder, options)
-        with temporary.open("wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        temporary.chmod(0o644)
-        message = ("ok", "", time.perf_counter() - started, _resident_kib(os.getpid()))
+        if isinstance(entry, BaseException):
+            raise entry
+        entry(view, folder, temporary, variant)
+        _settle(temporary)
+        message = ("ok", "", time.perf_counter() - started, _resident_kib(os.getpid()) or 0)
     except DossierError as error:
         message = ("error", str(error), 0.0, 0)
     except BaseException:  # a bug: its traceback goes to the parent, which raises it

@@ -9,25 +9,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from dossier.build import (
-    DEFAULT_FORMATS,
-    FORMATS,
-    PDF_VARIANTS,
-    Options,
-    build,
-    check,
-)
+from dossier.build import Options, build, check
 from dossier.errors import DossierError
+from dossier.render import RENDERERS, Renderer, default_formats
 
 DESCRIPTION = """\
 Génère le dossier de presse d'une édition (PDF pour les journalistes, DOCX pour la relecture
 du cabinet) à partir de ses données, data/<édition>/edition.yaml.
 """
 
-EPILOG = """\
+
+def _epilog() -> str:
+    made = " et ".join(
+        str(RENDERERS[name].target(Path("build"), "<slug>")) for name in default_formats()
+    )
+    return f"""\
 exemples :
   dossier check                      vérifie la dernière édition de data/
-  dossier build                      produit build/<slug>.pdf et build/<slug>.docx
+  dossier build                      produit {made}
   dossier build data/2021 --format pdf --draft
 
 codes de sortie : 0 réussite, 1 problème dans les données ou le rendu, 2 mauvais usage.
@@ -56,10 +55,10 @@ class _Parser(argparse.ArgumentParser):
 
 def _formats(value: str) -> tuple[str, ...]:
     names = tuple(part.strip().lower() for part in value.split(",") if part.strip())
-    unknown = [name for name in names if name not in FORMATS]
+    unknown = [name for name in names if name not in RENDERERS]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
-            f"format inconnu « {', '.join(unknown) or value} » ; possibles : {', '.join(FORMATS)}"
+            f"format inconnu « {', '.join(unknown) or value} » ; possibles : {', '.join(RENDERERS)}"
         )
     return names
 
@@ -68,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="dossier",
         description=DESCRIPTION,
-        epilog=EPILOG,
+        epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
@@ -87,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
     make = commands.add_parser(
         "build",
-        help="produit le PDF et le DOCX d'une édition dans build/",
+        help=f"produit les fichiers d'une édition dans build/ ({', '.join(default_formats())})",
         description="Produit les fichiers d'une édition. Un fichier n'est remplacé que "
         "lorsque le nouveau est complet.",
     )
@@ -95,10 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     make.add_argument(
         "--format",
         type=_formats,
-        default=DEFAULT_FORMATS,
+        default=default_formats(),
         metavar="FORMATS",
-        help=f"formats séparés par des virgules, parmi {','.join(FORMATS)} "
-        f"(par défaut : {','.join(DEFAULT_FORMATS)})",
+        help="formats séparés par des virgules, parmi "
+        + ", ".join(_format_help(renderer) for renderer in RENDERERS.values())
+        + f" ; par défaut : {','.join(default_formats())}",
     )
     make.add_argument(
         "--output",
@@ -112,12 +112,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="marque chaque page « PROJET », avec la version et la date de revision:",
     )
-    make.add_argument(
-        "--pdf-variant",
-        choices=PDF_VARIANTS,
-        default=PDF_VARIANTS[0],
-        help="norme du PDF : pdf/ua-1 (accessible, par défaut) ou pdf/a-3u (archivage)",
-    )
+    for renderer in RENDERERS.values():
+        if renderer.variants:
+            make.add_argument(
+                f"--{renderer.name}-variant",
+                dest=_variant_option(renderer),
+                choices=renderer.variant_names,
+                default=renderer.default_variant,
+                help=_variant_help(renderer),
+            )
     make.add_argument(
         "--timeout",
         type=_positive(float),
@@ -133,6 +136,23 @@ def _parser() -> argparse.ArgumentParser:
         help=f"arrête un rendu plus gourmand (par défaut : {Options.max_memory} Mio)",
     )
     return parser
+
+
+def _variant_option(renderer: Renderer) -> str:
+    return f"{renderer.name}_variant"
+
+
+def _variant_help(renderer: Renderer) -> str:
+    *others, last = [
+        f"{variant.name} ({variant.summary}{', par défaut' if index == 0 else ''})"
+        for index, variant in enumerate(renderer.variants)
+    ]
+    listed = f"{', '.join(others)} ou {last}" if others else last
+    return f"{renderer.variant_label} : {listed}"
+
+
+def _format_help(renderer: Renderer) -> str:
+    return f"{renderer.name} ({renderer.summary}{'' if renderer.available else ', à venir'})"
 
 
 def _positive(kind: type) -> Callable[[str], float]:
@@ -171,7 +191,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             return 0
         options = Options(
             draft=arguments.draft,
-            pdf_variant=arguments.pdf_variant,
+            variants={
+                renderer.name: getattr(arguments, _variant_option(renderer))
+                for renderer in RENDERERS.values()
+                if renderer.variants
+            },
             timeout=arguments.timeout,
             max_memory=arguments.max_memory,
         )

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,9 +18,20 @@ from dossier.load import load_model
 
 log = logging.getLogger("dossier")
 
-PROJECT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT / "templates"
-FONTS = PROJECT / "fonts"
+
+def _installed_folder(package: str) -> Path:
+    # templates/ and fonts/ are installed as the packages dossier.templates and dossier.fonts
+    # (pyproject.toml maps them; an editable install points at the repository's folders). Jinja2
+    # and WeasyPrint need real folders: a regular package on disk gives a pathlib.Path.
+    folder = resources.files(package)
+    if not isinstance(folder, Path):
+        raise RuntimeError(f"{package} n'est pas un dossier du disque ({folder!r})")
+    return folder.resolve()
+
+
+TEMPLATES = _installed_folder("dossier.templates")
+FONTS = _installed_folder("dossier.fonts")
+PROJECT = FONTS.parent  # theme.yaml names its fonts from here: fonts/Inter-Regular.otf
 THEME_FILE = TEMPLATES / "theme.yaml"
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]

@@ -468,16 +468,12 @@ def test_mutated_2021_data_gives_an_edition_or_located_errors(mutations, tmp_pat
 
 
 def test_a_renderer_that_dies_is_reported(monkeypatch, tmp_path: Path, capsys) -> None:
-    import importlib
+    from dataclasses import replace
 
-    build_module = importlib.import_module("dossier.build")  # the module, not the function
+    from dossier.render import RENDERERS
 
-    def crash(view, folder, options) -> bytes:
-        os._exit(3)  # as when the system's OOM killer or a native crash ends the process
-
-    monkeypatch.setitem(build_module._WARM_UP, "pdf", lambda: None)
-    monkeypatch.setattr(build_module, "_pdf", crash)
-    monkeypatch.setattr(build_module, "renderers", lambda: {"pdf": crash})
+    dying = replace(RENDERERS["pdf"], module="tests.fake_renderers", function="die")
+    monkeypatch.setitem(RENDERERS, "pdf", dying)
     code, _, stderr = run_cli(
         ["build", str(SMALL_EDITION), "--format", "pdf", "--output", str(tmp_path)], capsys
     )

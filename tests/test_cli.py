@@ -80,3 +80,43 @@ def test_build_with_a_relative_edition_path(tmp_path, capsys, monkeypatch) -> No
         "semaine-donnee-2024.pdf",
     ]
     assert out.count(" Kio, ") == 2
+
+
+def test_a_format_not_yet_available_is_said_so(tmp_path, capsys) -> None:
+    code, out, err = run(
+        ["build", str(SMALL_EDITION), "--format", "html", "--output", str(tmp_path)], capsys
+    )
+    assert (code, out) == (1, "")
+    assert err == "cette version ne sait pas encore produire : html (disponibles : pdf, docx)\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_help_lists_the_registered_formats_and_variants(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps the lines
+    assert "pdf (PDF paginé et accessible, pour les journalistes)" in out
+    assert "html (édition web, un dossier <slug>/, à venir)" in out
+    assert "par défaut : pdf,docx" in out
+    assert "norme du PDF : pdf/ua-1 (accessible, par défaut) ou pdf/a-3u (archivage)" in out
+
+
+def test_build_pdf_variant_reaches_the_renderer(tmp_path, capsys) -> None:
+    import pikepdf
+
+    code, _, err = run(
+        [
+            "build",
+            str(SMALL_EDITION),
+            "--format",
+            "pdf",
+            "--pdf-variant",
+            "pdf/a-3u",
+            "--output",
+            str(tmp_path),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    with pikepdf.open(tmp_path / "semaine-donnee-2024.pdf") as pdf:
+        assert pdf.open_metadata().pdfa_status == "3U"

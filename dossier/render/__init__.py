@@ -1,1 +1,117 @@
-"""The renderers: each turns the prepared view of an edition into one output format."""
+"""The renderers, registered once: what each writes, its variants, and where its code lives."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+# Only the standard library here: the command line reads this registry before it has loaded
+# anything heavy, and each renderer's library is imported in that renderer's own process.
+if TYPE_CHECKING:
+    from dossier.view import Edition
+
+    # (view, edition folder, target, variant): writes the output at target, a file or a folder
+    Entry = Callable[[Edition, Path, Path, str | None], None]
+
+__all__ = ["RENDERERS", "Renderer", "Variant", "default_formats"]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way a format can be written, such as a PDF standard."""
+
+    name: str
+    summary: str  # a few words for the command line's help
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """One output format: what it writes, in which variants, and which function writes it."""
+
+    name: str  # as the user asks for it: --format pdf
+    summary: str  # what it is, for the command line's help
+    writes: Literal["file", "folder"]
+    # Dotted path of the implementing module, imported only in the renderer's process: that
+    # import is its warm-up. None: registered, but not yet in this version.
+    module: str | None
+    function: str = ""  # the module's entry, an Entry
+    suffix: str = ""  # a file is <slug><suffix>, a folder is <slug>/
+    variants: tuple[Variant, ...] = ()  # the first is the default
+    variant_label: str = ""  # what the variants choose, for --<name>-variant's help
+    default: bool = True  # built when no format is asked for
+
+    def __post_init__(self) -> None:
+        if (self.writes == "file") != bool(self.suffix):
+            raise ValueError(f"{self.name}: a file needs a suffix, a folder has none")
+        if (self.module is None) != (not self.function):
+            raise ValueError(f"{self.name}: a module and its entry function go together")
+        if bool(self.variants) != bool(self.variant_label):
+            raise ValueError(f"{self.name}: variants need a label, and a label variants")
+
+    @property
+    def available(self) -> bool:
+        """Tell whether this version can produce the format."""
+        return self.module is not None
+
+    @property
+    def variant_names(self) -> tuple[str, ...]:
+        """Return the names of the variants, the default first."""
+        return tuple(variant.name for variant in self.variants)
+
+    @property
+    def default_variant(self) -> str | None:
+        """Return the variant written when none is asked for."""
+        return self.variants[0].name if self.variants else None
+
+    def target(self, output: Path, slug: str) -> Path:
+        """Return where this format of the edition goes in the output folder."""
+        return output / f"{slug}{self.suffix}"
+
+    def entry(self) -> Entry:
+        """Import the renderer's module, and with it its library, and return its entry."""
+        if self.module is None:
+            raise LookupError(f"{self.name} is not available in this version")
+        return getattr(importlib.import_module(self.module), self.function)
+
+
+RENDERERS: dict[str, Renderer] = {
+    renderer.name: renderer
+    for renderer in (
+        Renderer(
+            name="pdf",
+            summary="PDF paginé et accessible, pour les journalistes",
+            writes="file",
+            module="dossier.render.pdf",
+            function="write_pdf",
+            suffix=".pdf",
+            variants=(
+                Variant("pdf/ua-1", "accessible"),
+                Variant("pdf/a-3u", "archivage"),
+            ),
+            variant_label="norme du PDF",
+        ),
+        Renderer(
+            name="docx",
+            summary="DOCX que le cabinet relit dans Word",
+            writes="file",
+            module="dossier.render.docx",
+            function="write_docx",
+            suffix=".docx",
+        ),
+        Renderer(
+            name="html",
+            summary="édition web, un dossier <slug>/",
+            writes="folder",
+            module=None,
+            default=False,
+        ),
+    )
+}
+
+
+def default_formats() -> tuple[str, ...]:
+    """Return the formats built when none is asked for, in the registry's order."""
+    return tuple(name for name, renderer in RENDERERS.items() if renderer.default)

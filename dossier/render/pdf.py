@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import mimetypes
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
-
 from dossier.errors import RenderError
+from dossier.render import RENDERERS
 from dossier.render.html import render_html
 from dossier.theme import FONTS, TEMPLATES, load_theme
 from dossier.view import Edition
 
-VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+# The Debian packages that bring what WeasyPrint loads (glib, fontconfig and HarfBuzz come with
+# Pango); the README's first command installs them.
+SYSTEM_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
+# Each library WeasyPrint loads, by the first name it tries, and the Debian package that has it.
+_DEBIAN_PACKAGES = {
+    "libgobject-2.0-0": "libglib2.0-0",
+    "libpango-1.0-0": "libpango-1.0-0",
+    "libharfbuzz-0": "libharfbuzz0b",
+    "libharfbuzz-subset-0": "libharfbuzz-subset0",
+    "libfontconfig-1": "libfontconfig1",
+    "libpangoft2-1.0-0": "libpangoft2-1.0-0",
+}
+
+
+def missing_library(error: OSError) -> str:
+    """Say in one line which system library WeasyPrint could not load and how to install it."""
+    found = re.search(r"cannot load library '([^']+)'", str(error))
+    library = found.group(1) if found else None
+    package = _DEBIAN_PACKAGES.get(library) if library else None
+    packages = " ".join(dict.fromkeys([*SYSTEM_PACKAGES, *filter(None, [package])]))
+    if library is None:
+        what = f"une bibliothèque système manque ({' '.join(str(error).split())})"
+    elif package is None:
+        what = f"la bibliothèque système {library} manque"
+    else:
+        what = f"la bibliothèque système {library} manque (paquet Debian {package})"
+    return f"PDF : {what} ; installez-la : sudo apt-get install -y {packages}"
+
+
+try:
+    # WeasyPrint loads Pango and HarfBuzz as it is imported; without them it prints a banner on
+    # stdout and raises OSError, which the user sees instead as one line naming the package.
+    with contextlib.redirect_stdout(io.StringIO()):
+        from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
+except OSError as error:
+    raise RenderError(missing_library(error)) from None
 
 
 class SandboxFetcher:
@@ -40,10 +77,12 @@ class SandboxFetcher:
         return path.is_file() and any(path.is_relative_to(root) for root in self.roots)
 
 
-def render_pdf(edition: Edition, folder: Path, variant: str = "pdf/ua-1") -> bytes:
-    """Lay out the edition as a tagged PDF of the given variant and return its bytes."""
-    if variant not in VARIANTS:
-        raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(VARIANTS)}")
+def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> bytes:
+    """Lay out the edition as a tagged PDF of the given variant, the first one by default."""
+    variants = RENDERERS["pdf"].variant_names
+    variant = variant or variants[0]
+    if variant not in variants:
+        raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(variants)}")
     load_theme().check_glyphs(edition.strings())
     fetcher = SandboxFetcher([folder, TEMPLATES, FONTS])
     html = render_html(edition, "print")
@@ -59,3 +98,8 @@ def render_pdf(edition: Edition, folder: Path, variant: str = "pdf/ua-1") -> byt
         )
     except FatalURLFetchingError as error:
         raise RenderError(str(error.__cause__ or error)) from None
+
+
+def write_pdf(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
+    """Write the edition as a PDF of the given variant at target: the build's entry."""
+    target.write_bytes(render_pdf(edition, folder, variant))

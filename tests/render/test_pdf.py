@@ -190,7 +190,7 @@ def test_draft_marks_every_page(tmp_path: Path) -> None:
 
 
 def test_archive_variant(tmp_path: Path) -> None:
-    (output,) = build(SMALL_EDITION, ("pdf",), tmp_path, Options(pdf_variant="pdf/a-3u"))
+    (output,) = build(SMALL_EDITION, ("pdf",), tmp_path, Options(variants={"pdf": "pdf/a-3u"}))
     with pikepdf.open(output.path) as pdf:
         meta = pdf.open_metadata()
         assert meta.get("pdfaid:part") == "3"

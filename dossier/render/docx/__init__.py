@@ -7,13 +7,20 @@ walks the view); `pages` foresees where a word processor breaks the pages.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dossier.render.docx.writer import MARKER_PREFIX, MARKERS_NAMESPACE, Writer
 from dossier.theme import Theme, load_theme
 from dossier.view import Edition
 
-__all__ = ["MARKERS_NAMESPACE", "MARKER_PREFIX", "render_docx"]
+__all__ = ["MARKERS_NAMESPACE", "MARKER_PREFIX", "render_docx", "write_docx"]
 
 
 def render_docx(edition: Edition, theme: Theme | None = None) -> bytes:
     """Write the edition as a DOCX and return its bytes."""
     return Writer(edition, theme or load_theme()).write()
+
+
+def write_docx(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
+    """Write the edition as a DOCX at target (the build's entry, dossier.render.RENDERERS)."""
+    target.write_bytes(render_docx(edition))

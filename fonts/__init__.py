@@ -1,0 +1,1 @@
+"""The fonts and their licences, installed as dossier.fonts: a real folder."""

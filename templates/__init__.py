@@ -1,0 +1,1 @@
+"""The templates, print stylesheet and theme, installed as dossier.templates: a real folder."""

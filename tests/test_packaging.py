@@ -1,0 +1,77 @@
+"""What `pip install .` puts in the package: every module, every template and font."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from dossier import theme
+from tests.conftest import ROOT
+
+SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+    "setuptools"
+]
+
+
+def source(package: str) -> Path:
+    """Return the repository folder a package is installed from, as pyproject.toml maps it."""
+    mapped = SETUPTOOLS.get("package-dir", {})
+    for prefix in sorted(mapped, key=len, reverse=True):
+        if package == prefix or package.startswith(prefix + "."):
+            rest = package.removeprefix(prefix).strip(".").split(".")
+            return ROOT.joinpath(mapped[prefix], *filter(None, rest))
+    return ROOT.joinpath(*package.split("."))
+
+
+def test_every_package_of_the_code_is_installed() -> None:
+    # A package left out of the list works with `pip install -e .` and is missing after
+    # `pip install .`: the split of render/docx into a package must be listed.
+    found = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in (ROOT / "dossier").rglob("__init__.py")
+    }
+    assert found <= set(SETUPTOOLS["packages"])
+
+
+@pytest.mark.parametrize("package", SETUPTOOLS["packages"])
+def test_every_listed_package_exists(package: str) -> None:
+    assert source(package).is_dir()
+
+
+@pytest.mark.parametrize("package", ["dossier.templates", "dossier.fonts"])
+def test_every_data_file_is_installed(package: str) -> None:
+    folder = source(package)
+    data = SETUPTOOLS["package-data"]
+    installed = {
+        path
+        for name in SETUPTOOLS["packages"]
+        if name == package or name.startswith(package + ".")
+        for pattern in data.get(name, [])
+        for path in source(name).glob(pattern)
+    }
+    files = {
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and path.suffix != ".pyc" and path.name != "__init__.py"
+    }
+    assert files - installed == set(), "add a pattern to [tool.setuptools.package-data]"
+
+
+def test_the_theme_reads_the_installed_folders() -> None:
+    # Real folders, as WeasyPrint and Jinja2 need: no MultiplexedPath of a namespace package.
+    templates, fonts = resources.files("dossier.templates"), resources.files("dossier.fonts")
+    assert isinstance(templates, Path)
+    assert isinstance(fonts, Path)
+    assert [templates.resolve(), fonts.resolve()] == [theme.TEMPLATES, theme.FONTS]
+    assert (theme.TEMPLATES / "document.html.j2").is_file()
+    assert (theme.TEMPLATES / "sections" / "calendar.html.j2").is_file()
+    assert (theme.PROJECT / "fonts" / "Inter-Regular.otf").is_file()  # as theme.yaml names it
+
+
+def test_ci_installs_the_package_as_a_user_does() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install --quiet ." in ci  # not -e: templates and fonts must be in the package
+    assert "data/2021" in ci
