@@ -29,8 +29,17 @@ def _installed_folder(package: str) -> Path:
     return folder.resolve()
 
 
-TEMPLATES = _installed_folder("dossier.templates")
-FONTS = _installed_folder("dossier.fonts")
+def _folder(name: str) -> Path:
+    # Run from a clone (python3 -m dossier at its top), the clone's own folders serve: an
+    # editable install made from another clone maps dossier.templates to that clone instead.
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / name / "__init__.py").is_file():
+        return checkout / name
+    return _installed_folder(f"dossier.{name}")
+
+
+TEMPLATES = _folder("templates")
+FONTS = _folder("fonts")
 PROJECT = FONTS.parent  # theme.yaml names its fonts from here: fonts/Inter-Regular.otf
 THEME_FILE = TEMPLATES / "theme.yaml"
 
