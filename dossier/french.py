@@ -157,6 +157,17 @@ class Words:
     open_parenthesis: str = " ("
     close_parenthesis: str = ")"
     number_after: str = ". "  # after the number of a theme or a mission: « 1. »
+    # What a screen reader says of « En savoir plus »: alone, the words say nowhere.
+    more_about: str = "En savoir plus sur «\u202f{name}\u202f»"
+    # The web edition's own words: it has no pages, but a skip link and files to take away.
+    skip: str = "Aller au contenu"
+    reference: str = "«\u202f{heading}\u202f»"  # « voir p. 12 » on a screen, where pages are none
+    download_pdf: str = "Télécharger le dossier de presse"
+    download_docx: str = "Télécharger la version modifiable"
+    download_ics: str = "Ajouter le programme à votre agenda"
+    file_detail: str = " ({kind}, {size})"  # after a download's words: « (PDF, 1,2 Mo) »
+    kilobytes: str = "Ko"
+    megabytes: str = "Mo"
 
 
 class French:
@@ -189,6 +200,11 @@ class French:
     def format_list(self, items: Sequence[str]) -> str:
         """Join items as French lists do: "A, B et C"."""
         return babel_format_list(list(items), locale=self.locale) if items else ""
+
+    @property
+    def time_zone(self) -> str:
+        """Return the IANA time zone of the edition's hours: metropolitan France's."""
+        return "Europe/Paris"
 
     def format_number(self, number: float) -> str:
         """Write a number with French grouping: "1 234"."""
@@ -299,3 +315,12 @@ class French:
             raise ValueError("no date given")
         hours = self.hours(start, end)
         return _merge([*days, Span(f", {hours}")]) if hours else days
+
+
+def file_size(size: int, words: Words, locale: str = "fr_FR") -> str:
+    """Write a file's size as a download link gives it: "85 Ko", "1,2 Mo" (1 Ko = 1 000 octets)."""
+    kilobytes = max(1, round(size / 1000))
+    if kilobytes < 1000:
+        return f"{kilobytes}{NBSP}{words.kilobytes}"
+    megabytes = format_decimal(round(size / 1_000_000, 1), locale=locale)
+    return f"{megabytes}{NBSP}{words.megabytes}"

@@ -11,17 +11,36 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import ClassVar, TypedDict, TypeVar
+from typing import ClassVar, Literal, TypedDict, TypeVar
+from zoneinfo import ZoneInfo
 
 from dossier import model as m
-from dossier.french import French, Rich, Span, Words, capitalise, plain, rich_text, typeset
+from dossier.french import (
+    French,
+    Rich,
+    Span,
+    Words,
+    capitalise,
+    file_size,
+    plain,
+    rich_text,
+    typeset,
+)
 from dossier.model import FieldPath, Origin
 
 M = TypeVar("M")
 N = TypeVar("N")
+
+# One hierarchy of headings in every output, never a level skipped: the edition's title is the
+# one heading of level 1, the contents and each section opening a page are 2, a section that
+# follows under the previous one is 3; what a section holds is one level below its heading.
+TITLE_LEVEL = 1
+SECTION_LEVEL = 2
 
 # --- Strings that know where they come from ------------------------------------------------
 
@@ -39,6 +58,10 @@ class Text:
     spans: Rich
     origin: Origin | None = None
     role: str = ""
+    # What a link says to a screen reader when its words alone say nowhere: « En savoir plus
+    # sur « Journée des labs » ». Never printed: the PDF's link annotations and the web's
+    # aria-label carry it.
+    label: str | None = None
 
     def __iter__(self) -> Iterator[Span]:
         return iter(self.spans)
@@ -99,6 +122,7 @@ class Subheading:
 
     kind: ClassVar[str] = "subheading"
     text: Line
+    level: int  # its heading level: one below the heading of what holds it
 
     def lines(self) -> Iterator[Line]:
         """Yield what the block prints, in reading order."""
@@ -147,6 +171,61 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """When an event takes place, as calendars and search engines read it.
+
+    shape "days": each day of `date` or `dates`; "range": every day from the first of days to
+    the last; "since": from the one day given, with no end. Hours, when given, hold each day.
+    """
+
+    shape: Literal["days", "range", "since"]
+    days: tuple[dt.date, ...]
+    start: dt.time | None
+    end: dt.time | None
+    zone: str  # IANA time zone of the hours: Europe/Paris
+
+    @property
+    def first(self) -> dt.date:
+        """Return the first day."""
+        return self.days[0]
+
+    @property
+    def last(self) -> dt.date | None:
+        """Return the last day, or None when the event has no end."""
+        return None if self.shape == "since" else self.days[-1]
+
+    def at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        """Return a day's hour in the event's time zone, with its offset (+01:00 in winter)."""
+        return dt.datetime.combine(day, time, ZoneInfo(self.zone))
+
+    def starts(self) -> dt.date | dt.datetime:
+        """Return when the event starts: a day, or a day and an hour."""
+        return self.first if self.start is None else self.at(self.first, self.start)
+
+    def ends(self) -> dt.date | dt.datetime | None:
+        """Return when the event ends: its last day, with the end hour when given."""
+        last = self.last
+        if last is None or (last == self.first and self.end is None):
+            return None
+        return last if self.end is None else self.at(last, self.end)
+
+    def iso_start(self) -> str:
+        """Return the start as HTML's datetime and schema.org want it: 2021-11-03T09:30+01:00."""
+        return _iso(self.starts())
+
+    def iso_end(self) -> str | None:
+        """Return the end the same way, or None when the event has none of its own."""
+        ends = self.ends()
+        return None if ends is None else _iso(ends)
+
+
+def _iso(value: dt.date | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+@dataclass(frozen=True)
 class Event:
     """One event of a calendar; its days and its hours are kept apart until printed."""
 
@@ -158,6 +237,10 @@ class Event:
     description: tuple[Block, ...]
     link: Line | None
     notes: tuple[Block, ...]
+    schedule: Schedule
+    name: str  # the title, or the description's start: what a calendar shows as its summary
+    organiser_names: tuple[str, ...]
+    level: int  # the heading level of its title
     separator: str = ", "
 
     @property
@@ -218,6 +301,7 @@ class Profile:
     title: Line
     picture: Picture | None
     body: tuple[Block, ...]
+    level: int  # the heading level of its title
 
     def lines(self) -> Iterator[Line]:
         """Yield what the profile prints, in reading order."""
@@ -233,6 +317,7 @@ class Mission:
 
     title: Line
     body: tuple[Block, ...]
+    level: int  # the heading level of its title
 
     def lines(self) -> Iterator[Line]:
         """Yield what the mission prints, in reading order."""
@@ -266,6 +351,9 @@ class Section:
     anchor: str
     new_page: bool
     level: int  # 1: opens a page; 2: follows the previous section, under it in the contents
+    # The level of its heading (SECTION_LEVEL, or one more under the previous section); without
+    # a heading, that of the heading it continues. What it holds is one level below.
+    heading_level: int
     heading: Line | None
     running: Line | None  # the running header of its pages
 
@@ -273,6 +361,11 @@ class Section:
     def title(self) -> str:
         """Return the heading as plain text, for bookmarks and running headers."""
         return self.heading.plain if self.heading else ""
+
+    @property
+    def inner_level(self) -> int:
+        """Return the heading level of what the section holds: its items, its subheadings."""
+        return self.heading_level + 1
 
     def lines(self) -> Iterator[Line]:
         """Yield every line the section prints in the body, in reading order."""
@@ -485,12 +578,35 @@ class Contents:
 
     title: Line
     entries: tuple[ContentsEntry, ...]
+    level: int = SECTION_LEVEL  # the heading level of its title
 
     def lines(self) -> Iterator[Line]:
         """Yield what the contents print (page numbers are added by each output)."""
         yield self.title
         for entry in self.entries:
             yield entry.text
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What only the web edition prints: a skip link, and links to the files beside the page."""
+
+    skip: Line
+    words: Words
+    locale: str  # for the sizes of files: « 1,2 Mo »
+
+    def download(self, kind: str, href: str, size: int) -> Line:
+        """Return the link to a file of the edition: its words, its format and its size."""
+        words = self.words
+        label = {
+            "pdf": words.download_pdf,
+            "docx": words.download_docx,
+            "ics": words.download_ics,
+        }[kind]
+        detail = words.file_detail.format(
+            kind=kind.upper(), size=file_size(size, words, self.locale)
+        )
+        return Line((Text((Span(label + detail, href=href),), None, "link"),))
 
 
 @dataclass(frozen=True)
@@ -512,6 +628,7 @@ class Edition:
     cover: Cover
     contents: Contents
     sections: tuple[Section, ...]
+    screen: Screen
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def lines(self) -> Iterator[Line]:
@@ -524,6 +641,37 @@ class Edition:
     def texts(self) -> Iterator[Text]:
         """Yield every text of the view, printed or not (alt texts, running headers)."""
         yield from _texts(self)
+
+    def headings(self) -> Iterator[tuple[int, Line]]:
+        """Yield each heading with its level, in reading order: the outline every output has."""
+        yield TITLE_LEVEL, self.cover.title
+        yield self.contents.level, self.contents.title
+        yield from _headings(self.sections)
+
+    def events(self) -> Iterator[Event]:
+        """Yield every event of every calendar, in order."""
+        for section in self.sections:
+            if isinstance(section, CalendarSection):
+                yield from section.events
+
+    def on_screen(self, text: Text) -> Text:
+        """Return a text as a screen shows it: a page reference names the section instead.
+
+        A link to a section whose words hold its page number (« p. 12 ») becomes the section's
+        heading (« « Quatre laboratoires » »): a web page has no pages.
+        """
+        if all(span.page_of is None for span in text.spans):
+            return text
+        headings = {s.anchor: s.heading.plain for s in self.sections if s.heading}
+        spans: list[Span] = []
+        for href, run in itertools.groupby(text.spans, key=lambda span: span.href):
+            group = list(run)
+            target = next((span.page_of for span in group if span.page_of), None)
+            if target is not None and target in headings:
+                spans.append(Span(self.words.reference.format(heading=headings[target]), href=href))
+            else:
+                spans += [span for span in group if span.page_of is None]
+        return dataclasses.replace(text, spans=tuple(spans))
 
     def strings(self) -> Iterator[str]:
         """Yield every string the renderers print or embed."""
@@ -547,10 +695,34 @@ def _texts(value: object) -> Iterator[Text]:
             yield from _texts(getattr(value, field_.name))
 
 
+def _headings(value: object) -> Iterator[tuple[int, Line]]:
+    # The fields of the nodes are declared in reading order: the heading, then what follows.
+    if isinstance(value, Section) and value.heading:
+        yield value.heading_level, value.heading
+    elif isinstance(value, Subheading):
+        yield value.level, value.text
+    elif isinstance(value, Event | Profile | Mission) and value.title:
+        yield value.level, value.title
+    if isinstance(value, tuple):
+        for item in value:
+            yield from _headings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type | Subheading):
+        for field_ in dataclasses.fields(value):
+            yield from _headings(getattr(value, field_.name))
+
+
 def _present(*lines: Line | None) -> Iterator[Line]:
     for line in lines:
         if line:
             yield line
+
+
+def _shorten(text: str, most: int = 80) -> str:
+    """Return the start of a text, cut after a word, to name what has no title."""
+    if len(text) <= most:
+        return text
+    cut = text[:most].rsplit(" ", 1)[0].rstrip(" ,;:.\u00a0\u202f")
+    return f"{cut}…"
 
 
 # --- From the model to the view -----------------------------------------------------------
@@ -570,6 +742,7 @@ class _Common(TypedDict):
     anchor: str
     new_page: bool
     level: int
+    heading_level: int
     heading: Line | None
     running: Line | None
 
@@ -599,7 +772,10 @@ class _Preparer:
     def line(self, value: str | None, path: FieldPath, role: str = "") -> Line | None:
         return Line((self.text(value, path, role),)) if value else None
 
-    def blocks(self, blocks: Sequence[m.Block | str], path: FieldPath) -> tuple[Block, ...]:
+    def blocks(
+        self, blocks: Sequence[m.Block | str], path: FieldPath, level: int
+    ) -> tuple[Block, ...]:
+        """Prepare running text whose subheadings take the given heading level."""
         result: list[Block] = []
         for index, block in enumerate(blocks):
             at = (*path, index)
@@ -609,7 +785,7 @@ class _Preparer:
                 result.append(Paragraph(Line((self.text(block.paragraph, (*at, "paragraph")),))))
             elif block.subheading is not None:
                 text = self.text(block.subheading, (*at, "subheading"))
-                result.append(Subheading(Line((text,))))
+                result.append(Subheading(Line((text,)), level))
             else:
                 items = tuple(
                     Line((self.text(item, (*at, "list", number)),))
@@ -628,11 +804,15 @@ class _Preparer:
             caption=self.line(image.caption, (*path, "caption")),
         )
 
-    def more(self, url: str | None, path: FieldPath) -> Line | None:
-        """Return « En savoir plus », linked to the field's address, and its arrow."""
+    def more(self, url: str | None, path: FieldPath, name: str) -> Line | None:
+        """Return « En savoir plus », linked to the field's address, and its arrow.
+
+        name says what there is more to know of, for those who hear the link alone.
+        """
         if not url:
             return None
-        link = Text((Span(self.words.more, href=url),), self.origin(path), "more")
+        label = self.words.more_about.format(name=name)
+        link = Text((Span(self.words.more, href=url),), self.origin(path), "more", label)
         return Line((link, word(self.words.more_after)))
 
     def linked(self, link: m.Link, path: FieldPath) -> Text:
@@ -659,10 +839,11 @@ class _Preparer:
             french.range(edition.period.start, edition.period.end), self.origin(("period",))
         )
         source = edition.source
-        sections = tuple(
-            self.section(section, ("sections", index))
-            for index, section in enumerate(edition.sections)
-        )
+        sections: list[Section] = []
+        level = SECTION_LEVEL  # what a first section without a heading would continue
+        for index, section in enumerate(edition.sections):
+            sections.append(self.section(section, ("sections", index), level))
+            level = sections[-1].heading_level
         entries = tuple(ContentsEntry(s.anchor, s.level, s.heading) for s in sections if s.heading)
         return Edition(
             slug=edition.slug,
@@ -679,7 +860,8 @@ class _Preparer:
             running_title=Line((word(words.kind), word(words.title_separator), title)),
             cover=self.cover(title, period),
             contents=Contents(Line((word(words.contents),)), entries),
-            sections=sections,
+            sections=tuple(sections),
+            screen=Screen(Line((word(words.skip),)), words, str(french.locale)),
         )
 
     def draft(self) -> Line:
@@ -733,55 +915,63 @@ class _Preparer:
 
     # --- sections ---
 
-    def section(self, section: m.SectionBase, path: FieldPath) -> Section:
+    def section(self, section: m.SectionBase, path: FieldPath, continued: int) -> Section:
+        """Prepare a section; without a heading, it continues the heading of level continued."""
         heading = self.line(section.heading, (*path, "heading"))
         running_field = "short_heading" if section.short_heading else "heading"
+        level = 1 if section.new_page else 2
         common: _Common = {
             "anchor": section.anchor,
             "new_page": section.new_page,
-            "level": 1 if section.new_page else 2,
+            "level": level,
+            "heading_level": SECTION_LEVEL + level - 1 if heading else continued,
             "heading": heading,
             "running": self.line(section.short_heading or section.heading, (*path, running_field)),
         }
+        inner = common["heading_level"] + 1
         match section:
             case m.Edito():
                 return self.edito(section, path, common)
             case m.Interview():
                 return self.interview(section, path, common)
             case m.TextSection():
-                return TextSection(**common, body=self.blocks(section.body, (*path, "body")))
+                return TextSection(**common, body=self.blocks(section.body, (*path, "body"), inner))
             case m.Themes():
                 return ThemesSection(
                     **common,
-                    intro=self.blocks(section.intro, (*path, "intro")),
+                    intro=self.blocks(section.intro, (*path, "intro"), inner),
                     themes=self.each(section.themes, (*path, "themes"), self.theme),
                 )
             case m.Directory():
                 return DirectorySection(
                     **common,
-                    intro=self.blocks(section.intro, (*path, "intro")),
+                    intro=self.blocks(section.intro, (*path, "intro"), inner),
                     entries=self.each(section.entries, (*path, "entries"), self.entry),
-                    outro=self.blocks(section.outro, (*path, "outro")),
+                    outro=self.blocks(section.outro, (*path, "outro"), inner),
                 )
             case m.Calendar():
                 return self.calendar(section, path, common)
             case m.Profiles():
                 return ProfilesSection(
                     **common,
-                    intro=self.blocks(section.intro, (*path, "intro")),
-                    profiles=self.each(section.profiles, (*path, "profiles"), self.profile),
-                    outro=self.blocks(section.outro, (*path, "outro")),
+                    intro=self.blocks(section.intro, (*path, "intro"), inner),
+                    profiles=self.each(
+                        section.profiles, (*path, "profiles"), partial(self.profile, inner)
+                    ),
+                    outro=self.blocks(section.outro, (*path, "outro"), inner),
                 )
             case m.Missions():
                 return MissionsSection(
                     **common,
-                    intro=self.blocks(section.intro, (*path, "intro")),
-                    missions=self.each(section.missions, (*path, "missions"), self.mission),
+                    intro=self.blocks(section.intro, (*path, "intro"), inner),
+                    missions=self.each(
+                        section.missions, (*path, "missions"), partial(self.mission, inner)
+                    ),
                 )
             case m.Contacts():
                 return ContactsSection(
                     **common,
-                    intro=self.blocks(section.intro, (*path, "intro")),
+                    intro=self.blocks(section.intro, (*path, "intro"), inner),
                     contacts=self.each(section.contacts, (*path, "contacts"), self.contact),
                 )
         raise TypeError(f"no view for section kind {section.kind}")  # type: ignore[attr-defined]
@@ -797,7 +987,9 @@ class _Preparer:
             **common,
             portrait=self.picture(section.portrait, (*path, "portrait"), "portrait"),
             byline=self.byline(section.author, (*path, "author")),
-            paragraphs=self.blocks(section.paragraphs, (*path, "paragraphs")),
+            paragraphs=self.blocks(
+                section.paragraphs, (*path, "paragraphs"), common["heading_level"] + 1
+            ),
             quote=self.line(section.pull_quote, (*path, "pull_quote")),
         )
 
@@ -806,19 +998,24 @@ class _Preparer:
             **common,
             portrait=self.picture(section.portrait, (*path, "portrait"), "portrait"),
             byline=self.byline(section.person, (*path, "person")),
-            questions=self.each(section.questions, (*path, "questions"), self.question),
+            questions=self.each(
+                section.questions,
+                (*path, "questions"),
+                partial(self.question, common["heading_level"] + 1),
+            ),
         )
 
-    def question(self, index: int, item: m.Answer, path: FieldPath) -> Question:
+    def question(self, level: int, index: int, item: m.Answer, path: FieldPath) -> Question:
         question = Line((self.text(item.question, (*path, "question")),))
-        return Question(question, self.blocks(item.answer, (*path, "answer")))
+        return Question(question, self.blocks(item.answer, (*path, "answer"), level))
 
     def calendar(self, section: m.Calendar, path: FieldPath, common: _Common) -> CalendarSection:
+        inner = common["heading_level"] + 1
         return CalendarSection(
             **common,
-            intro=self.blocks(section.intro, (*path, "intro")),
+            intro=self.blocks(section.intro, (*path, "intro"), inner),
             events=tuple(
-                self.event(f"{section.anchor}-{i + 1}", event, (*path, "events", i))
+                self.event(f"{section.anchor}-{i + 1}", event, (*path, "events", i), inner)
                 for i, event in enumerate(section.events)
             ),
             links=self.each(section.links, (*path, "links"), self.programme_link),
@@ -827,9 +1024,9 @@ class _Preparer:
     def programme_link(self, index: int, link: m.Link, path: FieldPath) -> Line:
         return Line((word(self.words.programme_before, "label"), self.linked(link, path)))
 
-    def mission(self, index: int, mission: m.Mission, path: FieldPath) -> Mission:
+    def mission(self, level: int, index: int, mission: m.Mission, path: FieldPath) -> Mission:
         title = self.numbered(index + 1, self.text(mission.title, (*path, "title")))
-        return Mission(title, self.blocks(mission.body, (*path, "body")))
+        return Mission(title, self.blocks(mission.body, (*path, "body"), level + 1), level)
 
     def theme(self, index: int, theme: m.Theme, path: FieldPath) -> Theme:
         line = self.numbered(index + 1, self.text(theme.title, (*path, "title"), "strong"))
@@ -852,13 +1049,14 @@ class _Preparer:
                 self.text(entry.detail, (*path, "detail")),
                 word(self.words.close_parenthesis),
             ]
-        more = self.more(entry.url, (*path, "url"))
+        more = self.more(entry.url, (*path, "url"), typeset(entry.name))
         if more:
             texts += [word(" "), *more.texts]
         return Entry(Line(tuple(texts)))
 
-    def event(self, anchor: str, event: m.Event, path: FieldPath) -> Event:
+    def event(self, anchor: str, event: m.Event, path: FieldPath, level: int) -> Event:
         french = self.french
+        schedule = self.schedule(event)
         if event.date is not None:
             days, days_field = french.date(event.date), "date"
         elif event.dates:
@@ -868,29 +1066,50 @@ class _Preparer:
         else:
             days, days_field = french.since(event.first_day), "from"  # type: ignore[arg-type]
         hours = french.hours(event.start, event.end)
+        names = tuple(typeset(o.strip()) for o in event.organisers)
         organisers = None
-        if event.organisers:
-            names = french.format_list([o.strip() for o in event.organisers])
+        if names:
             organisers = Line(
                 (
                     word(self.words.organisers, "label"),
                     word(" "),
-                    self.text(names, (*path, "organisers")),
+                    self.text(french.format_list(names), (*path, "organisers")),
                 )
             )
+        title = self.line(event.title, (*path, "title"))
+        # Without a title, the event's own subheadings stand with the section's items.
+        below = level + 1 if title else level
+        description = self.blocks(event.description, (*path, "description"), below)
+        name = title.plain if title else _shorten(next(description[0].lines()).plain)
         return Event(
             anchor=anchor,
             days=Text(capitalise(days), self.origin((*path, days_field))),
             hours=Text((Span(hours),), self.origin((*path, "start"))) if hours else None,
-            title=self.line(event.title, (*path, "title")),
+            title=title,
             organisers=organisers,
-            description=self.blocks(event.description, (*path, "description")),
-            link=self.more(event.link, (*path, "link")),
-            notes=self.blocks(event.notes, (*path, "notes")),
+            description=description,
+            link=self.more(event.link, (*path, "link"), name),
+            notes=self.blocks(event.notes, (*path, "notes"), below),
+            schedule=schedule,
+            name=name,
+            organiser_names=names,
+            level=level,
             separator=self.words.time_separator,
         )
 
-    def profile(self, index: int, profile: m.Profile, path: FieldPath) -> Profile:
+    def schedule(self, event: m.Event) -> Schedule:
+        zone = self.french.time_zone
+        if event.date is not None:
+            return Schedule("days", (event.date,), event.start, event.end, zone)
+        if event.dates:
+            return Schedule("days", tuple(event.dates), event.start, event.end, zone)
+        first = event.first_day
+        assert first is not None  # the model's rule: one of date, dates and from
+        if event.last_day is not None:
+            return Schedule("range", (first, event.last_day), event.start, event.end, zone)
+        return Schedule("since", (first,), event.start, event.end, zone)
+
+    def profile(self, level: int, index: int, profile: m.Profile, path: FieldPath) -> Profile:
         texts = [self.text(profile.name, (*path, "name"))]
         if profile.region:
             texts += [
@@ -900,7 +1119,8 @@ class _Preparer:
         return Profile(
             title=Line(tuple(texts)),
             picture=self.picture(profile.image, (*path, "image"), "profile"),
-            body=self.blocks(profile.body, (*path, "body")),
+            body=self.blocks(profile.body, (*path, "body"), level + 1),
+            level=level,
         )
 
     def contact(self, index: int, contact: m.Contact, path: FieldPath) -> Contact:

@@ -25,6 +25,9 @@ BROKEN_2021 = {
     LABS_DAY_LINK: "link: javascript:alert(1)",
 }
 SEEDS = ROOT.parent / "shared" / "seeds"  # the reference text, beside the clone
+# The 2021 edition and every test edition: what the parity, heading and browser tests read.
+EDITIONS = [EDITION_2021, *sorted(p.parent for p in (ROOT / "tests" / "editions").glob("*/*.yaml"))]
+ALL_FORMATS = ("pdf", "docx")
 
 
 @pytest.fixture
@@ -66,3 +69,17 @@ def view_2021():
     from dossier.view import prepare
 
     return prepare(load_edition(EDITION_2021), EDITION_2021)
+
+
+@pytest.fixture(scope="session", params=EDITIONS, ids=lambda p: p.name)
+def outputs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Every output of an edition, built once in one run, with its view: {format: path}."""
+    from dossier.build import build
+    from dossier.load import load_edition
+    from dossier.view import prepare
+
+    folder: Path = request.param
+    out = tmp_path_factory.mktemp(folder.name)
+    built = {o.format: o.path for o in build(folder, ALL_FORMATS, out)}
+    view = prepare(load_edition(folder), folder)
+    return {"view": view, "folder": out, "edition": folder, **built}

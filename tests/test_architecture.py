@@ -61,6 +61,7 @@ HOMES: dict[str, set[str]] = {
     "babel": {"dossier.french"},
     "jinja2": {"dossier.render.html"},
     "weasyprint": {"dossier.render.pdf"},
+    "pydyf": {"dossier.render.pdf"},  # WeasyPrint's PDF objects, for the links' descriptions
     "docx": {"dossier.render.docx.**", "dossier.review"},
     "lxml": {"dossier.render.docx.**"},
     # the glyph check reads the PDF's fonts; the DOCX's page estimate gets its metrics there

@@ -8,7 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dossier.french import NBSP, NNBSP, French, Span, capitalise, plain, rich_text, typeset
+from dossier.french import (
+    NBSP,
+    NNBSP,
+    French,
+    Span,
+    Words,
+    capitalise,
+    file_size,
+    plain,
+    rich_text,
+    typeset,
+)
 
 D = dt.date
 T = dt.time
@@ -204,3 +215,20 @@ def test_ranges_name_both_ends(first: dt.date, days: int) -> None:
     assert text.startswith("du ") or days == 0
     if first.year != last.year:
         assert str(first.year) in text
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    **table(
+        [
+            (120, f"1{NBSP}Ko"),
+            (85_400, f"85{NBSP}Ko"),
+            (999_499, f"999{NBSP}Ko"),
+            (999_999, f"1{NBSP}Mo"),
+            (1_234_567, f"1,2{NBSP}Mo"),
+            (12_000_000, f"12{NBSP}Mo"),
+        ]
+    ),
+)
+def test_file_sizes_as_a_download_link_gives_them(size: int, expected: str) -> None:
+    assert file_size(size, Words()) == expected

@@ -15,16 +15,12 @@ import subprocess
 from pathlib import Path
 
 import docx
-import pytest
 from docx.oxml.ns import qn
 
-from dossier.build import build
 from dossier.load import load_edition
 from dossier.theme import load_theme
-from dossier.view import Edition, Line, Picture, prepare
-from tests.conftest import EDITION_2021, ROOT, require_tool
-
-EDITIONS = [EDITION_2021, *sorted(p.parent for p in (ROOT / "tests" / "editions").glob("*/*.yaml"))]
+from dossier.view import Edition, Line, Picture
+from tests.conftest import EDITIONS, require_tool
 
 
 def squash(text: str) -> str:
@@ -165,15 +161,6 @@ def _agreed(regex: str, stream: str, position: int) -> int:
         if match is not None:
             return match.end()
     return best
-
-
-@pytest.fixture(scope="module", params=EDITIONS, ids=lambda p: p.name)
-def outputs(request, tmp_path_factory) -> dict:
-    folder: Path = request.param
-    out = tmp_path_factory.mktemp(folder.name)
-    built = {o.format: o.path for o in build(folder, ("pdf", "docx"), out)}
-    view = prepare(load_edition(folder), folder)
-    return {"view": view, "folder": out, **built}
 
 
 def test_the_pdf_prints_the_views_words_in_its_order(outputs) -> None:

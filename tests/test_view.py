@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
+import itertools
 import re
 from pathlib import Path
 
@@ -181,3 +183,87 @@ def test_every_section_kind_has_a_model_a_template_and_a_docx_visitor() -> None:
     for kind in SECTION_KINDS:
         assert (TEMPLATES / "sections" / f"{kind}.html.j2").is_file(), kind
         assert callable(getattr(Writer, f"visit_{kind}", None)), kind
+
+
+def test_headings_take_one_level_below_what_holds_them() -> None:
+    view = prepare(load_edition(COMPLETE_EDITION), COMPLETE_EDITION)
+    for section in view.sections:
+        assert section.heading_level == (2 if section.new_page else 3) or not section.heading
+    levels = dict(
+        (line.plain, level) for level, line in view.headings() if line is not view.cover.title
+    )
+    for section in view.sections:
+        for event in getattr(section, "events", ()):
+            if event.title:
+                assert levels[event.title.plain] == section.inner_level
+        for profile in getattr(section, "profiles", ()):
+            assert levels[profile.title.plain] == section.inner_level
+
+
+def test_a_section_without_heading_continues_the_previous_one(view_2021) -> None:
+    sections = view_2021.sections
+    for before, after in itertools.pairwise(sections):
+        if after.heading is None:
+            assert after.heading_level == before.heading_level
+
+
+@pytest.mark.parametrize(
+    ("title", "shape", "starts", "ends"),
+    [
+        ("Ouverture", "days", "2024-02-26T09:30+01:00", "2024-02-26T12:00+01:00"),
+        ("Hackathon", "range", "2024-02-29", "2024-03-02"),
+        ("Ateliers du soir", "days", "2024-02-27T19:00+01:00", "2024-02-28"),
+        ("Permanences", "days", "2024-02-26", "2024-03-01"),
+        ("Exposition", "since", "2024-02-27", None),
+    ],
+)
+def test_an_event_keeps_when_it_happens_for_calendars(
+    title: str, shape: str, starts: str, ends: str | None
+) -> None:
+    view = prepare(load_edition(SMALL_EDITION), SMALL_EDITION)
+    event = next(e for e in view.events() if e.name == title)
+    schedule = event.schedule
+    assert (schedule.shape, schedule.iso_start()) == (shape, starts)
+    end = schedule.ends()
+    assert (
+        end
+        if end is None
+        else end.isoformat(timespec="minutes")
+        if hasattr(end, "hour")
+        else end.isoformat()
+    ) == ends
+
+
+def test_summer_hours_have_their_offset() -> None:
+    from dossier.view import Schedule
+
+    summer = Schedule("days", (dt.date(2025, 6, 3),), dt.time(9), None, "Europe/Paris")
+    assert summer.iso_start() == "2025-06-03T09:00+02:00"
+
+
+def test_en_savoir_plus_names_its_event_for_screen_readers(view_2021) -> None:
+    for event in view_2021.events():
+        if event.link:
+            (more, _arrow) = event.link.texts
+            assert more.plain == "En savoir plus"  # what every output prints
+            assert more.label == f"En savoir plus sur «{NNBSP}{event.name}{NNBSP}»"
+
+
+def test_an_event_without_title_is_named_by_its_description(view_2021) -> None:
+    untitled = [e for e in view_2021.events() if e.title is None]
+    assert untitled
+    for event in untitled:
+        assert len(event.name) <= 81
+        assert squash(event.description[0].text.plain).startswith(squash(event.name.rstrip("…")))
+
+
+def test_a_page_reference_names_its_section_on_screen(view_2021) -> None:
+    texts = [t for t in view_2021.texts() if any(s.page_of for s in t.spans)]
+    (text,) = texts
+    screen = view_2021.on_screen(text)
+    assert "p." not in screen.plain
+    linked = [s for s in screen.spans if s.href == "#quatre-laboratoires"]
+    assert [s.text for s in linked] == [
+        f"«{NNBSP}Quatre laboratoires d’innovation territoriale lancés fin 2021{NNBSP}»"
+    ]
+    assert all(s.page_of is None for s in screen.spans)

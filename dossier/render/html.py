@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from functools import cache
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from dossier.theme import TEMPLATES, load_theme
-from dossier.view import Edition
+from dossier.view import Edition, Picture
 
-MEDIA = ("print",)
+# print: the PDF's document, every file named by its absolute file: URL, read by WeasyPrint's
+# sandboxed fetcher. screen: the web edition's page, every file named relative to the page,
+# so that its folder works wherever it is copied.
+MEDIA = ("print", "screen")
+PAGES = {"print": "document.html.j2", "screen": "web.html.j2"}
 
 
 @cache
@@ -26,18 +32,35 @@ def environment() -> Environment:
     )
 
 
-def render_html(edition: Edition, medium: str = "print") -> str:
-    """Render the view of an edition as one HTML document for the given medium."""
+def render_html(
+    edition: Edition, medium: str = "print", page: Mapping[str, object] | None = None
+) -> str:
+    """Render the view of an edition as one HTML document for the given medium.
+
+    page: what the screen's page needs besides the view (its stylesheet, its downloads).
+    """
     if medium not in MEDIA:
         raise ValueError(f"unknown medium {medium!r}; known: {', '.join(MEDIA)}")
-    theme = load_theme()
-    template = environment().get_template("document.html.j2")
-    return template.render(
-        edition=edition,
-        theme_css=theme.css(),
-        print_css=(TEMPLATES / f"{medium}.css").read_text(encoding="utf-8"),
-        page_number_css=page_number_css(edition.words.page_number),
-    )
+    template = environment().get_template(PAGES[medium])
+    context: dict[str, object] = {
+        "edition": edition,
+        "medium": medium,
+        "source": picture_source(edition, medium),
+    }
+    if medium == "print":
+        context |= {
+            "theme_css": load_theme().css(),
+            "print_css": (TEMPLATES / "print.css").read_text(encoding="utf-8"),
+            "page_number_css": page_number_css(edition.words.page_number),
+        }
+    return template.render(context | dict(page or {}))
+
+
+def picture_source(edition: Edition, medium: str) -> Callable[[Picture], str]:
+    """Return how a medium names a picture's file: an absolute URL, or a path from the page."""
+    if medium == "print":
+        return lambda picture: picture.path.as_uri()
+    return lambda picture: quote(picture.path.relative_to(edition.folder).as_posix())
 
 
 def page_number_css(pattern: str) -> str:

@@ -7,6 +7,7 @@ import io
 import mimetypes
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from dossier.errors import RenderError
@@ -48,6 +49,7 @@ try:
     # WeasyPrint loads Pango and HarfBuzz as it is imported; without them it prints a banner on
     # stdout and raises OSError, which the user sees instead as one line naming the package.
     with contextlib.redirect_stdout(io.StringIO()):
+        import pydyf
         from weasyprint import HTML
         from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 except OSError as error:
@@ -95,9 +97,27 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
             pdf_tags=True,
             custom_metadata=False,
             optimize_images=True,
+            finisher=describe_links,
         )
     except FatalURLFetchingError as error:
         raise RenderError(str(error.__cause__ or error)) from None
+
+
+def describe_links(document: Any, pdf: Any) -> None:
+    """Give each link annotation what a screen reader says of it: its aria-label, or its words.
+
+    WeasyPrint describes a link by its address (its /Contents, which PDF/UA wants); « En savoir
+    plus » says where it leads only with the label the view gave it.
+    """
+    for page in document.pages:
+        for _kind, _target, _rectangle, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            element = getattr(box, "element", None)
+            if annotation is None or element is None:
+                continue
+            label = element.get("aria-label") or " ".join("".join(element.itertext()).split())
+            if label:
+                annotation["Contents"] = pydyf.String(label)
 
 
 def write_pdf(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:

@@ -72,11 +72,12 @@ def test_headings_use_word_heading_styles(built: Path, view_2021) -> None:
     headings = [
         (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
     ]
-    level_1 = [t for s, t in headings if s == "Heading 1"]
+    # the edition's title is the one heading of level 1: sections opening a page are level 2
     level_2 = [t for s, t in headings if s == "Heading 2"]
+    level_3 = [t for s, t in headings if s == "Heading 3"]
     for entry in view_2021.contents.entries:
-        assert entry.text.plain in (level_1 if entry.level == 1 else level_2)
-    assert "Sommaire" in level_1
+        assert entry.text.plain in (level_2 if entry.level == 1 else level_3)
+    assert "Sommaire" in level_2
 
 
 def test_every_event_is_a_group_of_styled_paragraphs(built: Path, view_2021) -> None:
@@ -130,16 +131,16 @@ def test_styles_not_direct_formatting(built: Path) -> None:
     names = {p.style.name for p in document.paragraphs}
     assert {
         "Title",
-        "Heading 1",
         "Heading 2",
         "Heading 3",
+        "Subheading",
         "Normal",
         "Intense Quote",
         "Event Title",
         "Event Date",
         "List Bullet",
-        "TOC 1",
         "TOC 2",
+        "TOC 3",
     } <= names
     hyperlink = document.styles["Hyperlink"]
     assert hyperlink.font.underline

@@ -15,19 +15,23 @@ from dossier.render.docx.oxml import Element, rgb, set_character_spacing
 from dossier.theme import Style, Theme
 
 # Each theme style's Word style. Word's built-in names come first: the user's Word translates
-# them (Titre 1…), its navigation pane and TOC field read the headings.
+# them (Titre 2…), its navigation pane and TOC field read the headings. The edition's title is
+# the one heading of level 1 (view.TITLE_LEVEL): sections opening a page are Heading 2, those
+# under them Heading 3, as in the web page and the PDF's tags. Word ties a built-in Heading n
+# to level n; a subheading's level depends on what holds it, so it is a style of its own whose
+# paragraphs each say their level. The contents are the TOC styles of the levels they list.
 WORD_NAMES = {
     "body": "Normal",
     "title": "Title",
     "subtitle": "Subtitle",
-    "h1": "Heading 1",
-    "h2": "Heading 2",
-    "h3": "Heading 3",
+    "h1": "Heading 2",
+    "h2": "Heading 3",
+    "h3": "Subheading",
     "caption": "Caption",
     "bullet": "List Bullet",
     "quote": "Intense Quote",
-    "toc_1": "TOC 1",
-    "toc_2": "TOC 2",
+    "toc_1": "TOC 2",
+    "toc_2": "TOC 3",
     "running": "Header",
     "footer": "Footer",
     "small": "Small",

@@ -36,6 +36,7 @@ from dossier.render.docx.pages import estimate_pages
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
 from dossier.theme import Theme
 from dossier.view import (
+    TITLE_LEVEL,
     Block,
     Bullets,
     CalendarSection,
@@ -159,7 +160,7 @@ class Writer:
         if cover.ministry:
             self.paragraph("ministry", cover.ministry)
         self.paragraph("cover_kind", cover.kind)
-        self.paragraph("title", cover.title, links=False)
+        self.paragraph("title", cover.title, links=False, level=TITLE_LEVEL)
         self.optional("subtitle", cover.subtitle)
         self.optional("cover_edition", cover.edition)
         self.paragraph("cover_line", cover.period)
@@ -200,12 +201,14 @@ class Writer:
 
     def contents(self) -> None:
         contents = self.edition.contents
-        self.paragraph("h1", contents.title, mark=False)
+        self.paragraph("h1", contents.title, mark=False, level=contents.level)
         last = None
         for index, entry in enumerate(contents.entries):
             last = self.new_paragraph(f"toc_{entry.level}")
             if index == 0:  # one TOC field around the entries: Word rebuilds it on opening
-                oxml.start_field(last, 'TOC \\o "1-2" \\h \\z \\u')
+                # The levels of the sections (Heading 2 and 3) by style only: the titles of
+                # events and profiles have outline levels too, and are no entries.
+                oxml.start_field(last, 'TOC \\o "2-3" \\h \\z')
             link = oxml.add_hyperlink(last, anchor=self.anchor(entry.anchor))
             self.runs(link, entry.text, links=False)
             oxml.add_run(link, "\t")
@@ -218,7 +221,9 @@ class Writer:
     def section(self, section: Section) -> None:
         if section.heading:
             style = "h1" if section.level == 1 else "h2"
-            heading = self.paragraph(style, section.heading, links=False)
+            heading = self.paragraph(
+                style, section.heading, links=False, level=section.heading_level
+            )
             if section.new_page:
                 ParagraphFormat(heading).page_break_before = True
             oxml.add_bookmark(heading, next(self._bookmark_ids), self.anchor(section.anchor))
@@ -265,7 +270,7 @@ class Writer:
     def visit_profiles(self, section: ProfilesSection) -> None:
         self.blocks(section.intro)
         for profile in section.profiles:
-            self.paragraph("profile_title", profile.title, links=False)
+            self.paragraph("profile_title", profile.title, links=False, level=profile.level)
             if profile.picture is not None:
                 self.picture(profile.picture)
             self.blocks(profile.body)
@@ -274,7 +279,7 @@ class Writer:
     def visit_missions(self, section: MissionsSection) -> None:
         self.blocks(section.intro)
         for mission in section.missions:
-            self.paragraph("mission_title", mission.title, links=False)
+            self.paragraph("mission_title", mission.title, links=False, level=mission.level)
             self.blocks(mission.body)
 
     def visit_contacts(self, section: ContactsSection) -> None:
@@ -290,7 +295,9 @@ class Writer:
         oxml.add_bookmark(date, next(self._bookmark_ids), self.anchor(event.anchor))
         paragraphs = [date]
         if event.title:
-            paragraphs.append(self.paragraph("event_title", event.title, links=False))
+            paragraphs.append(
+                self.paragraph("event_title", event.title, links=False, level=event.level)
+            )
         if event.organisers:
             paragraphs.append(self.paragraph("organisers", event.organisers))
         paragraphs += self.blocks(event.description)
@@ -309,7 +316,7 @@ class Writer:
                 case Paragraph():
                     written.append(self.paragraph("body", block.text))
                 case Subheading():
-                    written.append(self.paragraph("h3", block.text, links=False))
+                    written.append(self.paragraph("h3", block.text, links=False, level=block.level))
                 case Bullets():
                     written += [self.paragraph("bullet", item) for item in block.items]
         return written
@@ -328,9 +335,16 @@ class Writer:
         links: bool = True,
         mark: bool = True,
         story: XmlPart | None = None,
+        level: int | None = None,
     ) -> CT_P:
-        """Add a paragraph printing a line to the body (or a header's or footer's part)."""
+        """Add a paragraph printing a line to the body (or a header's or footer's part).
+
+        level: a heading's level in the one hierarchy of every output; Word's navigation pane
+        and screen readers read it as the paragraph's outline level.
+        """
         paragraph = self.new_paragraph(style, story)
+        if level is not None:
+            paragraph.get_or_add_pPr().get_or_add_outlineLvl().val = level - 1
         self.runs(paragraph, line, links, story)
         if mark and line.fields:
             name = f"{MARKER_PREFIX}{len(self.markers) + 1}"
