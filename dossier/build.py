@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dossier.errors import DossierError, RenderError
-from dossier.render import RENDERERS, Renderer, default_formats
+from dossier.render import RENDERERS, Finished, Renderer, default_formats
 
 if TYPE_CHECKING:
     from dossier.render import Entry
@@ -95,7 +95,9 @@ def build(
         for job in jobs:
             variant = options.variants.get(job.name, job.renderer.default_variant)
             job.send(view, base, job.renderer.target(output, model.slug), variant)
-        _watch(jobs, options)
+        deadline = time.perf_counter() + options.timeout
+        _watch(jobs, options, deadline)
+        _finish(jobs, options, deadline)
     except BaseException:
         for job in jobs:  # a failed build leaves no temporary file behind
             job.stop()
@@ -128,6 +130,20 @@ def check(edition: Path | None = None) -> Path:
     view = prepare(model, folder if folder.is_dir() else folder.parent)
     load_theme().check_glyphs(view.strings())
     return folder
+
+
+def _finish(jobs: list[_Job], options: Options, deadline: float) -> None:
+    """Give each renderer that completes its output the run's other files, now all rendered."""
+    finishing = [job for job in jobs if job.renderer.finish]
+    if not finishing:
+        return
+    files = {}
+    for job in jobs:
+        if job.renderer.writes == "file" and job.temporary and job.target:
+            files[job.name] = Finished(job.temporary, job.target.name)
+    for job in finishing:
+        job.connection.send({name: f for name, f in files.items() if name != job.name})
+    _watch(finishing, options, deadline)
 
 
 def _check_request(formats: tuple[str, ...], options: Options) -> list[Renderer]:
@@ -283,9 +299,8 @@ def _resident_kib(pid: int) -> int | None:
     return None  # a process that has exited and not yet been reaped has no VmRSS
 
 
-def _watch(jobs: list[_Job], options: Options) -> None:
+def _watch(jobs: list[_Job], options: Options, deadline: float) -> None:
     """Wait for every job; stop them all at the first failure, timeout or memory overrun."""
-    deadline = time.perf_counter() + options.timeout
     limit = options.max_memory * 1024
     # This process's own entry tells whether /proc exists at all: a child's may be gone already.
     if _resident_kib(os.getpid()) is None:
@@ -308,8 +323,8 @@ def _watch(jobs: list[_Job], options: Options) -> None:
                         f"{job.name.upper()} : le rendu s'est arrêté sans résultat "
                         f"(code {job.process.exitcode})"
                     ) from None
-                job.seconds, job.peak = seconds, max(job.peak, peak)
-                if kind == "ok":
+                job.seconds, job.peak = job.seconds + seconds, max(job.peak, peak)
+                if kind in ("ok", "rendered"):
                     pending.remove(job)
                 elif kind == "error":
                     raise RenderError(detail)
@@ -329,8 +344,9 @@ def _render_in_child(renderer: Renderer, connection: Connection) -> None:
     # failure (a system library missing, for one) is told once the job arrives, as a render's.
     try:
         entry: Entry | BaseException = renderer.entry()
+        finish = renderer.finisher()
     except BaseException as error:
-        entry = error
+        entry, finish = error, None
     try:
         view, folder, temporary, variant = connection.recv()
     except EOFError:  # the parent stopped: bad data, most likely
@@ -340,11 +356,24 @@ def _render_in_child(renderer: Renderer, connection: Connection) -> None:
         if isinstance(entry, BaseException):
             raise entry
         entry(view, folder, temporary, variant)
+        if finish is not None:
+            # Rendered; the other formats' files come once every one has rendered too.
+            connection.send(("rendered", "", time.perf_counter() - started, _peak()))
+            try:
+                others = connection.recv()
+            except EOFError:  # another format failed: the parent stops without them
+                return
+            started = time.perf_counter()
+            finish(view, folder, temporary, others)
         _settle(temporary)
-        message = ("ok", "", time.perf_counter() - started, _resident_kib(os.getpid()) or 0)
+        message = ("ok", "", time.perf_counter() - started, _peak())
     except DossierError as error:
         message = ("error", str(error), 0.0, 0)
     except BaseException:  # a bug: its traceback goes to the parent, which raises it
         message = ("bug", traceback.format_exc(), 0.0, 0)
     connection.send(message)
     connection.close()
+
+
+def _peak() -> int:
+    return _resident_kib(os.getpid()) or 0

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from dossier.errors import RenderError
+from dossier.render import Finished
 from dossier.view import Edition
 
 
@@ -28,3 +31,19 @@ def fail_halfway(edition: Edition, folder: Path, target: Path, variant: str | No
 def die(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
     """End the process at once, as the system's OOM killer or a native crash does."""
     os._exit(3)
+
+
+def add_files(edition: Edition, folder: Path, target: Path, others: Mapping[str, Finished]) -> None:
+    """Copy the run's other files into the folder, and list them with their sizes."""
+    lines = []
+    for name, finished in sorted(others.items()):
+        shutil.copyfile(finished.path, target / finished.name)
+        lines.append(f"{name} {finished.name} {finished.path.stat().st_size}\n")
+    (target / "fichiers.txt").write_text("".join(lines), encoding="utf-8")
+
+
+def fail_to_finish(
+    edition: Edition, folder: Path, target: Path, others: Mapping[str, Finished]
+) -> None:
+    """Fail once the others are there, as a finishing step fails on a file it cannot copy."""
+    raise RenderError("SITE : échec voulu en ajoutant les fichiers")

@@ -143,3 +143,77 @@ def test_max_memory_is_applied_where_proc_is(tmp_path: Path) -> None:
     with pytest.raises(RenderError, match="dépasse 1 Mio de mémoire"):
         build(SMALL_EDITION, ("docx",), tmp_path, Options(max_memory=1))
     assert list(tmp_path.iterdir()) == []
+
+
+SITE_WITH_FILES = Renderer(
+    name="site",
+    summary="édition web de test, avec les fichiers de la fabrication",
+    writes="folder",
+    module="tests.fake_renderers",
+    function="write_site",
+    finish="add_files",
+    default=False,
+)
+
+
+def test_a_folder_renderer_receives_the_runs_other_files(register, tmp_path: Path) -> None:
+    register(SITE_WITH_FILES)
+    outputs = {o.format: o for o in build(SMALL_EDITION, ("pdf", "site", "docx"), tmp_path)}
+    site = outputs["site"].path
+    assert sorted(tree_names(site)) == [
+        "agenda/agenda.ics",
+        "fichiers.txt",
+        "index.html",
+        f"{SLUG}.docx",
+        f"{SLUG}.pdf",
+    ]
+    # complete when handed over: the same bytes as the files put in place
+    for name in ("pdf", "docx"):
+        assert (site / outputs[name].path.name).read_bytes() == outputs[name].path.read_bytes()
+    listed = (site / "fichiers.txt").read_text(encoding="utf-8").splitlines()
+    assert listed == [
+        f"docx {SLUG}.docx {outputs['docx'].path.stat().st_size}",
+        f"pdf {SLUG}.pdf {outputs['pdf'].path.stat().st_size}",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [SLUG, f"{SLUG}.docx", f"{SLUG}.pdf"]
+
+
+def test_a_folder_renderer_alone_receives_no_file(register, tmp_path: Path) -> None:
+    register(SITE_WITH_FILES)
+    (site,) = build(SMALL_EDITION, ("site",), tmp_path)
+    assert (site.path / "fichiers.txt").read_text(encoding="utf-8") == ""
+
+
+def test_a_failed_format_leaves_no_file_to_finish_with(register, previous: Path) -> None:
+    before = tree(previous)
+    register(SITE_WITH_FILES)
+    register(Renderer("boom", "échoue", "file", "tests.fake_renderers", "fail_halfway", ".boom"))
+    with pytest.raises(RenderError, match="échec voulu par le test"):
+        build(SMALL_EDITION, ("site", "boom"), previous.parent)
+    assert tree(previous) == before
+    assert [p.name for p in previous.parent.iterdir()] == [SLUG]
+
+
+def test_a_failed_finish_replaces_nothing(register, previous: Path) -> None:
+    out = previous.parent
+    (out / f"{SLUG}.pdf").write_bytes(b"%PDF ancien")
+    before = tree(previous)
+    register(
+        Renderer(
+            "site",
+            "échoue",
+            "folder",
+            "tests.fake_renderers",
+            "write_site",
+            finish="fail_to_finish",
+        )
+    )
+    with pytest.raises(RenderError, match="en ajoutant les fichiers"):
+        build(SMALL_EDITION, ("pdf", "site"), out)
+    assert tree(previous) == before
+    assert (out / f"{SLUG}.pdf").read_bytes() == b"%PDF ancien"  # the new PDF waited for the site
+    assert sorted(p.name for p in out.iterdir()) == [SLUG, f"{SLUG}.pdf"]
+
+
+def tree_names(folder: Path) -> list[str]:
+    return [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()]

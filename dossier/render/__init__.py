@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 # Only the standard library here: the command line reads this registry before it has loaded
 # anything heavy, and each renderer's library is imported in that renderer's own process.
@@ -15,8 +15,17 @@ if TYPE_CHECKING:
 
     # (view, edition folder, target, variant): writes the output at target, a file or a folder
     Entry = Callable[[Edition, Path, Path, str | None], None]
+    # (view, edition folder, target, the run's other outputs by format): completes the output
+    Finish = Callable[[Edition, Path, Path, Mapping[str, "Finished"]], None]
 
-__all__ = ["RENDERERS", "Renderer", "Variant", "default_formats"]
+__all__ = ["RENDERERS", "Finished", "Renderer", "Variant", "default_formats"]
+
+
+class Finished(NamedTuple):
+    """Another output of the same run, complete: where it is now, and the name it will have."""
+
+    path: Path  # its temporary file, complete, renamed into place once the run is done
+    name: str  # its file name in the output folder: mois-innovation-publique-2021.pdf
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,9 @@ class Renderer:
     variants: tuple[Variant, ...] = ()  # the first is the default
     variant_label: str = ""  # what the variants choose, for --<name>-variant's help
     default: bool = True  # built when no format is asked for
+    # The module's function that completes the output once every format of the run has
+    # rendered, with their files (a Finish): the web edition links to the PDF and the DOCX.
+    finish: str = ""
 
     def __post_init__(self) -> None:
         if (self.writes == "file") != bool(self.suffix):
@@ -50,6 +62,8 @@ class Renderer:
             raise ValueError(f"{self.name}: a module and its entry function go together")
         if bool(self.variants) != bool(self.variant_label):
             raise ValueError(f"{self.name}: variants need a label, and a label variants")
+        if self.finish and self.module is None:
+            raise ValueError(f"{self.name}: a finish function needs a module")
 
     @property
     def available(self) -> bool:
@@ -75,6 +89,12 @@ class Renderer:
         if self.module is None:
             raise LookupError(f"{self.name} is not available in this version")
         return getattr(importlib.import_module(self.module), self.function)
+
+    def finisher(self) -> Finish | None:
+        """Return the function that completes the output with the run's others, if it has one."""
+        if not self.finish or self.module is None:
+            return None
+        return getattr(importlib.import_module(self.module), self.finish)
 
 
 RENDERERS: dict[str, Renderer] = {

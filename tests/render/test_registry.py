@@ -46,6 +46,7 @@ def test_a_format_not_yet_written_has_no_entry() -> None:
         ({"writes": "folder", "suffix": ".zip"}, "a folder has none"),
         ({"module": "dossier.render.pdf"}, "go together"),
         ({"variants": (Variant("a", "b"),)}, "variants need a label"),
+        ({"finish": "finish_web"}, "a finish function needs a module"),
     ],
 )
 def test_a_renderer_must_be_whole(fields: dict[str, object], complaint: str) -> None:
