@@ -96,6 +96,7 @@ def build(
             variant = options.variants.get(job.name, job.renderer.default_variant)
             job.send(view, base, job.renderer.target(output, model.slug), variant)
         deadline = time.perf_counter() + options.timeout
+        _warn_without_proc()
         _watch(jobs, options, deadline)
         _finish(jobs, options, deadline)
     except BaseException:
@@ -299,12 +300,15 @@ def _resident_kib(pid: int) -> int | None:
     return None  # a process that has exited and not yet been reaped has no VmRSS
 
 
-def _watch(jobs: list[_Job], options: Options, deadline: float) -> None:
-    """Wait for every job; stop them all at the first failure, timeout or memory overrun."""
-    limit = options.max_memory * 1024
+def _warn_without_proc() -> None:
     # This process's own entry tells whether /proc exists at all: a child's may be gone already.
     if _resident_kib(os.getpid()) is None:
         log.warning("--max-memory n'est pas appliqué : /proc est absent sur cette machine")
+
+
+def _watch(jobs: list[_Job], options: Options, deadline: float) -> None:
+    """Wait for every job; stop them all at the first failure, timeout or memory overrun."""
+    limit = options.max_memory * 1024
     pending = list(jobs)
     while pending:
         for job in list(pending):

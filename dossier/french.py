@@ -30,6 +30,9 @@ class Span:
     sup: bool = False
     href: str | None = None
     page_of: str | None = None  # the anchor whose page number replaces this span
+    # What a screen reader says of a link whose words alone say nowhere (« En savoir plus sur
+    # « Journée des labs » »); never printed: the web's aria-label, the PDF's link description.
+    label: str | None = None
 
 
 Rich = tuple[Span, ...]
@@ -113,9 +116,9 @@ def _merge(spans: Sequence[Span]) -> Rich:
             previous is not None
             and previous.page_of is None
             and span.page_of is None
-            and (previous.sup, previous.href) == (span.sup, span.href)
+            and (previous.sup, previous.href, previous.label) == (span.sup, span.href, span.label)
         ):
-            merged[-1] = Span(previous.text + span.text, span.sup, span.href)
+            merged[-1] = Span(previous.text + span.text, span.sup, span.href, label=span.label)
         else:
             merged.append(span)
     return tuple(merged)

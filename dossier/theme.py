@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -326,58 +326,90 @@ class Theme(_Strict):
                 )
             )
 
-    def css(self) -> str:
-        """Return the @font-face rules, the page, variables and a rule per style and role."""
+    def css(self, medium: str = "print") -> str:
+        """Return the @font-face rules, variables and a rule per style and role, for a medium.
+
+        print: the page of the PDF, sizes in points, fonts by their file: URL. screen: sizes in
+        rem of the body's size (the reader's own text size, 16 px unless they chose another),
+        the fonts named beside the stylesheet, in fonts/, where the web edition copies them.
+        """
         family = self.pdf_font()
+        body = self.style("body")
+        screen = medium == "screen"
+        points = _in_rem(body.size) if screen else _in_points
         faces = "\n".join(
-            f'@font-face {{ font-family: "{family.family}"; src: url("{path.as_uri()}"); '
-            f"font-weight: {_FACES[style][0]}; font-style: {_FACES[style][1]}; }}"
+            f'@font-face {{ font-family: "{family.family}"; '
+            f'src: url("{f"fonts/{path.name}" if screen else path.as_uri()}"); '
+            f"font-weight: {_FACES[style][0]}; font-style: {_FACES[style][1]};"
+            f"{' font-display: swap;' if screen else ''} }}"
             for style, path in family.files().items()
         )
+        variables = [f"  --{name}: {value};" for name, value in self.colours.model_dump().items()]
+        variables.append(f'  --font: "{family.family}";')
+        if not screen:
+            variables += [f"  --page-{n}: {v}mm;" for n, v in self.page.model_dump().items()]
+        for kind, box in self.images.model_dump().items():
+            for side in ("width", "height"):
+                length = points(box[side] * _POINTS_PER_MM) if screen else f"{box[side]}mm"
+                variables.append(f"  --{kind}-{side}: {length};")
+        for name in self.styles:
+            variables += [f"  --{_css_name(name)}-size: {points(self.style(name).size)};"]
+        rules = [_style_rule(self.style(name), points) for name in self.styles]
+        rules += [_role_rule(self.role(name)) for name in self.roles]
+        size = "100%" if screen else points(body.size)
+        base = (
+            f"html {{ font-family: var(--font), sans-serif; font-size: {size}; "
+            f"line-height: {body.leading}; color: {body.colour}; }}"
+        )
+        parts = [faces] if screen else [faces, self._pages()]
+        return "\n".join([*parts, ":root {", *variables, "}", base, *rules]) + "\n"
+
+    def font_files(self) -> list[Path]:
+        """Return the font files the stylesheet names, in fonts/."""
+        return list(self.pdf_font().files().values())
+
+    def _pages(self) -> str:
         page = self.page
         top, bottom, inner, outer = (
             f"{v}mm" for v in (page.top, page.bottom, page.inner, page.outer)
         )
-        pages = (
+        return (
             f"@page {{ size: {page.width}mm {page.height}mm; }}\n"
             f"@page :right {{ margin: {top} {outer} {bottom} {inner}; }}\n"
             f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}"
         )
-        variables = [f"  --{name}: {value};" for name, value in self.colours.model_dump().items()]
-        variables.append(f'  --font: "{family.family}";')
-        variables += [f"  --page-{name}: {value}mm;" for name, value in page.model_dump().items()]
-        for kind, box in self.images.model_dump().items():
-            variables += [
-                f"  --{kind}-width: {box['width']}mm;",
-                f"  --{kind}-height: {box['height']}mm;",
-            ]
-        for name in self.styles:
-            style = self.style(name)
-            variables += [f"  --{_css_name(name)}-size: {style.size}pt;"]
-        rules = [_style_rule(self.style(name)) for name in self.styles]
-        rules += [_role_rule(self.role(name)) for name in self.roles]
-        body = self.style("body")
-        base = (
-            f"html {{ font-family: var(--font), sans-serif; font-size: {body.size}pt; "
-            f"line-height: {body.leading}; color: {body.colour}; }}"
-        )
-        return "\n".join([faces, pages, ":root {", *variables, "}", base, *rules]) + "\n"
+
+
+_POINTS_PER_MM = 72 / 25.4
+
+
+def _in_points(value: float) -> str:
+    return f"{value}pt"
+
+
+def _in_rem(body: float) -> Callable[[float], str]:
+    """Return how a screen writes a length in points: in rem, the body's size being 1 rem."""
+
+    def rem(value: float) -> str:
+        return f"{round(value / body, 3):g}rem"
+
+    return rem
 
 
 def _css_name(name: str) -> str:
     return name.replace("_", "-")
 
 
-def _style_rule(style: Style) -> str:
+def _style_rule(style: Style, points: Callable[[float], str] = _in_points) -> str:
     """Return the CSS rule of a paragraph style: the class s-<name>."""
     declarations = [
-        f"font-size: {style.size}pt",
+        f"font-size: {points(style.size)}",
         f"font-weight: {style.weight}",
         f"font-style: {'italic' if style.italic else 'normal'}",
         f"color: {style.colour}",
         f"line-height: {style.leading}",
-        f"margin-top: {style.before}pt",
-        f"margin-bottom: {style.after}pt",
+        f"margin-top: {points(style.before)}",
+        f"margin-bottom: {points(style.after)}",
     ]
     if style.caps:
         declarations.append("text-transform: uppercase")
@@ -386,7 +418,9 @@ def _style_rule(style: Style) -> str:
     if style.keep:
         declarations.append("break-after: avoid")
     if style.indent:
-        declarations.append(f"margin-left: {style.indent}mm")
+        on_screen = points is not _in_points
+        indent = points(style.indent * _POINTS_PER_MM) if on_screen else f"{style.indent}mm"
+        declarations.append(f"margin-left: {indent}")
     return f".s-{_css_name(style.name)} {{ {'; '.join(declarations)}; }}"
 
 

@@ -58,10 +58,6 @@ class Text:
     spans: Rich
     origin: Origin | None = None
     role: str = ""
-    # What a link says to a screen reader when its words alone say nowhere: « En savoir plus
-    # sur « Journée des labs » ». Never printed: the PDF's link annotations and the web's
-    # aria-label carry it.
-    label: str | None = None
 
     def __iter__(self) -> Iterator[Span]:
         return iter(self.spans)
@@ -242,6 +238,13 @@ class Event:
     organiser_names: tuple[str, ...]
     level: int  # the heading level of its title
     separator: str = ", "
+
+    @property
+    def url(self) -> str | None:
+        """Return the address of its « En savoir plus », if it has one."""
+        if self.link is None:
+            return None
+        return next((span.href for span in self.link if span.href), None)
 
     @property
     def when(self) -> Line:
@@ -648,6 +651,10 @@ class Edition:
         yield self.contents.level, self.contents.title
         yield from _headings(self.sections)
 
+    def pictures(self) -> Iterator[Picture]:
+        """Yield every picture of the edition, in reading order."""
+        yield from _nodes(self, Picture)
+
     def events(self) -> Iterator[Event]:
         """Yield every event of every calendar, in order."""
         for section in self.sections:
@@ -693,6 +700,17 @@ def _texts(value: object) -> Iterator[Text]:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for field_ in dataclasses.fields(value):
             yield from _texts(getattr(value, field_.name))
+
+
+def _nodes(value: object, kind: type[N]) -> Iterator[N]:
+    if isinstance(value, kind):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _nodes(item, kind)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field_ in dataclasses.fields(value):
+            yield from _nodes(getattr(value, field_.name), kind)
 
 
 def _headings(value: object) -> Iterator[tuple[int, Line]]:
@@ -755,6 +773,7 @@ class _Preparer:
         self.french = french
         self.words = french.words
         self.folder = folder
+        self.about = typeset(edition.title)  # what the text being prepared is about
 
     # --- strings ---
 
@@ -762,8 +781,18 @@ class _Preparer:
         return self.model.origin(path)
 
     def text(self, value: str, path: FieldPath, role: str = "") -> Text:
-        """Typeset running text (links, page references, ordinals) from one field."""
-        return Text(rich_text(value), self.origin(path), role)
+        """Typeset running text (links, page references, ordinals) from one field.
+
+        A link the author wrote as « En savoir plus » is labelled, for those who hear it alone,
+        with what the text around it is about: the section's heading, or the event's title.
+        """
+        spans = tuple(
+            dataclasses.replace(span, label=self.words.more_about.format(name=self.about))
+            if span.href and span.text.strip().casefold() == self.words.more.casefold()
+            else span
+            for span in rich_text(value)
+        )
+        return Text(spans, self.origin(path), role)
 
     def plain_text(self, value: str, path: FieldPath, role: str = "", href: str | None = None):
         """Typeset text that holds no markup of its own (a name, an address)."""
@@ -812,7 +841,7 @@ class _Preparer:
         if not url:
             return None
         label = self.words.more_about.format(name=name)
-        link = Text((Span(self.words.more, href=url),), self.origin(path), "more", label)
+        link = Text((Span(self.words.more, href=url, label=label),), self.origin(path), "more")
         return Line((link, word(self.words.more_after)))
 
     def linked(self, link: m.Link, path: FieldPath) -> Text:
@@ -915,12 +944,14 @@ class _Preparer:
 
     # --- sections ---
 
-    def section(self, section: m.SectionBase, path: FieldPath, continued: int) -> Section:
-        """Prepare a section; without a heading, it continues the heading of level continued."""
+    def common(self, section: m.SectionBase, path: FieldPath, continued: int) -> _Common:
+        """Prepare what every section has; without a heading, it continues level continued."""
         heading = self.line(section.heading, (*path, "heading"))
+        if heading:
+            self.about = heading.plain
         running_field = "short_heading" if section.short_heading else "heading"
         level = 1 if section.new_page else 2
-        common: _Common = {
+        return {
             "anchor": section.anchor,
             "new_page": section.new_page,
             "level": level,
@@ -928,6 +959,9 @@ class _Preparer:
             "heading": heading,
             "running": self.line(section.short_heading or section.heading, (*path, running_field)),
         }
+
+    def section(self, section: m.SectionBase, path: FieldPath, continued: int) -> Section:
+        common = self.common(section, path, continued)
         inner = common["heading_level"] + 1
         match section:
             case m.Edito():
@@ -1079,7 +1113,10 @@ class _Preparer:
         title = self.line(event.title, (*path, "title"))
         # Without a title, the event's own subheadings stand with the section's items.
         below = level + 1 if title else level
+        section_about, self.about = self.about, title.plain if title else self.about
         description = self.blocks(event.description, (*path, "description"), below)
+        notes = self.blocks(event.notes, (*path, "notes"), below)
+        self.about = section_about
         name = title.plain if title else _shorten(next(description[0].lines()).plain)
         return Event(
             anchor=anchor,
@@ -1089,7 +1126,7 @@ class _Preparer:
             organisers=organisers,
             description=description,
             link=self.more(event.link, (*path, "link"), name),
-            notes=self.blocks(event.notes, (*path, "notes"), below),
+            notes=notes,
             schedule=schedule,
             name=name,
             organiser_names=names,

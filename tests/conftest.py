@@ -27,7 +27,7 @@ BROKEN_2021 = {
 SEEDS = ROOT.parent / "shared" / "seeds"  # the reference text, beside the clone
 # The 2021 edition and every test edition: what the parity, heading and browser tests read.
 EDITIONS = [EDITION_2021, *sorted(p.parent for p in (ROOT / "tests" / "editions").glob("*/*.yaml"))]
-ALL_FORMATS = ("pdf", "docx")
+ALL_FORMATS = ("pdf", "docx", "html")
 
 
 @pytest.fixture

@@ -222,12 +222,17 @@ def empty_calendar(folder: Path) -> None:
 def previous_build(tmp_path_factory) -> Path:
     """A build/ folder as a previous, successful build left it."""
     out = tmp_path_factory.mktemp("previous")
-    build(SMALL_EDITION, ("pdf", "docx"), out)
+    build(SMALL_EDITION, None, out)  # every default format: files and the web edition's folder
     return out
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Return every file under a folder by its path in it, and its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -365,8 +370,14 @@ def test_a_killed_build_leaves_the_previous_files(tmp_path: Path, previous_build
     time.sleep(2.0)  # loading is done, WeasyPrint is laying out
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    after = {name: data for name, data in snapshot(out).items() if not name.endswith(".tmp")}
+    # what SIGKILL left unfinished: temporaries, beside the outputs, never in their place
+    after = {
+        name: data
+        for name, data in snapshot(out).items()
+        if not name.split("/")[0].endswith(".tmp")
+    }
     assert after == before
+    assert any(name.startswith(f"{SLUG}/") for name in before)
 
 
 def test_two_builds_at_once_leave_two_complete_files(tmp_path: Path) -> None:
@@ -384,7 +395,8 @@ def test_two_builds_at_once_leave_two_complete_files(tmp_path: Path) -> None:
     pdf = out / f"{SLUG}.pdf"
     check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
-    assert sorted(p.name for p in out.iterdir()) == [f"{SLUG}.docx", f"{SLUG}.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [SLUG, f"{SLUG}.docx", f"{SLUG}.pdf"]
+    assert (out / SLUG / "index.html").is_file()
 
 
 def test_a_runaway_render_stops_in_time(tmp_path: Path, capsys) -> None:

@@ -39,6 +39,13 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.render",
         "dossier.render.html",
     },
+    "dossier.render.web": {
+        "dossier.errors",
+        "dossier.view",
+        "dossier.theme",
+        "dossier.render",
+        "dossier.render.html",
+    },
     "dossier.render.docx.**": {
         "dossier.errors",
         "dossier.view",
@@ -61,6 +68,7 @@ HOMES: dict[str, set[str]] = {
     "babel": {"dossier.french"},
     "jinja2": {"dossier.render.html"},
     "weasyprint": {"dossier.render.pdf"},
+    "icalendar": {"dossier.render.web"},
     "pydyf": {"dossier.render.pdf"},  # WeasyPrint's PDF objects, for the links' descriptions
     "docx": {"dossier.render.docx.**", "dossier.review"},
     "lxml": {"dossier.render.docx.**"},

@@ -134,7 +134,7 @@ def test_max_memory_without_proc_is_said_once(
     assert err == (
         "dossier : warning : --max-memory n'est pas appliqué : /proc est absent sur cette machine\n"
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{SLUG}.docx", f"{SLUG}.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [SLUG, f"{SLUG}.docx", f"{SLUG}.pdf"]
 
 
 def test_max_memory_is_applied_where_proc_is(tmp_path: Path) -> None:

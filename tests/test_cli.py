@@ -76,18 +76,24 @@ def test_build_with_a_relative_edition_path(tmp_path, capsys, monkeypatch) -> No
     code, out, err = run(["build", str(relative), "--output", str(tmp_path)], capsys)
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "semaine-donnee-2024",
         "semaine-donnee-2024.docx",
         "semaine-donnee-2024.pdf",
     ]
-    assert out.count(" Kio, ") == 2
+    assert out.count(" Kio, ") == 3
 
 
-def test_a_format_not_yet_available_is_said_so(tmp_path, capsys) -> None:
+def test_a_format_not_yet_available_is_said_so(tmp_path, capsys, monkeypatch) -> None:
+    from dossier.render import RENDERERS, Renderer
+
+    monkeypatch.setitem(RENDERERS, "epub", Renderer("epub", "livre", "file", None, suffix=".epub"))
     code, out, err = run(
-        ["build", str(SMALL_EDITION), "--format", "html", "--output", str(tmp_path)], capsys
+        ["build", str(SMALL_EDITION), "--format", "epub", "--output", str(tmp_path)], capsys
     )
     assert (code, out) == (1, "")
-    assert err == "cette version ne sait pas encore produire : html (disponibles : pdf, docx)\n"
+    assert err == (
+        "cette version ne sait pas encore produire : epub (disponibles : pdf, docx, html)\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -96,8 +102,8 @@ def test_build_help_lists_the_registered_formats_and_variants(capsys) -> None:
         main(["build", "--help"])
     out = " ".join(capsys.readouterr().out.split())  # argparse wraps the lines
     assert "pdf (PDF paginé et accessible, pour les journalistes)" in out
-    assert "html (édition web, un dossier <slug>/, à venir)" in out
-    assert "par défaut : pdf,docx" in out
+    assert "html (édition web accessible, un dossier <slug>/ avec le programme en .ics)" in out
+    assert "par défaut : pdf,docx,html" in out
     assert "norme du PDF : pdf/ua-1 (accessible, par défaut) ou pdf/a-3u (archivage)" in out
 
 

@@ -1,10 +1,12 @@
-"""The PDF and the DOCX say the same words in the same order: the view's, section by section.
+"""The PDF, the DOCX and the web page say the same words in the same order: the view's.
 
 Each output is read back as its readers' tools read it: the PDF with pdftotext, the DOCX with
-python-docx and with LibreOffice's text export. Each becomes a stream of letters and digits
-(spacing, punctuation, hyphenation and capitals do not count: they are looks), and the view's
-lines, section by section, must follow one another in it with nothing added or left out.
-Page numbers, which each output computes, match any number.
+python-docx and with LibreOffice's text export, the web page as its HTML's text (lxml; the
+browser's own rendered text is read in tests/render/test_web_browser.py). Each becomes a stream
+of letters and digits (spacing, punctuation, hyphenation and capitals do not count: they are
+looks), and the view's lines, section by section, must follow one another in it with nothing
+added or left out. Page numbers, which each output computes, match any number; on the screen a
+page reference names its section, as the view says (Edition.on_screen).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import subprocess
 from pathlib import Path
 
 import docx
+import lxml.html
 from docx.oxml.ns import qn
 
 from dossier.load import load_edition
+from dossier.render import RENDERERS
+from dossier.render.web import PAGE, calendar_name
 from dossier.theme import load_theme
 from dossier.view import Edition, Line, Picture
 from tests.conftest import EDITIONS, require_tool
@@ -133,6 +138,54 @@ def libreoffice_stream(path: Path, folder: Path) -> str:
     return squash(exported.read_text(encoding="utf-8-sig"))
 
 
+def screen_pattern(view: Edition, line: Line) -> str:
+    """Return the regular expression of a line as the web page prints it."""
+    return pattern(Line(tuple(view.on_screen(text) for text in line.texts)))
+
+
+def downloads(view: Edition, folder: Path) -> list[Line]:
+    """Return the download lines the web page has: the run's files beside it, then the .ics."""
+    found = []
+    for kind in ("pdf", "docx"):
+        name = RENDERERS[kind].target(Path(), view.slug).name
+        if (folder / name).is_file():
+            found.append(view.screen.download(kind, name, (folder / name).stat().st_size))
+    ics = folder / calendar_name(view)
+    if ics.is_file():
+        found.append(view.screen.download("ics", ics.name, ics.stat().st_size))
+    return found
+
+
+def web_groups(view: Edition, folder: Path) -> list[tuple[str, str]]:
+    """Return (name, pattern) of each part of the web page, in its order.
+
+    The skip link first; the cover's words in the header, the downloads after the period and
+    before the picture; the contents without page numbers; the sections; the publisher last,
+    in the footer.
+    """
+    cover = view.cover
+    head = [cover.ministry, cover.kind, cover.title, cover.subtitle, cover.edition, cover.period]
+    found = [("skip link", screen_pattern(view, view.screen.skip))]
+    found.append(("header", "".join(screen_pattern(view, line) for line in head if line)))
+    found.append(("downloads", "".join(pattern(line) for line in downloads(view, folder))))
+    if cover.picture is not None:
+        found.append(("cover picture", "".join(pattern(line) for line in cover.picture.lines())))
+    contents = [view.contents.title, *(entry.text for entry in view.contents.entries)]
+    found.append(("contents", "".join(screen_pattern(view, line) for line in contents)))
+    for index, section in enumerate(view.sections):
+        name = f"sections[{index}] ({section.kind})"
+        found.append((name, "".join(screen_pattern(view, line) for line in section.lines())))
+    footer = [line for line in (cover.publisher, cover.published) if line]
+    found.append(("footer", "".join(screen_pattern(view, line) for line in footer)))
+    return found
+
+
+def web_stream(page: Path) -> str:
+    """Return the web page's text as its HTML holds it (no script runs there)."""
+    body = lxml.html.parse(str(page)).getroot().body
+    return squash(body.text_content())
+
+
 def differences(stream: str, expected: list[tuple[str, str]]) -> list[str]:
     """Match each group in turn; at the first that does not match, say where they part."""
     position = 0
@@ -178,6 +231,11 @@ def test_the_docx_prints_the_views_words_in_its_order(outputs) -> None:
 def test_libreoffice_reads_the_views_words_in_its_order(outputs) -> None:
     stream = libreoffice_stream(outputs["docx"], outputs["folder"])
     assert differences(stream, groups(outputs["view"], footers=False)) == []
+
+
+def test_the_web_page_prints_the_views_words_in_its_order(outputs) -> None:
+    page = outputs["html"] / PAGE
+    assert differences(web_stream(page), web_groups(outputs["view"], outputs["html"])) == []
 
 
 def test_the_editions_hold_every_section_kind() -> None:

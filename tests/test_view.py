@@ -246,7 +246,7 @@ def test_en_savoir_plus_names_its_event_for_screen_readers(view_2021) -> None:
         if event.link:
             (more, _arrow) = event.link.texts
             assert more.plain == "En savoir plus"  # what every output prints
-            assert more.label == f"En savoir plus sur «{NNBSP}{event.name}{NNBSP}»"
+            assert more.spans[0].label == f"En savoir plus sur «{NNBSP}{event.name}{NNBSP}»"
 
 
 def test_an_event_without_title_is_named_by_its_description(view_2021) -> None:

@@ -123,10 +123,11 @@ RENDERERS: dict[str, Renderer] = {
         ),
         Renderer(
             name="html",
-            summary="édition web, un dossier <slug>/",
+            summary="édition web accessible, un dossier <slug>/ avec le programme en .ics",
             writes="folder",
-            module=None,
-            default=False,
+            module="dossier.render.web",
+            function="write_web",
+            finish="finish_web",
         ),
     )
 }

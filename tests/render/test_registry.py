@@ -14,8 +14,9 @@ from dossier.render import RENDERERS, Renderer, Variant, default_formats
 
 def test_the_formats_of_this_version() -> None:
     assert list(RENDERERS) == ["pdf", "docx", "html"]
-    assert default_formats() == ("pdf", "docx")
-    assert [name for name, r in RENDERERS.items() if r.available] == ["pdf", "docx"]
+    assert default_formats() == ("pdf", "docx", "html")
+    assert [name for name, r in RENDERERS.items() if r.available] == ["pdf", "docx", "html"]
+    assert [name for name, r in RENDERERS.items() if r.finish] == ["html"]
     assert RENDERERS["pdf"].variant_names == ("pdf/ua-1", "pdf/a-3u")
     assert RENDERERS["pdf"].default_variant == "pdf/ua-1"
     assert RENDERERS["docx"].default_variant is None
@@ -36,7 +37,14 @@ def test_each_entry_takes_the_view_the_folder_the_target_and_the_variant(name: s
 
 def test_a_format_not_yet_written_has_no_entry() -> None:
     with pytest.raises(LookupError):
-        RENDERERS["html"].entry()
+        Renderer("epub", "livre", "file", None, suffix=".epub").entry()
+
+
+def test_the_web_edition_finishes_with_the_runs_files() -> None:
+    finish = RENDERERS["html"].finisher()
+    assert finish is not None
+    assert list(inspect.signature(finish).parameters) == ["edition", "folder", "target", "others"]
+    assert RENDERERS["pdf"].finisher() is None
 
 
 @pytest.mark.parametrize(
