@@ -15,14 +15,13 @@ from dossier.render import RENDERERS, Renderer, default_formats
 
 DESCRIPTION = """\
 Génère le dossier de presse d'une édition (PDF pour les journalistes, DOCX pour la relecture
-du cabinet) à partir de ses données, data/<édition>/edition.yaml.
+du cabinet, édition web accessible) à partir de ses données, data/<édition>/edition.yaml.
 """
 
 
 def _epilog() -> str:
-    made = " et ".join(
-        str(RENDERERS[name].target(Path("build"), "<slug>")) for name in default_formats()
-    )
+    *others, last = [_shown_target(RENDERERS[name]) for name in default_formats()]
+    made = f"{', '.join(others)} et {last}" if others else last
     return f"""\
 exemples :
   dossier check                      vérifie la dernière édition de data/
@@ -31,6 +30,11 @@ exemples :
 
 codes de sortie : 0 réussite, 1 problème dans les données ou le rendu, 2 mauvais usage.
 """
+
+
+def _shown_target(renderer: Renderer) -> str:
+    target = str(renderer.target(Path("build"), "<slug>"))
+    return f"{target}/" if renderer.writes == "folder" else target
 
 
 class _Parser(argparse.ArgumentParser):

@@ -76,3 +76,15 @@ def test_ci_installs_the_package_as_a_user_does() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install --quiet ." in ci  # not -e: templates and fonts must be in the package
     assert "data/2021" in ci
+
+
+def test_ci_installs_what_the_browser_tests_use() -> None:
+    import json
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "chromium chromium-driver" in ci
+    assert "npm ci" in ci  # axe-core exactly as the lock file says
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    assert package["devDependencies"] == {"axe-core": "4.14.1"}
+    assert lock["packages"]["node_modules/axe-core"]["version"] == "4.14.1"
