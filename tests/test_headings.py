@@ -108,6 +108,20 @@ def test_every_link_of_the_pdf_says_where_it_leads(outputs) -> None:
         assert f"En savoir plus sur «\u202f{event.name}\u202f»" in contents
 
 
+def test_every_en_savoir_plus_of_the_docx_names_its_event(outputs) -> None:
+    # Word's ScreenTip (w:tooltip), which screen readers say with the link
+    body = docx.Document(str(outputs["docx"])).element.body
+    tooltips = [
+        link.get(qn("w:tooltip"))
+        for link in body.iter(qn("w:hyperlink"))
+        if "".join(t.text or "" for t in link.iter(qn("w:t"))) == "En savoir plus"
+    ]
+    assert all(tooltips)
+    for event in outputs["view"].events():
+        if event.link:
+            assert f"En savoir plus sur «\u202f{event.name}\u202f»" in tooltips
+
+
 def test_the_pdf_says_its_language_and_shows_its_title(outputs) -> None:
     with pikepdf.open(outputs["pdf"]) as pdf:
         assert str(pdf.Root.Lang) == outputs["view"].language

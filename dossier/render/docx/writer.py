@@ -371,6 +371,8 @@ class Writer:
                 container = (
                     self.hyperlink(parent, span.href, story) if span.href and links else parent
                 )
+                if linked and span.label:  # Word's ScreenTip, which screen readers say
+                    container.set(qn("w:tooltip"), span.label)
                 style = self.styles[role_style(text.role, linked)] if text.role else None
                 if linked and style is None:
                     style = self.styles[HYPERLINK]
