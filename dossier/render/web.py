@@ -30,7 +30,7 @@ def write_web(edition: Edition, folder: Path, target: Path, variant: str | None)
     """Write the web edition into the folder target: the build's entry."""
     _copy_pictures(edition, target)
     _write_stylesheet(target)
-    if any(True for _ in edition.events()):
+    if next(edition.events(), None) is not None:
         (target / calendar_name(edition)).write_bytes(to_ical(edition))
     _write_page(edition, target, {})
 

@@ -229,13 +229,9 @@ def expected_occurrences(event: ModelEvent) -> list[dt.date | dt.datetime]:
     return [dt.datetime.combine(day, event.start, PARIS) for day in days]  # type: ignore[arg-type]
 
 
-def test_2021_calendar_has_all_61_events_at_their_hours(tmp_path: Path) -> None:
-    (output,) = build(EDITION_2021, ("html",), tmp_path)
-    model = load_edition(EDITION_2021)
-    expected = [e for s in model.sections if s.kind == "calendar" for e in s.events]
-    ics = Calendar.from_ical((output.path / "mois-innovation-publique-2021.ics").read_bytes())
-    components = ics.walk("VEVENT")
-    assert len(components) == len(expected) == 61
+def check_hours(components: list, expected: list[ModelEvent]) -> None:
+    """Hold each VEVENT to its event of the model: every day it happens, at its hours."""
+    assert len(components) == len(expected)
     for component, event in zip(components, expected, strict=True):
         starts = occurrences(component)
         # A range without hours is one stretch of days: its DTEND, exclusive, says the last.
@@ -251,6 +247,22 @@ def test_2021_calendar_has_all_61_events_at_their_hours(tmp_path: Path) -> None:
             assert component.decoded("DTEND") == starts[0] + dt.timedelta(days=1)
         else:
             assert end is None  # a start without an end: an instant, as the source says
+
+
+def model_events(folder: Path) -> list[ModelEvent]:
+    model = load_edition(folder)
+    return [e for s in model.sections if s.kind == "calendar" for e in s.events]
+
+
+def test_the_calendar_has_each_event_at_its_hours(outputs) -> None:
+    check_hours(calendar(outputs).walk("VEVENT"), model_events(outputs["edition"]))
+
+
+def test_2021_calendar_has_all_61_events_at_their_hours(tmp_path: Path) -> None:
+    (output,) = build(EDITION_2021, ("html",), tmp_path)
+    ics = Calendar.from_ical((output.path / "mois-innovation-publique-2021.ics").read_bytes())
+    assert len(ics.walk("VEVENT")) == 61
+    check_hours(ics.walk("VEVENT"), model_events(EDITION_2021))
 
 
 def test_times_carry_the_paris_offset_of_their_day(outputs) -> None:
