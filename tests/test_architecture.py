@@ -50,6 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     "dossier.french": {"dossier.model"},
     "dossier.theme": {"dossier.errors", "dossier.load"},
     "dossier.load": {"dossier.errors", "dossier.model"},
+    "dossier.source": {"dossier.errors", "dossier.model"},
     "dossier.model": set(),
     "dossier.errors": set(),
 }
