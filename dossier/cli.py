@@ -83,7 +83,40 @@ def _parser() -> argparse.ArgumentParser:
         description="Vérifie edition.yaml : affiche « ok » ou chaque problème, avec sa ligne.",
     )
     check.add_argument("edition", nargs="?", type=Path, metavar="ÉDITION", help=edition_help)
+    _build_parser(commands, edition_help)
+    _review_parser(commands)
+    return parser
 
+
+def _review_parser(commands: argparse._SubParsersAction) -> None:
+    review = commands.add_parser(
+        "review",
+        help="reporte dans edition.yaml la relecture d'un DOCX (modifications suivies)",
+        description="Lit les modifications suivies et les commentaires d'un DOCX relu dans "
+        "Word ou LibreOffice, champ par champ. Sans --apply, rien n'est écrit.",
+    )
+    review.add_argument("docx", type=Path, metavar="FICHIER.docx", help="le DOCX relu")
+    review.add_argument(
+        "edition",
+        nargs="?",
+        type=Path,
+        metavar="ÉDITION",
+        help="dossier de l'édition (par défaut : celle de data/ dont le DOCX porte le nom)",
+    )
+    review.add_argument(
+        "--apply",
+        action="store_true",
+        help="écrit dans edition.yaml chaque modification qui revient à un champ",
+    )
+    review.add_argument(
+        "--report",
+        type=Path,
+        metavar="FICHIER.html",
+        help="écrit aussi le rapport en HTML, à regarder ou à envoyer",
+    )
+
+
+def _build_parser(commands: argparse._SubParsersAction, edition_help: str) -> None:
     make = commands.add_parser(
         "build",
         help=f"produit les fichiers d'une édition dans build/ ({', '.join(default_formats())})",
@@ -135,7 +168,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MIO",
         help=f"arrête un rendu plus gourmand (par défaut : {Options.max_memory} Mio)",
     )
-    return parser
 
 
 def _variant_option(renderer: Renderer) -> str:
@@ -188,23 +220,10 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     try:
         if arguments.command == "check":
             print(f"ok : {check(arguments.edition)}", file=stdout)
-            return 0
-        options = Options(
-            draft=arguments.draft,
-            variants={
-                renderer.name: getattr(arguments, _variant_option(renderer))
-                for renderer in RENDERERS.values()
-                if renderer.variants
-            },
-            timeout=arguments.timeout,
-            max_memory=arguments.max_memory,
-        )
-        for output in build(arguments.edition, arguments.format, arguments.output, options):
-            print(
-                f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
-                f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",
-                file=stdout,
-            )
+        elif arguments.command == "review":
+            _review(arguments, stdout)
+        else:
+            _build(arguments, stdout)
         return 0
     except DossierError as error:
         for line in error.lines():
@@ -212,3 +231,36 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         return 1
     finally:
         logger.removeHandler(handler)
+
+
+def _build(arguments: argparse.Namespace, stdout: TextIO) -> None:
+    options = Options(
+        draft=arguments.draft,
+        variants={
+            renderer.name: getattr(arguments, _variant_option(renderer))
+            for renderer in RENDERERS.values()
+            if renderer.variants
+        },
+        timeout=arguments.timeout,
+        max_memory=arguments.max_memory,
+    )
+    for output in build(arguments.edition, arguments.format, arguments.output, options):
+        print(
+            f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
+            f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",
+            file=stdout,
+        )
+
+
+def _review(arguments: argparse.Namespace, stdout: TextIO) -> None:
+    # python-docx and the view come with this command only: check and build start faster
+    from dossier.review import apply_review, read_review
+    from dossier.review.report import text_report, write_report
+
+    review = read_review(arguments.docx, arguments.edition)
+    if arguments.apply:
+        apply_review(review)
+    print(text_report(review, arguments.apply), file=stdout)
+    if arguments.report is not None:
+        write_report(review, arguments.report, arguments.apply)
+        print(f"Rapport : {arguments.report}", file=stdout)

@@ -136,6 +136,14 @@ def format_path(path: FieldPath) -> str:
     return text
 
 
+def parse_path(text: str) -> FieldPath:
+    """Read a field path written as format_path writes it: sections[5].events[4].end."""
+    parts: list[str | int] = []
+    for match in re.finditer(r"([^.\[\]]+)|\[(\d+)\]", text):
+        parts.append(int(match.group(2)) if match.group(2) is not None else match.group(1))
+    return tuple(parts)
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a value of an edition comes from: its field, and its place in the source file."""

@@ -108,6 +108,11 @@ def edit_text(text: str, edits: Sequence[Edit]) -> str:
     return result
 
 
+def read_data(text: str) -> Any:
+    """Return a file's values as they are written (all text), before any model reads them."""
+    return _data(yaml.compose(text, Loader=yaml.BaseLoader))
+
+
 def write_edits(file: Path, edits: Sequence[Edit], check: Callable[[Path], object]) -> str:
     """Make the edits in a file; check the result (check raises) before it replaces the file.
 
