@@ -1,4 +1,4 @@
-"""Writing values back into edition.yaml: only what changes, in its own style, all else as written."""
+"""Writing values back into edition.yaml: only what changes, in its style, all else as written."""
 
 from __future__ import annotations
 
@@ -99,8 +99,9 @@ def test_an_event_changes_shape_and_hours() -> None:
             RemoveKey((*event, "end")),
         ],
     )
-    assert "        dates: [2021-11-04, 2021-11-05]\n        start: 10:00\n        description:" in (
-        result
+    assert (
+        "        dates: [2021-11-04, 2021-11-05]\n        start: 10:00\n        description:"
+        in (result)
     )
     assert data(result)["sections"][1]["events"][0]["organisers"] == ["DINUM", "DITP"]
 

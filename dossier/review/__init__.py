@@ -20,7 +20,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 
 from dossier.errors import DataError, DossierError, display_path
-from dossier.french import French, same_print
+from dossier.french import French
 from dossier.load import find_edition_file, load_edition
 from dossier.model import Edition as Model
 from dossier.model import format_path
@@ -81,15 +81,11 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
     source = model.source
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
-    reader = Reader(read_data(text), french, model.period.start.year)
+    current = _printed(model, file.parent)
+    reader = Reader(read_data(text), french, model.period.start.year, current)
     paragraphs = read_paragraphs(document)
     found = units(paragraphs, markers)
-    current = _printed(model, file.parent)
-    changes = []
-    for unit in found:
-        for change in reader.unit(unit):
-            _check_current(change, current)
-            changes.append(change)
+    changes = [change for unit in found for change in reader.unit(unit)]
     changes += _format_changes(found)
     comments = _comments(document, paragraphs, found)
     if not changes and not comments:
@@ -201,19 +197,6 @@ def _printed(model: Model, folder: Path) -> dict[str, str]:
         if text.origin is not None:
             printed.setdefault(text.origin.field, text.plain)
     return printed
-
-
-def _check_current(change: Change, current: dict[str, str]) -> None:
-    """Refuse a change to a field that edition.yaml no longer prints as the DOCX did."""
-    if not change.edits or change.kind == "ajouté" or not change.before:
-        return
-    now = current.get(change.field)
-    if now is not None and not same_print(now, change.before) and now not in change.before:
-        change.edits = []
-        change.reason = (
-            f"conflit : ce champ a changé dans edition.yaml depuis la fabrication du DOCX "
-            f"(il imprime maintenant « {now} ») : à reporter à la main"
-        )
 
 
 def _format_changes(found: list[Unit]) -> list[Change]:

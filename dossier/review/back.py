@@ -15,7 +15,7 @@ from typing import Any
 
 from dossier.french import Days, French, plain, read_days, read_hours, rich_text, same_print
 from dossier.french import untypeset as plain_typing
-from dossier.model import FieldPath, format_path
+from dossier.model import FieldPath, format_path, parse_path
 from dossier.review.fields import FieldEdit, Printed, Unit
 from dossier.review.tracked import Revision
 from dossier.source import (
@@ -56,10 +56,65 @@ class Change:
 class Reader:
     """Reads changes back against the edition's data as written in its file."""
 
-    def __init__(self, data: Any, french: French, year: int) -> None:
+    def __init__(self, data: Any, french: French, year: int, current: dict[str, str]) -> None:
         self.data = data
         self.french = french
         self.year = year
+        self.current = current  # what each field prints today: the third witness
+
+    def locate(self, path: FieldPath, text: str) -> FieldPath | None:
+        """Find the field that prints a text today: at its path, or moved within its lists.
+
+        Items added or removed since the DOCX was made shift the indices of those after them:
+        the field is the one, of the same shape, that still prints the DOCX's text, if only
+        one does.
+        """
+        if same_print(self.current.get(format_path(path), "\0"), text):
+            return path
+        # the same path with any index in its lists: sections[9].events[2] ~ sections[9].events[3]
+        pattern = re.sub(r"\\\[\d+\\\]", r"\\[\\d+\\]", re.escape(format_path(path)))
+        found = [
+            key
+            for key, value in self.current.items()
+            if re.fullmatch(pattern, key) and same_print(value, text)
+        ]
+        return parse_path(found[0]) if len(found) == 1 else None
+
+    def witness(self, change: Change) -> bool:
+        """Hold a change against what edition.yaml prints today; say whether it may go on.
+
+        A field that prints what the reviewer wrote is already done; one that prints neither
+        the DOCX's text nor the reviewer's changed since the DOCX was made: a conflict. A field
+        whose list moved is followed to where it is now.
+        """
+        if change.path is None:
+            return True
+        if change.kind == "ajouté":  # the list has it already: the review was applied
+            prefix = change.field + "["
+            items = [v for k, v in self.current.items() if k.startswith(prefix)]
+            if any(same_print(item, change.after) for item in items):
+                change.reason = "déjà dans edition.yaml : rien à reporter"
+                return False
+            return True
+        if same_print(self.current.get(change.field, "\0"), change.before):
+            return True
+        if change.after and self.locate(change.path, change.after) is not None:
+            change.reason = "déjà dans edition.yaml : rien à reporter"
+            return False
+        where = self.locate(change.path, change.before)
+        if where is not None:
+            change.path = where
+            return True
+        if change.kind == "supprimé":
+            change.reason = "déjà retiré d'edition.yaml, ou changé depuis : rien n'est reporté"
+            return False
+        now = self.current.get(change.field)
+        change.reason = (
+            "conflit : ce champ a changé dans edition.yaml depuis la fabrication du DOCX"
+            + (f" (il imprime maintenant « {now} »)" if now else "")
+            + " : à reporter à la main"
+        )
+        return False
 
     def value(self, path: FieldPath) -> Any:
         value = self.data
@@ -141,14 +196,16 @@ class Reader:
         piece = edit.piece
         assert piece.path is not None
         change = Change("modifié", piece.path, piece.line, edit.before, edit.after, edit.revisions)
+        if not self.witness(change):
+            return change
         key = piece.path[-1]
         value = self.value(piece.path)
         if key in ("date", "dates", "from"):
             return self.days(change)
         if key == "start":
             return self.hours(change)
-        if isinstance(value, list) and key == "organisers":
-            return self.names(change, value)
+        if key == "organisers":
+            return self.names(change, value if isinstance(value, list) else [value])
         if key in ("link", "url") or not isinstance(value, str):
             change.reason = "ce texte est mis par dossier, il ne se corrige pas ici"
             return change
@@ -158,7 +215,12 @@ class Reader:
         if not edit.after.strip():
             return self.emptied(change)
         new = untypeset_edit(value, edit.before, edit.after)
-        if new is None or not same_print(plain(rich_text(new)), edit.after):
+        if new is None:
+            change.reason = (
+                "le texte écrit ne s'imprime plus comme dans le DOCX : à reporter à la main"
+            )
+            return change
+        if not same_print(plain(rich_text(new)), edit.after):
             change.reason = (
                 "la modification touche un lien ou un renvoi de page : à reporter à la main"
             )
@@ -178,13 +240,18 @@ class Reader:
     def names(self, change: Change, value: list[str]) -> Change:
         text = plain_typing(change.after).strip()
         parts = [p.strip() for p in re.split(r",\s*", text)]
-        if len(parts) > 0 and " et " in parts[-1] and len(value) > 1:
+        if parts and " et " in parts[-1] and not any(" et " in name for name in value):
             parts[-1:] = [p.strip() for p in parts[-1].rsplit(" et ", 1)]
         if not all(parts):
             change.reason = "la liste des organisateurs ne se relit pas : à reporter à la main"
             return change
         assert change.path is not None
-        change.edits = [SetValue(change.path, parts)]
+        written = self.value(change.path)
+        change.edits = [
+            SetValue(
+                change.path, parts[0] if len(parts) == 1 and isinstance(written, str) else parts
+            )
+        ]
         return change
 
     # --- dates and hours ---
@@ -235,6 +302,8 @@ class Reader:
         paths = [p.path for p in unit.fields if p.path is not None]
         first = unit.fields[0]
         change = Change("supprimé", first.path, first.line, unit.original, "", revisions)
+        if not self.witness(change):
+            return change
         common = _common(paths)
         if len(paths) > 1 and common and isinstance(common[-1], int):
             change.path, change.edits = common, [DeleteItem(common)]
@@ -257,6 +326,8 @@ class Reader:
         path = anchor.path if anchor is not None else None
         line = anchor.line if anchor is not None else None
         change = Change("ajouté", path, line, "", text, revisions)
+        if anchor is not None and path is not None:  # the paragraph it follows may have moved
+            path = self.locate(path, anchor.text) or path
         target = self.place(path, style, after) if path is not None else None
         value = plain_typing(text).strip()
         if target is None or not value:
@@ -270,7 +341,8 @@ class Reader:
         list_path, index, kind = target
         item: Any = {kind: value if kind != "list" else [value]} if kind else value
         change.path = list_path
-        change.edits = [InsertItem(list_path, index, item)]
+        if self.witness(change):
+            change.edits = [InsertItem(list_path, index, item)]
         return change
 
     def place(
