@@ -85,7 +85,11 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
     reader = Reader(read_data(text), french, model.period.start.year, current)
     paragraphs = read_paragraphs(document)
     found = units(paragraphs, markers)
-    changes = [change for unit in found for change in reader.unit(unit)]
+    changes = [
+        change
+        for index, unit in enumerate(found)
+        for change in reader.unit(unit, found[index - 1] if index else None)
+    ]
     changes += _format_changes(found)
     comments = _comments(document, paragraphs, found)
     if not changes and not comments:

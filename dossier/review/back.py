@@ -127,7 +127,7 @@ class Reader:
 
     # --- one unit ---
 
-    def unit(self, unit: Unit) -> list[Change]:
+    def unit(self, unit: Unit, previous: Unit | None = None) -> list[Change]:
         """Return the changes of one original paragraph."""
         revisions = unit.revisions
         first = unit.fields[0] if unit.fields else None
@@ -174,7 +174,12 @@ class Reader:
         for text, style, found in unit.after:
             changes.append(self.inserted(anchor_after, text, style, found, after=True))
         for text, style, found in unit.before:
-            changes.append(self.inserted(first, text, style, found, after=False))
+            change = self.inserted(first, text, style, found, after=False)
+            if change.reason and previous is not None and previous.fields:
+                # typed before a title, it follows the list that ends the paragraph before
+                alternative = self.inserted(previous.fields[-1], text, style, found, after=True)
+                change = change if alternative.reason else alternative
+            changes.append(change)
         return changes
 
     def outside(self, unit: Unit, revisions: list[Revision]) -> Change:
@@ -196,10 +201,15 @@ class Reader:
         piece = edit.piece
         assert piece.path is not None
         change = Change("modifié", piece.path, piece.line, edit.before, edit.after, edit.revisions)
+        if edit.before == edit.after:  # an insertion another reviewer took out again
+            change.reason = "inséré puis supprimé : le texte reste celui du DOCX, rien à reporter"
+            return change
         if not self.witness(change):
             return change
-        key = piece.path[-1]
-        value = self.value(piece.path)
+        assert change.path is not None
+        path = change.path  # where the field is today, if its list moved
+        key = path[-1]
+        value = self.value(path)
         if key in ("date", "dates", "from"):
             return self.days(change)
         if key == "start":
@@ -209,7 +219,7 @@ class Reader:
         if key in ("link", "url") or not isinstance(value, str):
             change.reason = "ce texte est mis par dossier, il ne se corrige pas ici"
             return change
-        if key in ("period", "publication_date", "edition_number") or piece.path[0] == "revision":
+        if key in ("period", "publication_date", "edition_number") or path[0] == "revision":
             change.reason = "à corriger dans edition.yaml : la couverture se compose de ce champ"
             return change
         if not edit.after.strip():
@@ -225,7 +235,7 @@ class Reader:
                 "la modification touche un lien ou un renvoi de page : à reporter à la main"
             )
             return change
-        change.edits = [SetValue(piece.path, new)]
+        change.edits = [SetValue(path, new)]
         return change
 
     def emptied(self, change: Change) -> Change:
