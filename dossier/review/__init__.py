@@ -77,7 +77,11 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
     document = _open(docx_file)
     markers = _markers(document, docx_file)
     file = _edition_file(markers.slug, edition, data, docx_file)
-    model = load_edition(file)
+    logging.disable(logging.WARNING)  # the edition's own warnings are dossier check's to say
+    try:
+        model = load_edition(file)
+    finally:
+        logging.disable(logging.NOTSET)
     source = model.source
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     french = French(model.locale, model.style.time, model.period.start.year, model.style.year)

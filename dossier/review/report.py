@@ -155,9 +155,17 @@ def _state(change: Change, applied: bool) -> str:
     return "à écrire (--apply)" if not applied else "non écrit"
 
 
-def _marked(stretches: tuple[tuple[str, str], ...]) -> str:
+def _marked(stretches: tuple[tuple[str, str], ...], context: int = 50) -> str:
+    """Mark deletions [-…-] and insertions {+…+}; long unchanged stretches keep their ends."""
     marks = {"same": "{}", "del": "[-{}-]", "ins": "{{+{}+}}"}
-    return "".join(marks[kind].format(text) for kind, text in stretches)
+    parts = []
+    for index, (kind, text) in enumerate(stretches):
+        if kind == "same" and len(text) > 2 * context + 5 and len(stretches) > 1:
+            head = text[:context] if index > 0 else ""
+            tail = text[-context:] if index < len(stretches) - 1 else ""
+            text = f"{head}…{tail}"
+        parts.append(marks[kind].format(text))
+    return "".join(parts)
 
 
 def html_context(review: Review, applied: bool) -> dict[str, object]:

@@ -187,6 +187,12 @@ def test_apply_then_build_holds_every_accepted_change(
         assert expected in flat.replace("\u202f", " ").replace("\u00a0", " "), expected
     assert "Les acteurs de proximité jouent" not in flat
     assert "de toutes ces initiatives, pour qu’elles" in flat  # the pull quote keeps its own
+    import docx  # the DOCX that goes back to the cabinet holds the same text
+
+    document = docx.Document(str(outputs["docx"]))
+    words = " ".join(p.text for p in document.paragraphs).replace("\u202f", " ")
+    for expected in ("fil rouge", "Journée nationale des labs", "DINUM et DITP", "Hauts-de-France"):
+        assert expected in words.replace("\u00a0", " "), expected
 
 
 def test_applying_twice_finds_the_fields_changed(reviewed: Path, edition: Path) -> None:
