@@ -124,16 +124,21 @@ def apply_review(review: Review) -> Review:
     """
     file = review.file
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    wanted = [c for c in review.changes if c.edits and not c.reason]
+    try:  # most reviews go in whole: one check
+        _check_loads(file, edit_text(text, [e for c in wanted for e in c.edits]))
+        together = True
+    except (SourceError, DataError):
+        together = False
     accepted: list = []
-    for change in review.changes:
-        if not change.edits or change.reason:
-            continue
+    for change in wanted:
         candidate = accepted + change.edits
-        try:
-            _check_loads(file, edit_text(text, candidate))
-        except (SourceError, DataError) as error:
-            change.reason = f"refusé : {error}".replace("\n", " ; ")
-            continue
+        if not together:
+            try:
+                _check_loads(file, edit_text(text, candidate))
+            except (SourceError, DataError) as error:
+                change.reason = f"refusé : {error}".replace("\n", " ; ")
+                continue
         accepted = candidate
         change.applied = True
     if accepted:

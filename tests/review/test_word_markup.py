@@ -257,3 +257,28 @@ def test_refusals_are_one_clear_line(built, edition, tmp_path, capsys) -> None:
         assert message in err, (name, err)
     with pytest.raises(DossierError):
         read_review(built, edition)
+
+
+def test_a_change_the_edition_cannot_take_is_refused_alone(built, edition, tmp_path) -> None:
+    def review(document) -> None:
+        for text in ("Les chiffres clés", "Je remercie chaleureusement tous les organisateurs"):
+            element = paragraph(document, text)
+            wrapper = mark("del", "Cabinet", 1)
+            for r in list(element.iter(qn("w:r"))):
+                r.find(qn("w:t")).tag = qn("w:delText")
+                wrapper.append(r)
+            element.append(wrapper)
+            properties = element.find(qn("w:pPr"))
+            marks = OxmlElement("w:rPr")
+            marks.append(mark("del", "Cabinet", 2))
+            properties.append(marks)
+
+    result = apply_review(read_review(revise(built, tmp_path / "refused.docx", review), edition))
+    by_field = {c.field: c for c in result.changes}
+    heading = by_field["sections[2].heading"]  # a section that opens a page needs its heading
+    assert not heading.applied
+    assert heading.reason.startswith("refusé : ")
+    assert "heading" in heading.reason
+    assert by_field["sections[0].paragraphs[2]"].applied
+    paragraphs = load_edition(edition).sections[0].paragraphs  # type: ignore[union-attr]
+    assert "Je remercie chaleureusement tous les organisateurs !" not in paragraphs
