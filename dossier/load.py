@@ -74,6 +74,19 @@ def load_model(file: Path, model: type[M]) -> M:
     return _load(file, model)[0]
 
 
+def check_values(model: type[BaseModel], data: Any) -> list[tuple[Path_, str]]:
+    """Hold plain values to a part of the model; return each problem's path and message."""
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        found = []
+        for detail in error.errors(include_url=False):
+            path, _ = _data_path(detail["loc"], data)
+            found.append((path, _message(detail, path, model)))
+        return found
+    return []
+
+
 def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
     raw = file.read_bytes()
     located = _compose(file, _decode(file, raw))
@@ -426,11 +439,24 @@ def _check_files(edition: Edition, file: Path, located: _Located) -> list[Proble
 
 
 def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:
-    warnings = []
+    warnings = _carried_over(edition, file, located)
     period = edition.period
     for index, section in enumerate(edition.sections):
         if not isinstance(section, Calendar):
             continue
+        if not section.events:
+            where: Path_ = ("sections", index, "events")
+            line, column = located.values.get(where, located.values.get(where[:2], (None, None)))
+            warnings.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    format_path(where),
+                    "ce calendrier n'a encore aucun événement (dossier import les y met)",
+                    severity="warning",
+                )
+            )
         for number, event in enumerate(section.events):
             first, last = event.days
             if first > period.end or (last or first) < period.start:
@@ -448,3 +474,76 @@ def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:
                     )
                 )
     return warnings
+
+
+# Texts a new edition keeps from the last one but must say anew: the foreword, the interview.
+_YEARLY = {"edito": ("paragraphs", "pull_quote"), "interview": ("questions",)}
+
+
+def _carried_over(edition: Edition, file: Path, located: _Located) -> list[Problem]:
+    """Warn of a foreword or an interview still word for word the previous edition's."""
+    previous = _previous_edition(file, edition.period.start.isoformat())
+    if previous is None:
+        return []
+    older, other = previous
+    texts = {text for section in older.get("sections") or [] for text in _yearly_texts(section)}
+    warnings = []
+    current = located.data.get("sections") if isinstance(located.data, dict) else None
+    for index, section in enumerate(current or []):
+        if not isinstance(section, dict) or section.get("kind") not in _YEARLY:
+            continue
+        if texts & set(_yearly_texts(section)):
+            path: Path_ = ("sections", index)
+            line, column = located.values.get(path, (None, None))
+            warnings.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    format_path(path),
+                    f"ce texte ({section.get('kind')}) est encore mot pour mot celui de "
+                    f"l'édition précédente ({other.parent.name}) : réécrivez-le pour cette année",
+                    severity="warning",
+                )
+            )
+    return warnings
+
+
+def _yearly_texts(section: Any) -> list[str]:
+    if not isinstance(section, dict):
+        return []
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str) and len(value) > 40:  # a sentence, not a name or a date
+            found.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    for key in _YEARLY.get(str(section.get("kind")), ()):
+        walk(section.get(key))
+    return found
+
+
+def _previous_edition(file: Path, start: str) -> tuple[dict[str, Any], Path] | None:
+    """Return the data of the latest edition beside this one that starts before it."""
+    found: list[tuple[str, dict[str, Any], Path]] = []
+    for other in sorted(file.resolve().parent.parent.glob(f"*/{EDITION_FILE}")):
+        if other == file.resolve():
+            continue
+        try:
+            data = yaml.load(other.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # a broken neighbour is its own check's business
+        period = data.get("period") if isinstance(data, dict) else None
+        begins = period.get("start") if isinstance(period, dict) else None
+        if isinstance(begins, str) and begins < start:
+            found.append((begins, data, other))
+    if not found:
+        return None
+    _, data, other = max(found, key=lambda item: item[0])
+    return data, other

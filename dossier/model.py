@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    RootModel,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -437,7 +438,7 @@ class Calendar(SectionBase):
 
     kind: Literal["calendar"]
     intro: Paragraphs = []
-    events: Annotated[list[Event], Field(min_length=1)]
+    events: list[Event] = []  # empty while the programme is not in yet: a warning, not an error
     links: list[Link] = []
 
 
@@ -615,3 +616,7 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _strings(item)
+
+
+class ColumnMapping(RootModel[dict[str, str]]):
+    """A registrations file's headers, each with the field of an event it holds."""

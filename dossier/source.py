@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import logging
 import math
 import os
 import tempfile
@@ -99,7 +100,17 @@ def edit_text(text: str, edits: Sequence[Edit]) -> str:
     if root is None:
         raise SourceError("le fichier ne contient aucune donnée")
     editor = _Editor(text, root)
-    replacements = [r for order, edit in enumerate(edits) for r in editor.replace(edit, order)]
+    grouped: dict[FieldPath, list[InsertItem]] = {}
+    replacements = []
+    for order, edit in enumerate(edits):
+        if isinstance(edit, InsertItem) and editor.rewritten_whole(edit.path):
+            grouped.setdefault(edit.path, []).append(edit)
+        else:
+            replacements += editor.replace(edit, order)
+    for order, (path, inserts) in enumerate(grouped.items(), start=len(edits)):
+        node = editor.node(path)
+        assert isinstance(node, yaml.SequenceNode)
+        replacements.append(editor.rewrite_list(path, node, inserts, order))
     result = _apply(text, replacements)
     expected = _expected(_data(root), edits)
     got = _data(yaml.compose(result, Loader=yaml.BaseLoader))
@@ -133,7 +144,11 @@ def write_edits(file: Path, edits: Sequence[Edit], check: Callable[[Path], objec
             stream.write(bom + result.replace("\n", newline))
             stream.flush()
             os.fsync(stream.fileno())
-        check(Path(temporary))
+        logging.disable(logging.WARNING)  # a draft's warnings: the file's own are said by check
+        try:
+            check(Path(temporary))
+        finally:
+            logging.disable(logging.NOTSET)
         os.chmod(temporary, file.stat().st_mode & 0o777)
         os.replace(temporary, file)
     finally:
@@ -150,6 +165,11 @@ class _Editor:
     def __init__(self, text: str, root: yaml.Node) -> None:
         self.text = text
         self.root = root
+
+    def rewritten_whole(self, path: FieldPath) -> bool:
+        """Tell whether new items of this list mean writing it again whole (a flow list)."""
+        node = self.node(path)
+        return isinstance(node, yaml.SequenceNode) and (node.flow_style or not node.value)
 
     def node(self, path: FieldPath) -> yaml.Node:
         node = self.root
@@ -171,6 +191,8 @@ class _Editor:
         match edit:
             case SetValue():
                 node = self.node(edit.path)
+                if edit.value == [] and isinstance(node, yaml.SequenceNode) and node.value:
+                    return [self.emptied(edit.path, node, order)]
                 return [self.value(node, edit.value, order)]
             case RenameKey():
                 mapping, index = self.entry(edit.path)
@@ -224,6 +246,15 @@ class _Editor:
             return len(before), DEFAULT_WIDTH
         return len(before) - len(before.lstrip(" -")) + 2, DEFAULT_WIDTH
 
+    def emptied(self, path: FieldPath, node: yaml.SequenceNode, order: int) -> _Replacement:
+        """Write a list as `key: []`, from right after its key (its items and their comments go)."""
+        mapping, index = self.entry(path)
+        key = mapping.value[index][0]
+        end = _content_end(self.text, node.start_mark.index, node.end_mark.index)
+        if node.flow_style:
+            return _Replacement(node.start_mark.index, node.end_mark.index, "[]", order)
+        return _Replacement(key.end_mark.index, end, ": []", order)
+
     # --- keys ---
 
     def remove_key(self, path: FieldPath, order: int) -> _Replacement:
@@ -274,9 +305,7 @@ class _Editor:
         if not isinstance(node, yaml.SequenceNode):
             raise SourceError(f"{format_path(edit.path)} n'est pas une liste")
         if node.flow_style or not node.value:
-            items = [_value(item) for item in node.value]
-            items.insert(edit.index, edit.value)
-            return _Replacement(node.start_mark.index, node.end_mark.index, _flow(items), order)
+            return self.rewrite_list(edit.path, node, [edit], order)
         column = node.value[0].start_mark.column - 2  # the dash's column
         sibling = node.value[min(edit.index, len(node.value) - 1)]
         style = getattr(sibling, "style", None)
@@ -289,6 +318,23 @@ class _Editor:
         newline = self.text.find("\n", end)
         position = len(self.text) if newline < 0 else newline + 1
         return _Replacement(position, position, ("" if newline >= 0 else "\n") + item, order)
+
+    def rewrite_list(
+        self, path: FieldPath, node: yaml.SequenceNode, edits: list[InsertItem], order: int
+    ) -> _Replacement:
+        """Write a flow list again whole with its new items: in flow, or as a block of entries."""
+        inserts: dict[int, list[Any]] = {}
+        for edit in edits:
+            inserts.setdefault(edit.index, []).append(edit.value)
+        items = _rebuild([_value(item) for item in node.value], inserts, set())
+        if not any(isinstance(item, dict) for item in items):
+            return _Replacement(node.start_mark.index, node.end_mark.index, _flow(items), order)
+        mapping, index = self.entry(path)
+        key = mapping.value[index][0]
+        lines = "".join(_item(item, None, key.start_mark.column + 2) for item in items)
+        return _Replacement(
+            key.end_mark.index, node.end_mark.index, ":\n" + lines.rstrip("\n"), order
+        )
 
     def scalar_to_list(self, edit: InsertItem, node: yaml.ScalarNode, order: int) -> _Replacement:
         items: list[Value] = [node.value]
@@ -382,13 +428,38 @@ def _flow(values: object) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-def _item(value: Value, style: str | None, column: int) -> str:
+def _item(value: Any, style: str | None, column: int) -> str:
     """Write one block-list item at a dash column, with its newline."""
     if isinstance(value, dict):
-        lines = [f"{key}: {_inline(text)}" for key, text in value.items()]
-        return f"{' ' * column}- " + f"\n{' ' * (column + 2)}".join(lines) + "\n"
+        lines = [line for key, text in value.items() for line in _entry(key, text, column + 2)]
+        lines[0] = f"{' ' * column}- {lines[0].lstrip()}"
+        return "\n".join(lines) + "\n"
     written = render(value, style, column + 2)
     return f"{' ' * column}- {written}\n"
+
+
+def _entry(key: str, value: Any, column: int) -> list[str]:
+    """Write `key: value` at a column, a long text folded, a list of long texts as a block."""
+    head = f"{' ' * column}{key}:"
+    if isinstance(value, str):
+        long = column + len(key) + 2 + len(value) > DEFAULT_WIDTH
+        return f"{head} {render(value, '>' if long else None, column + 2)}".split("\n")
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        flow = _flow(value)
+        if column + len(key) + 2 + len(flow) <= DEFAULT_WIDTH:
+            return [f"{head} {flow}"]
+        return [head, *_item_lines(value, column + 2)]
+    if isinstance(value, dict):
+        return [head] + [line for k, v in value.items() for line in _entry(k, v, column + 2)]
+    return [f"{head} {_inline(value)}"]
+
+
+def _item_lines(items: list[Any], column: int) -> list[str]:
+    lines: list[str] = []
+    for item in items:
+        long = isinstance(item, str) and column + 2 + len(item) > DEFAULT_WIDTH
+        lines += _item(item, ">" if long else None, column).rstrip("\n").split("\n")
+    return lines
 
 
 def _folded(value: str, indent: int, width: int = DEFAULT_WIDTH) -> str | None:
@@ -509,10 +580,15 @@ def _expected(data: Any, edits: Sequence[Edit]) -> Any:
         inserts, deletes = lists[path]
         current = at(path)
         items: list[Any] = current if isinstance(current, list) else [current]
-        rebuilt: list[Any] = []
-        for index in range(len(items) + 1):
-            rebuilt += inserts.get(index, [])
-            if index < len(items) and index not in deletes:
-                rebuilt.append(items[index])
-        at(path[:-1])[path[-1]] = rebuilt
+        at(path[:-1])[path[-1]] = _rebuild(items, inserts, deletes)
     return result
+
+
+def _rebuild(items: list[Any], inserts: dict[int, list[Any]], deletes: set[int]) -> list[Any]:
+    """Return a list with items inserted before the original indices given, some deleted."""
+    rebuilt: list[Any] = []
+    for index in range(len(items) + 1):
+        rebuilt += inserts.get(index, [])
+        if index < len(items) and index not in deletes:
+            rebuilt.append(items[index])
+    return rebuilt
