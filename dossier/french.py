@@ -14,7 +14,7 @@ from babel.dates import get_month_names
 from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal
 
-from dossier.model import split_inline
+from dossier.model import LINK_TARGET, split_inline
 
 NBSP = "\u00a0"  # no-break space: before a colon, inside "9 h 30"
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
@@ -42,13 +42,17 @@ def plain(rich: Iterable[Span]) -> str:
 
 # --- Running text ------------------------------------------------------------------------
 
+# Possessive quantifiers (++): a 300 000-character word is scanned once, never backtracked.
 _PROTECTED = re.compile(
-    r"\]\([^()\s]+\)"  # the target of an inline link: ](https://…)
-    r"|(?:https?://|www\.)[^\s«»<>\"]+[^\s«»<>\".,;:!?)]"  # URLs, not their closing punctuation
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    rf"\]\({LINK_TARGET}\)"  # the target of an inline link: ](https://…)
+    r"|(?P<url>(?:https?://|www\.)[^\s«»<>\"]*+)"  # URLs (their closing stop is given back)
+    r"|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++"  # e-mail addresses
     r"|\b\d{1,2}:\d{2}\b"  # 09:30
-    r"|\b\d+(?:[.,:]\d+)+\b"  # 1.5, 3,14, 1:2
+    r"|\b\d++(?:[.,:]\d++)++\b"  # 1.5, 3,14, 1:2
 )
+# Protected stretches stand in for themselves while the rules run: a noncharacter, which the
+# loader refuses in any value, so that no user's text can hold it.
+_HOLE = "\ufdd0"
 _SPACES = f"[ {NBSP}{NNBSP}]"
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.\.\.(?!\.)"), "…"),
@@ -67,16 +71,21 @@ _ORDINAL = re.compile(r"\b(\d{1,4})(er|re|e|ème|nd|nde)(?=[\s\u00a0\u202f,.;:)]
 
 def typeset(text: str) -> str:
     """Set French spacing, quotes, apostrophes and ellipses; never inside URLs or times."""
+    if _HOLE in text:
+        raise ValueError("U+FDD0 is not a character: the loader refuses it")
     protected: list[str] = []
 
     def hide(match: re.Match[str]) -> str:
-        protected.append(match.group())
-        return chr(0xE000 + len(protected) - 1)
+        found = match.group()
+        kept = found.rstrip(".,;:!?)") if match.group("url") else found
+        protected.append(kept)
+        return _HOLE + found[len(kept) :]  # « voir https://x.fr. » ends its sentence
 
     result = _PROTECTED.sub(hide, text)
     for pattern, replacement in _RULES:
         result = pattern.sub(replacement, result)
-    return re.sub("[\ue000-\uf8ff]", lambda m: protected[ord(m.group()) - 0xE000], result)
+    pieces = result.split(_HOLE)  # the rules neither add nor remove a hole
+    return "".join(p + (protected[i] if i < len(protected) else "") for i, p in enumerate(pieces))
 
 
 def _with_ordinals(text: str, href: str | None = None) -> list[Span]:

@@ -117,7 +117,7 @@ BAD = [
     (
         "number-not-a-number",
         replace("edition_number: 1", "edition_number: un"),
-        "un nombre entier est attendu",
+        "n'est pas un nombre entier",
     ),
     (
         "period-not-a-mapping",
@@ -136,7 +136,7 @@ BAD = [
         replace("date: 2024-02-26", "date: 2024-02-30"),
         "« 2024-02-30 » n'est pas une date qui existe",
     ),
-    ("not-a-date", replace("date: 2024-02-26", "date: lundi"), "n'est pas une date qui existe"),
+    ("not-a-date", replace("date: 2024-02-26", "date: lundi"), "« lundi » n'est pas une date"),
     (
         "end-before-start",
         replace(START_END, "        start: 14:00\n        end: 12:00"),
