@@ -87,7 +87,85 @@ def _parser() -> argparse.ArgumentParser:
         description="Vérifie edition.yaml : affiche « ok » ou chaque problème, avec sa ligne.",
     )
     check.add_argument("edition", nargs="?", type=Path, metavar="ÉDITION", help=edition_help)
+    _build_parser(commands, edition_help)
+    _review_parser(commands)
+    _new_parser(commands)
+    _import_parser(commands)
+    return parser
 
+
+def _new_parser(commands: argparse._SubParsersAction) -> None:
+    new = commands.add_parser(
+        "new",
+        help="crée l'édition suivante à partir de la dernière",
+        description="Crée le dossier d'une nouvelle édition : ce qui se garde d'une année sur "
+        "l'autre est repris, les calendriers sont vidés, la période avance d'un an (mêmes "
+        "jours de la semaine), le numéro d'édition aussi. Ne remplace jamais un dossier.",
+    )
+    new.add_argument("target", type=Path, metavar="DOSSIER", help="le nouveau dossier : data/2022")
+    new.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        required=True,
+        metavar="ÉDITION",
+        help="l'édition de départ : data/2021",
+    )
+
+
+def _import_parser(commands: argparse._SubParsersAction) -> None:
+    imports = commands.add_parser(
+        "import",
+        help="met dans les calendriers les inscriptions d'un tableur (CSV, XLSX, ODS)",
+        description="Lit les inscriptions des organisateurs et les range dans le calendrier "
+        "que nomme leur catégorie. Réimporter un export mis à jour ajoute les nouvelles lignes "
+        "et met à jour les autres, sans doublon.",
+    )
+    imports.add_argument("file", type=Path, metavar="FICHIER", help="inscriptions.xlsx, .csv, .ods")
+    imports.add_argument(
+        "--into", type=Path, required=True, metavar="ÉDITION", help="l'édition : data/2022"
+    )
+    imports.add_argument("--sheet", metavar="FEUILLE", help="la feuille (par défaut : la première)")
+    imports.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FICHIER.yaml",
+        help="correspondance des colonnes : « en-tête du fichier: champ » par ligne",
+    )
+    imports.add_argument(
+        "--dry-run", action="store_true", help="dit ce qui changerait, sans rien écrire"
+    )
+
+
+def _review_parser(commands: argparse._SubParsersAction) -> None:
+    review = commands.add_parser(
+        "review",
+        help="reporte dans edition.yaml la relecture d'un DOCX (modifications suivies)",
+        description="Lit les modifications suivies et les commentaires d'un DOCX relu dans "
+        "Word ou LibreOffice, champ par champ. Sans --apply, rien n'est écrit.",
+    )
+    review.add_argument("docx", type=Path, metavar="FICHIER.docx", help="le DOCX relu")
+    review.add_argument(
+        "edition",
+        nargs="?",
+        type=Path,
+        metavar="ÉDITION",
+        help="dossier de l'édition (par défaut : celle de data/ dont le DOCX porte le nom)",
+    )
+    review.add_argument(
+        "--apply",
+        action="store_true",
+        help="écrit dans edition.yaml chaque modification qui revient à un champ",
+    )
+    review.add_argument(
+        "--report",
+        type=Path,
+        metavar="FICHIER.html",
+        help="écrit aussi le rapport en HTML, à regarder ou à envoyer",
+    )
+
+
+def _build_parser(commands: argparse._SubParsersAction, edition_help: str) -> None:
     make = commands.add_parser(
         "build",
         help=f"produit les fichiers d'une édition dans build/ ({', '.join(default_formats())})",
@@ -139,7 +217,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MIO",
         help=f"arrête un rendu plus gourmand (par défaut : {Options.max_memory} Mio)",
     )
-    return parser
 
 
 def _variant_option(renderer: Renderer) -> str:
@@ -192,23 +269,14 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     try:
         if arguments.command == "check":
             print(f"ok : {check(arguments.edition)}", file=stdout)
-            return 0
-        options = Options(
-            draft=arguments.draft,
-            variants={
-                renderer.name: getattr(arguments, _variant_option(renderer))
-                for renderer in RENDERERS.values()
-                if renderer.variants
-            },
-            timeout=arguments.timeout,
-            max_memory=arguments.max_memory,
-        )
-        for output in build(arguments.edition, arguments.format, arguments.output, options):
-            print(
-                f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
-                f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",
-                file=stdout,
-            )
+        elif arguments.command == "review":
+            _review(arguments, stdout)
+        elif arguments.command == "new":
+            _new(arguments, stdout)
+        elif arguments.command == "import":
+            _import(arguments, stdout)
+        else:
+            _build(arguments, stdout)
         return 0
     except DossierError as error:
         for line in error.lines():
@@ -216,3 +284,77 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         return 1
     finally:
         logger.removeHandler(handler)
+
+
+def _build(arguments: argparse.Namespace, stdout: TextIO) -> None:
+    options = Options(
+        draft=arguments.draft,
+        variants={
+            renderer.name: getattr(arguments, _variant_option(renderer))
+            for renderer in RENDERERS.values()
+            if renderer.variants
+        },
+        timeout=arguments.timeout,
+        max_memory=arguments.max_memory,
+    )
+    for output in build(arguments.edition, arguments.format, arguments.output, options):
+        print(
+            f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
+            f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",
+            file=stdout,
+        )
+
+
+def _review(arguments: argparse.Namespace, stdout: TextIO) -> None:
+    # python-docx and the view come with this command only: check and build start faster
+    from dossier.review import apply_review, read_review
+    from dossier.review.report import text_report, write_report
+
+    review = read_review(arguments.docx, arguments.edition)
+    if arguments.apply:
+        apply_review(review)
+    print(text_report(review, arguments.apply), file=stdout)
+    if arguments.report is not None:
+        write_report(review, arguments.report, arguments.apply)
+        print(f"Rapport : {arguments.report}", file=stdout)
+
+
+def _new(arguments: argparse.Namespace, stdout: TextIO) -> None:
+    from dossier.renewal import new_edition
+
+    made = new_edition(arguments.target, arguments.source)
+    first, last = made.period
+    print(
+        f"{made.folder} : édition {made.slug}, du {first:%d/%m/%Y} au {last:%d/%m/%Y} ; "
+        "calendriers vidés (dossier import y met le programme)",
+        file=stdout,
+    )
+    if made.rewrite:
+        print("À réécrire ou revoir :", file=stdout)
+        for line in made.rewrite:
+            print(f"  {line}", file=stdout)
+
+
+def _import(arguments: argparse.Namespace, stdout: TextIO) -> None:
+    from dossier.sheets import import_programme
+
+    done = import_programme(
+        arguments.file, arguments.into, arguments.sheet, arguments.mapping, arguments.dry_run
+    )
+    verb = "seraient" if arguments.dry_run else "sont"
+    print(
+        f"{done.file} : {done.rows} ligne(s) ; {len(done.added)} événement(s) {verb} ajouté(s), "
+        f"{len(done.updated)} mis à jour, {len(done.moved)} déplacé(s), {done.unchanged} "
+        f"inchangé(s), {len(done.conflicts)} en conflit ({done.seconds:.1f} s)",
+        file=stdout,
+    )
+    for label in done.added:
+        print(f"  + {label}", file=stdout)
+    for label in done.updated:
+        print(f"  ~ {label}", file=stdout)
+    for line in done.conflicts + done.withdrawn:
+        print(f"  ! {line}", file=stdout)
+    if arguments.dry_run:
+        print("Rien n'est écrit (--dry-run).", file=stdout)
+    elif done.written:
+        print(f"{done.edition} mis à jour.", file=stdout)

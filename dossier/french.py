@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -14,7 +14,7 @@ from babel.dates import get_month_names
 from babel.lists import format_list as babel_format_list
 from babel.numbers import format_decimal
 
-from dossier.model import split_inline
+from dossier.model import LINK_TARGET, split_inline
 
 NBSP = "\u00a0"  # no-break space: before a colon, inside "9 h 30"
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
@@ -45,13 +45,17 @@ def plain(rich: Iterable[Span]) -> str:
 
 # --- Running text ------------------------------------------------------------------------
 
+# Possessive quantifiers (++): a 300 000-character word is scanned once, never backtracked.
 _PROTECTED = re.compile(
-    r"\]\([^()\s]+\)"  # the target of an inline link: ](https://…)
-    r"|(?:https?://|www\.)[^\s«»<>\"]+[^\s«»<>\".,;:!?)]"  # URLs, not their closing punctuation
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    rf"\]\({LINK_TARGET}\)"  # the target of an inline link: ](https://…)
+    r"|(?P<url>(?:https?://|www\.)[^\s«»<>\"]*+)"  # URLs (their closing stop is given back)
+    r"|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++"  # e-mail addresses
     r"|\b\d{1,2}:\d{2}\b"  # 09:30
-    r"|\b\d+(?:[.,:]\d+)+\b"  # 1.5, 3,14, 1:2
+    r"|\b\d++(?:[.,:]\d++)++\b"  # 1.5, 3,14, 1:2
 )
+# Protected stretches stand in for themselves while the rules run: a noncharacter, which the
+# loader refuses in any value, so that no user's text can hold it.
+_HOLE = "\ufdd0"
 _SPACES = f"[ {NBSP}{NNBSP}]"
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.\.\.(?!\.)"), "…"),
@@ -70,16 +74,21 @@ _ORDINAL = re.compile(r"\b(\d{1,4})(er|re|e|ème|nd|nde)(?=[\s\u00a0\u202f,.;:)]
 
 def typeset(text: str) -> str:
     """Set French spacing, quotes, apostrophes and ellipses; never inside URLs or times."""
+    if _HOLE in text:
+        raise ValueError("U+FDD0 is not a character: the loader refuses it")
     protected: list[str] = []
 
     def hide(match: re.Match[str]) -> str:
-        protected.append(match.group())
-        return chr(0xE000 + len(protected) - 1)
+        found = match.group()
+        kept = found.rstrip(".,;:!?)") if match.group("url") else found
+        protected.append(kept)
+        return _HOLE + found[len(kept) :]  # « voir https://x.fr. » ends its sentence
 
     result = _PROTECTED.sub(hide, text)
     for pattern, replacement in _RULES:
         result = pattern.sub(replacement, result)
-    return re.sub("[\ue000-\uf8ff]", lambda m: protected[ord(m.group()) - 0xE000], result)
+    pieces = result.split(_HOLE)  # the rules neither add nor remove a hole
+    return "".join(p + (protected[i] if i < len(protected) else "") for i, p in enumerate(pieces))
 
 
 def _with_ordinals(text: str, href: str | None = None) -> list[Span]:
@@ -327,3 +336,100 @@ def file_size(size: int, words: Words, locale: str = "fr_FR") -> str:
         return f"{kilobytes}{NBSP}{words.kilobytes}"
     megabytes = format_decimal(round(size / 1_000_000, 1), locale=locale)
     return f"{megabytes}{NBSP}{words.megabytes}"
+
+
+# --- Reading back what a reviewer typed ---------------------------------------------------
+
+_SPACES_TO_PLAIN = str.maketrans({NBSP: " ", NNBSP: " ", "\u2009": " ", "\n": " ", "\t": " "})
+_WEEKDAYS = "lundi mardi mercredi jeudi vendredi samedi dimanche".split()  # noqa: SIM905
+_TIME_PATTERN = re.compile(r"(\d{1,2})\s*(?:h|:)\s*(\d{2})?(?!\d)", re.IGNORECASE)
+
+
+def untypeset(text: str) -> str:
+    """Write printed text back as a person types it: plain spaces, ' and " for ’ and « »."""
+    text = text.translate(_SPACES_TO_PLAIN).replace("’", "'")
+    text = re.sub(r"«\s*", '"', text)
+    return re.sub(r"\s*»", '"', text)
+
+
+def same_print(one: str, other: str) -> bool:
+    """Tell whether two texts print alike once set: spacing, quotes and apostrophes aside."""
+
+    def norm(text: str) -> str:
+        text = re.sub(r"\s+", " ", untypeset(text)).strip()
+        return re.sub(r" (?=[;:!?\"])|(?<=\") ", "", text)
+
+    return norm(one) == norm(other)
+
+
+@dataclass(frozen=True)
+class Days:
+    """When an event takes place, read from French: one day, several, a range, or from a day."""
+
+    shape: str  # "date", "dates", "range", "since"
+    dates: tuple[dt.date, ...]
+
+
+def read_days(text: str, months: Mapping[int, str], year: int) -> Days | None:
+    """Read « 3 novembre 2021 », « les 4 et 5 novembre », « du 2 au 5 novembre », « à partir du… ».
+
+    A day without a year takes the year written after it, else the edition's.
+    """
+    words = untypeset(text).lower().replace("1er", "1").replace(",", " , ")
+    tokens = [t for t in words.split() if t not in _WEEKDAYS]
+    names = {name.lower(): number for number, name in months.items()}
+    shape = "date"
+    if tokens[:3] == ["à", "partir", "du"] or tokens[:3] == ["a", "partir", "du"]:
+        shape, tokens = "since", tokens[3:]
+    elif tokens[:1] == ["du"] and "au" in tokens:
+        shape, tokens = "range", [t for t in tokens[1:] if t != "au"]
+    elif tokens[:1] == ["les"]:
+        shape, tokens = "dates", [t for t in tokens[1:] if t not in (",", "et")]
+    elif tokens[:1] == ["le"]:
+        tokens = tokens[1:]
+    days: list[list[int | None]] = []  # [day, month, year]
+    for token in tokens:
+        if token.isdigit() and len(token) <= 2:
+            days.append([int(token), None, None])
+        elif token in names and days:
+            for day in days:
+                day[1] = day[1] or names[token]
+        elif token.isdigit() and len(token) == 4 and days:
+            for day in days:
+                day[2] = day[2] or int(token)
+        else:
+            return None
+    if not days or any(day[1] is None for day in days):
+        return None
+    try:
+        dates = tuple(dt.date(d[2] or year, d[1], d[0]) for d in days)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+    if (
+        shape == "range"
+        and len(dates) == 2
+        and dates[0] > dates[1]
+        and dates[0].year == dates[1].year
+    ):
+        dates = (dates[0].replace(year=dates[1].year - 1), dates[1])  # « du 28 déc. au 3 janv. »
+    counts = {"date": 1, "since": 1, "range": 2}
+    if (shape in counts and len(dates) != counts[shape]) or (shape == "dates" and len(dates) < 2):
+        return None
+    return Days(shape, dates)
+
+
+def read_hours(text: str) -> tuple[dt.time, dt.time | None] | None:
+    """Read « de 9 h 30 à 12 h 30 », « à 19 h », « 09:30 - 12:00 »: the start and the end."""
+    plain = untypeset(text)
+    times = []
+    for match in _TIME_PATTERN.finditer(plain):
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour > 23 or minute > 59:
+            return None
+        times.append(dt.time(hour, minute))
+    rest = _TIME_PATTERN.sub(" ", plain).lower()
+    if not times or len(times) > 2 or re.sub(r"\b(de|à|a|jusqu'à|et)\b|[-–—,]", " ", rest).strip():
+        return None
+    if len(times) == 2 and times[1] <= times[0]:
+        return None
+    return times[0], times[1] if len(times) == 2 else None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
+import re
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from dossier.errors import DataError, Problem
-from dossier.model import Calendar, Edition, FieldPath, Image, Source, format_path
+from dossier.model import INLINE_LINK, Calendar, Edition, FieldPath, Image, Source, format_path
 
 log = logging.getLogger("dossier")
 
@@ -25,6 +27,18 @@ MAX_IMAGE_PIXELS = 40_000_000
 
 Path_ = FieldPath
 M = TypeVar("M", bound=BaseModel)
+
+# What an XML document (a DOCX, a web page) cannot hold, or a reader cannot see: control
+# characters, surrogates, noncharacters. Refused in every value, wherever it is printed.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+    + "]"
+)
+# Line breaks for YAML but not for an editor: after one, every line number would drift.
+_HIDDEN_BREAKS = re.compile("[\u2028\u2029\x85]")
+# Deeper than this, no edition goes; PyYAML's composer would recurse out of the stack.
+MAX_DEPTH = 40
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {_STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
@@ -59,7 +73,7 @@ def load_edition(edition: Path) -> Edition:
     """Load and validate an edition folder (or its edition.yaml); raise DataError on any problem."""
     file = find_edition_file(Path(edition))
     result, located = _load(file, Edition)
-    problems = _check_files(result, file, located)
+    problems = _anchors(result, file, located) + _check_files(result, file, located)
     if problems:
         raise DataError(problems)
     for warning in _warnings(result, file, located):
@@ -72,6 +86,19 @@ def load_edition(edition: Path) -> Edition:
 def load_model(file: Path, model: type[M]) -> M:
     """Load any YAML file of the project strictly into a model; raise DataError on any problem."""
     return _load(file, model)[0]
+
+
+def check_values(model: type[BaseModel], data: Any) -> list[tuple[Path_, str]]:
+    """Hold plain values to a part of the model; return each problem's path and message."""
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        found = []
+        for detail in error.errors(include_url=False):
+            path, _ = _data_path(detail["loc"], data)
+            found.append((path, _message(detail, path, model)))
+        return found
+    return []
 
 
 def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
@@ -120,6 +147,7 @@ def _decode(file: Path, raw: bytes) -> str:
 
 def _compose(file: Path, text: str) -> _Located:
     located = _Located()
+    _refuse_hidden_breaks(file, text)
     try:
         # BaseLoader resolves no implicit type: 12:30, no, 01000 all stay text.
         node = yaml.compose(text, Loader=yaml.BaseLoader)
@@ -140,6 +168,8 @@ def _compose(file: Path, text: str) -> _Located:
         raise DataError([Problem(file, line, column, "", message)]) from None
     except yaml.YAMLError as error:
         raise DataError([Problem(file, None, None, "", f"YAML illisible : {error}")]) from None
+    except RecursionError:
+        raise DataError([_too_deep(file, text)]) from None
     if node is None:
         raise DataError([Problem(file, 1, 1, "", "le fichier ne contient aucune donnée")])
     try:
@@ -169,6 +199,53 @@ _YAML_HINTS = (
 )
 
 
+def _refuse_hidden_breaks(file: Path, text: str) -> None:
+    problems = []
+    for match in _HIDDEN_BREAKS.finditer(text):
+        before = text[: match.start()]
+        line, column = before.count("\n") + 1, match.start() - before.rfind("\n")
+        problems.append(
+            Problem(
+                file,
+                line,
+                column,
+                "",
+                f"séparateur de ligne invisible U+{ord(match.group()):04X} : un éditeur ne "
+                "le montre pas ; remplacez-le par une espace ou un retour à la ligne",
+            )
+        )
+    if problems:
+        raise DataError(problems)
+
+
+def _too_deep(file: Path, text: str) -> Problem:
+    """Locate where the nesting first goes past MAX_DEPTH, scanning tokens (no recursion)."""
+    depth = 0
+    opening = (
+        yaml.BlockMappingStartToken,
+        yaml.BlockSequenceStartToken,
+        yaml.FlowMappingStartToken,
+        yaml.FlowSequenceStartToken,
+    )
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    line = column = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.BaseLoader):
+            depth += isinstance(token, opening) - isinstance(token, closing)
+            if depth > MAX_DEPTH:
+                line, column = token.start_mark.line + 1, token.start_mark.column + 1
+                break
+    except yaml.YAMLError:
+        pass
+    return Problem(
+        file,
+        line,
+        column,
+        "",
+        f"les valeurs s'imbriquent à plus de {MAX_DEPTH} niveaux : aucune édition n'en a besoin",
+    )
+
+
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "erreur"
     if "found character '\\t'" in problem:
@@ -183,6 +260,15 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _forbidden(character: str, value: str) -> str:
+    position = value.index(character) + 1
+    name = "un caractère de contrôle invisible" if ord(character) < 0xD800 else "un non-caractère"
+    return (
+        f"{name} U+{ord(character):04X} à la position {position} : supprimez-le (souvent "
+        "collé depuis un traitement de texte)"
+    )
 
 
 def _walk(node: yaml.Node, path: Path_, located: _Located, stack: set[int]) -> Any:
@@ -205,6 +291,10 @@ def _walk(node: yaml.Node, path: Path_, located: _Located, stack: set[int]) -> A
         return None
     if isinstance(node, yaml.ScalarNode):
         if node.style is None and node.value == "":
+            return None
+        forbidden = _FORBIDDEN.search(node.value)
+        if forbidden is not None:
+            located.problems.append((path, _mark(node), _forbidden(forbidden.group(), node.value)))
             return None
         return node.value
     if id(node) in stack:
@@ -386,6 +476,55 @@ def _images(value: Any, path: Path_) -> list[tuple[Path_, Image]]:
     return found
 
 
+def _anchors(edition: Edition, file: Path, located: _Located) -> list[Problem]:
+    """Check that each section has its own anchor and that each renvoi names one, located."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, section in enumerate(edition.sections):
+        anchor = section.anchor
+        if anchor in seen:
+            key = "id" if section.id else "heading"
+            line, column = located.values.get(("sections", index, key), (None, None))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    f"sections[{index}].{key}",
+                    f"même identifiant « {anchor} » que sections[{seen[anchor]}] : donnez à "
+                    "l'une des deux un id: à elle (des minuscules, des chiffres et des tirets)",
+                )
+            )
+        seen.setdefault(anchor, index)
+    known = ", ".join(sorted(seen)[:12]) + (" …" if len(seen) > 12 else "")
+    for path, text in _texts_of(located.data, ()):
+        for _, target in INLINE_LINK.findall(text):
+            if target.startswith("#") and target[1:] not in seen:
+                line, column = located.values.get(path, (None, None))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        format_path(path),
+                        f"renvoi vers une section qui n'existe pas : {target} ; identifiants "
+                        f"des sections : {known}",
+                    )
+                )
+    return problems
+
+
+def _texts_of(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts_of(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts_of(item, (*path, key))
+
+
 def _check_files(edition: Edition, file: Path, located: _Located) -> list[Problem]:
     """Check that every image exists inside the edition's folder and is an image."""
     from PIL import Image as Pillow  # Pillow comes with WeasyPrint; only images need it
@@ -426,11 +565,24 @@ def _check_files(edition: Edition, file: Path, located: _Located) -> list[Proble
 
 
 def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:
-    warnings = []
+    warnings = _carried_over(edition, file, located)
     period = edition.period
     for index, section in enumerate(edition.sections):
         if not isinstance(section, Calendar):
             continue
+        if not section.events:
+            where: Path_ = ("sections", index, "events")
+            line, column = located.values.get(where, located.values.get(where[:2], (None, None)))
+            warnings.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    format_path(where),
+                    "ce calendrier n'a encore aucun événement (dossier import les y met)",
+                    severity="warning",
+                )
+            )
         for number, event in enumerate(section.events):
             first, last = event.days
             if first > period.end or (last or first) < period.start:
@@ -448,3 +600,76 @@ def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:
                     )
                 )
     return warnings
+
+
+# Texts a new edition keeps from the last one but must say anew: the foreword, the interview.
+_YEARLY = {"edito": ("paragraphs", "pull_quote"), "interview": ("questions",)}
+
+
+def _carried_over(edition: Edition, file: Path, located: _Located) -> list[Problem]:
+    """Warn of a foreword or an interview still word for word the previous edition's."""
+    previous = _previous_edition(file, edition.period.start.isoformat())
+    if previous is None:
+        return []
+    older, other = previous
+    texts = {text for section in older.get("sections") or [] for text in _yearly_texts(section)}
+    warnings = []
+    current = located.data.get("sections") if isinstance(located.data, dict) else None
+    for index, section in enumerate(current or []):
+        if not isinstance(section, dict) or section.get("kind") not in _YEARLY:
+            continue
+        if texts & set(_yearly_texts(section)):
+            path: Path_ = ("sections", index)
+            line, column = located.values.get(path, (None, None))
+            warnings.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    format_path(path),
+                    f"ce texte ({section.get('kind')}) est encore mot pour mot celui de "
+                    f"l'édition précédente ({other.parent.name}) : réécrivez-le pour cette année",
+                    severity="warning",
+                )
+            )
+    return warnings
+
+
+def _yearly_texts(section: Any) -> list[str]:
+    if not isinstance(section, dict):
+        return []
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str) and len(value) > 40:  # a sentence, not a name or a date
+            found.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    for key in _YEARLY.get(str(section.get("kind")), ()):
+        walk(section.get(key))
+    return found
+
+
+def _previous_edition(file: Path, start: str) -> tuple[dict[str, Any], Path] | None:
+    """Return the data of the latest edition beside this one that starts before it."""
+    found: list[tuple[str, dict[str, Any], Path]] = []
+    for other in sorted(file.resolve().parent.parent.glob(f"*/{EDITION_FILE}")):
+        if other == file.resolve():
+            continue
+        try:
+            data = yaml.load(other.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # a broken neighbour is its own check's business
+        period = data.get("period") if isinstance(data, dict) else None
+        begins = period.get("start") if isinstance(period, dict) else None
+        if isinstance(begins, str) and begins < start:
+            found.append((begins, data, other))
+    if not found:
+        return None
+    _, data, other = max(found, key=lambda item: item[0])
+    return data, other

@@ -18,17 +18,21 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    RootModel,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 LINK_SCHEMES = ("https", "http", "mailto", "tel")
+PAGE_REFERENCE = "{page}"  # in [p. {page}](#id): the page number of the section #id
 
 FieldPath = tuple[str | int, ...]
 
-# `[texte](https://…)` in running text is a link; `[texte](#id)` points to a section.
-INLINE_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s]+)\)")
+# `[texte](https://…)` in running text is a link; `[texte](#id)` points to a section. The
+# address may hold one level of parentheses, as Wikipedia's do: …/Conseil_d'État_(France).
+LINK_TARGET = r"(?:[^()\s]|\([^()\s]*\))++"
+INLINE_LINK = re.compile(rf"\[([^\[\]]++)\]\(({LINK_TARGET})\)")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -45,6 +49,27 @@ def _check_text(value: str) -> str:
     for _, url in INLINE_LINK.findall(value):
         if not url.startswith("#"):
             check_url(url)
+    rest = INLINE_LINK.sub("", value)
+    if re.search(r"\]\s*\(", rest):
+        raise ValueError(
+            "un lien est mal écrit : écrivez [texte du lien](https://adresse), l'adresse sans "
+            "espace, entre parenthèses, juste après le crochet"
+        )
+    if PAGE_REFERENCE in rest:
+        raise ValueError(
+            f"{PAGE_REFERENCE} ne prend un numéro de page que dans un renvoi : "
+            f"[p. {PAGE_REFERENCE}](#identifiant-de-la-section)"
+        )
+    return value
+
+
+def _no_page_reference(value: str) -> str:
+    # A title is printed where no number can follow its section (contents, bookmarks, headers).
+    if PAGE_REFERENCE in value:
+        raise ValueError(
+            f"un renvoi de page ({PAGE_REFERENCE}) ne peut pas figurer dans un titre : "
+            "mettez-le dans le texte qui suit"
+        )
     return value
 
 
@@ -106,6 +131,52 @@ def _check_locale(value: str) -> str:
     return value
 
 
+def _iso_date(value: Any) -> Any:
+    # A date is written 2021-11-03: pydantic would read 1636502400 as seconds since 1970.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(
+            f"« {value} » n'est pas une date : écrivez-la AAAA-MM-JJ, comme 2021-11-03"
+        )
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"\d{1,4}", value.strip()):
+        raise ValueError(
+            f"« {value} » n'est pas un nombre entier : écrivez-le en chiffres, comme 8"
+        )
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[a-zA-Z]{2,}", value.strip()):
+        raise ValueError(
+            f"« {value} » n'est pas une adresse électronique : écrivez-la comme "
+            "presse@ministere.gouv.fr"
+        )
+    return value.strip()
+
+
+def dial(phone: str) -> str:
+    """Return the number a tel: link dials: +33 (0)1 99 00 12 34 → +33199001234."""
+    number = re.sub(r"\(0\)", "", phone)  # the French press's « +33 (0)1 »: the 0 is not dialled
+    number = re.sub(r"[\s.\-()\u00a0\u202f]", "", number)
+    if re.fullmatch(r"0[1-9]\d{8}", number):
+        number = "+33" + number[1:]  # a French number, as any phone abroad dials it
+    return number
+
+
+def _check_phone(value: str) -> str:
+    if not re.fullmatch(r"\+?[\d\s.\-()\u00a0\u202f]{6,30}", value) or not re.fullmatch(
+        r"\+?\d{6,15}", dial(value)
+    ):
+        raise ValueError(
+            f"« {value} » n'est pas un numéro de téléphone : écrivez-le 01 23 45 67 89, "
+            "+33 1 23 45 67 89 ou +33 (0)1 23 45 67 89"
+        )
+    return value
+
+
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str | dict) else value
 
@@ -134,6 +205,14 @@ def format_path(path: FieldPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def parse_path(text: str) -> FieldPath:
+    """Read a field path written as format_path writes it: sections[5].events[4].end."""
+    parts: list[str | int] = []
+    for match in re.finditer(r"([^.\[\]]+)|\[(\d+)\]", text):
+        parts.append(int(match.group(2)) if match.group(2) is not None else match.group(1))
+    return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -179,9 +258,11 @@ class Source:
 
 
 Text = Annotated[str, BeforeValidator(_blank_is_error), AfterValidator(_check_text)]
+Title = Annotated[Text, AfterValidator(_no_page_reference)]
 Url = Annotated[str, AfterValidator(check_url)]
 RelativePath = Annotated[str, AfterValidator(_check_relative_path)]
 Time = Annotated[dt.time, BeforeValidator(_parse_time)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 Slug = Annotated[str, Field(pattern=_SLUG.pattern, max_length=80)]
 Paragraphs = Annotated[list[Text], BeforeValidator(_as_list)]
 
@@ -210,7 +291,7 @@ class Image(Model):
 class Person(Model):
     """Someone who speaks in the kit."""
 
-    name: Text
+    name: Title
     role: Text | None = None
 
 
@@ -219,7 +300,7 @@ class Block(Model):
 
     paragraph: Text | None = None
     bullets: Annotated[list[Text], Field(min_length=1)] | None = Field(None, alias="list")
-    subheading: Text | None = None
+    subheading: Title | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -252,8 +333,8 @@ class SectionBase(Model):
     """What every section has: an anchor, a heading, whether it opens a new page."""
 
     id: Slug | None = None
-    heading: Text | None = None
-    short_heading: Text | None = None
+    heading: Title | None = None
+    short_heading: Title | None = None
     new_page: bool = True
 
     @model_validator(mode="after")
@@ -307,7 +388,7 @@ class TextSection(SectionBase):
 class Theme(Model):
     """One theme of the programme."""
 
-    title: Text
+    title: Title
     description: Text | None = None
     link: Link | None = None
 
@@ -323,7 +404,7 @@ class Themes(SectionBase):
 class Entry(Model):
     """One lab or partner of a directory."""
 
-    name: Text
+    name: Title
     detail: Text | None = None
     url: Url | None = None
 
@@ -344,12 +425,12 @@ class Event(Model):
     up to `to`, or open-ended without it). `start` and `end` give the hours.
     """
 
-    title: Text | None = None
+    title: Title | None = None
     organisers: Annotated[list[Text], BeforeValidator(_as_list)] = []
-    date: dt.date | None = None
-    dates: Annotated[list[dt.date], Field(min_length=2)] | None = None
-    first_day: dt.date | None = Field(default=None, alias="from")
-    last_day: dt.date | None = Field(default=None, alias="to")
+    date: Date | None = None
+    dates: Annotated[list[Date], Field(min_length=2)] | None = None
+    first_day: Date | None = Field(default=None, alias="from")
+    last_day: Date | None = Field(default=None, alias="to")
     start: Time | None = None
     end: Time | None = None
     description: Paragraphs = []
@@ -429,14 +510,14 @@ class Calendar(SectionBase):
 
     kind: Literal["calendar"]
     intro: Paragraphs = []
-    events: Annotated[list[Event], Field(min_length=1)]
+    events: list[Event] = []  # empty while the programme is not in yet: a warning, not an error
     links: list[Link] = []
 
 
 class Profile(Model):
     """One block of a profiles section: a new lab, a partner, a speaker."""
 
-    name: Text
+    name: Title
     region: Text | None = None
     image: Image | None = None
     body: Annotated[Blocks, Field(min_length=1)]
@@ -454,7 +535,7 @@ class Profiles(SectionBase):
 class Mission(Model):
     """One mission of the organiser."""
 
-    title: Text
+    title: Title
     body: Annotated[Paragraphs, Field(min_length=1)]
 
 
@@ -469,11 +550,11 @@ class Missions(SectionBase):
 class Contact(Model):
     """A press contact."""
 
-    name: Text
+    name: Title
     role: Text | None = None
     organisation: Text | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    phone: Annotated[str, Field(pattern=r"^\+?[0-9 .()-]{6,20}$")] | None = None
+    email: Annotated[str, AfterValidator(_check_email)] | None = None
+    phone: Annotated[str, AfterValidator(_check_phone)] | None = None
 
 
 class Contacts(SectionBase):
@@ -501,8 +582,8 @@ Section = Annotated[
 class Period(Model):
     """The days the event runs."""
 
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
 
     @field_validator("end")
     @classmethod
@@ -516,8 +597,8 @@ class Period(Model):
 class Publisher(Model):
     """Who publishes the kit."""
 
-    name: Text
-    short_name: Text | None = None
+    name: Title
+    short_name: Title | None = None
     ministry: Text | None = None
     url: Url | None = None
 
@@ -533,17 +614,19 @@ class Revision(Model):
     """Which draft this is, for the cabinet's review rounds."""
 
     version: Text
-    date: dt.date
+    date: Date
 
 
 class Edition(Model):
     """One edition of a press kit: its metadata and its sections, in reading order."""
 
-    title: Text
-    subtitle: Text | None = None
-    edition_number: Annotated[int, Field(ge=1, le=999)] | None = None
+    title: Title
+    subtitle: Title | None = None
+    edition_number: Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=999)] | None = (
+        None
+    )
     period: Period
-    publication_date: dt.date | None = None
+    publication_date: Date | None = None
     publisher: Publisher
     slug: Slug
     locale: Annotated[str, AfterValidator(_check_locale)] = "fr_FR"
@@ -563,36 +646,6 @@ class Edition(Model):
         """Return where the value at a path comes from (field path only, when not loaded)."""
         return self._source.origin(path) if self._source is not None else Origin(path)
 
-    @field_validator("sections")
-    @classmethod
-    def _unique_anchors(cls, sections: list[SectionBase]) -> list[SectionBase]:
-        seen: dict[str, int] = {}
-        for index, section in enumerate(sections):
-            if section.anchor in seen:
-                raise ValueError(
-                    f"sections[{index}] a le même identifiant « {section.anchor} » que "
-                    f"sections[{seen[section.anchor]}] : donnez-lui un id: à elle"
-                )
-            seen[section.anchor] = index
-        return sections
-
-    @model_validator(mode="after")
-    def _internal_links_exist(self) -> Edition:
-        anchors = {section.anchor for section in self.sections}
-        targets = {
-            url[1:]
-            for text in self.texts()
-            for _, url in INLINE_LINK.findall(text)
-            if url.startswith("#")
-        }
-        missing = sorted(targets - anchors)
-        if missing:
-            raise ValueError(
-                f"lien vers une section qui n'existe pas : {', '.join('#' + m for m in missing)}"
-                f" ; identifiants connus : {', '.join(sorted(anchors))}"
-            )
-        return self
-
     def texts(self) -> Iterator[str]:
         """Yield every string of the edition, in reading order."""
         yield from _strings(self)
@@ -607,3 +660,7 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _strings(item)
+
+
+class ColumnMapping(RootModel[dict[str, str]]):
+    """A registrations file's headers, each with the field of an event it holds."""

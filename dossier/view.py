@@ -1173,8 +1173,7 @@ class _Preparer:
             email = Span(contact.email, href=f"mailto:{contact.email}")
             addresses.append(Line((Text((email,), self.origin((*path, "email"))),)))
         if contact.phone:
-            number = contact.phone.replace(" ", "").replace(".", "")
-            phone = Span(contact.phone.replace(" ", "\u00a0"), href=f"tel:{number}")
+            phone = Span(contact.phone.replace(" ", "\u00a0"), href=f"tel:{m.dial(contact.phone)}")
             addresses.append(Line((Text((phone,), self.origin((*path, "phone"))),)))
         return Contact(
             name=Line((self.text(contact.name, (*path, "name"), "strong"),)),

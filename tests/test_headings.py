@@ -175,3 +175,13 @@ def test_the_docx_contents_field_lists_the_sections_only(outputs) -> None:
 @pytest.mark.parametrize(("levels", "problems"), [([1, 2, 3, 2, 3], 0), ([1, 3], 1), ([2], 1)])
 def test_skipped_sees_a_skip(levels: list[int], problems: int) -> None:
     assert len(skipped(levels)) == problems
+
+
+def test_the_review_reads_a_subheading_back_by_its_word_style(outputs) -> None:
+    # A reviewer's new paragraph in the subheadings' style comes back as a subheading block.
+    from dossier.render.docx.styles import WORD_NAMES
+    from dossier.review.back import BLOCK_STYLES
+
+    document = docx.Document(str(outputs["docx"]))
+    style = document.styles[WORD_NAMES["h3"]]
+    assert BLOCK_STYLES[style.style_id] == "subheading"

@@ -72,3 +72,8 @@ def page_number_css(pattern: str) -> str:
         elif piece:
             parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
     return " ".join(parts) or '""'
+
+
+def render_page(template: str, **context: object) -> str:
+    """Render a page of the project other than the press kit itself (the review's report)."""
+    return environment().get_template(template).render(**context)

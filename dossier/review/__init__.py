@@ -1,0 +1,277 @@
+"""The cabinet's reviewed DOCX back into the data: what changed, field by field, written on demand.
+
+`read_review` reads the tracked changes and comments of a DOCX that `dossier build` made,
+traces each to the field it came from and says what it would write into edition.yaml, or why
+a person must; `apply_review` writes what can be written, checking each change against the
+file as it is now.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+
+from dossier.errors import DataError, DossierError, display_path
+from dossier.french import French
+from dossier.load import find_edition_file, load_edition
+from dossier.model import Edition as Model
+from dossier.model import format_path
+from dossier.render.docx.oxml import custom_xml_parts
+from dossier.review.back import Change, Reader
+from dossier.review.fields import Markers, Unit, read_markers, units
+from dossier.review.tracked import Paragraph, comment_ranges, read_paragraphs
+from dossier.source import SourceError, edit_text, read_data, write_edits
+from dossier.view import prepare
+
+__all__ = ["Comment", "Review", "apply_review", "read_review"]
+
+log = logging.getLogger("dossier")
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A reviewer's comment, and the field it is anchored on."""
+
+    author: str
+    initials: str
+    date: str
+    text: str
+    anchored: str  # the commented text
+    field: str
+    line: int | None
+
+
+@dataclass
+class Review:
+    """What the reviewers did to one DOCX, read against one edition."""
+
+    docx: Path
+    file: Path  # the edition's edition.yaml
+    slug: str
+    stale: bool  # the DOCX was made from another state of edition.yaml
+    changes: list[Change]
+    comments: list[Comment]
+    sections: dict[int, str]  # section index → its heading, to group the report
+    seconds: float = 0.0
+    written: int = 0  # how many changes were written into edition.yaml
+
+    @property
+    def authors(self) -> list[str]:
+        """Return every author of a change or a comment, in order of appearance."""
+        names = [r.author for c in self.changes for r in c.revisions if r.author]
+        names += [c.author for c in self.comments if c.author]
+        return list(dict.fromkeys(names))
+
+
+def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path("data")) -> Review:
+    """Read a reviewed DOCX against its edition (named, or found in data/ by its slug)."""
+    started = time.perf_counter()
+    document = _open(docx_file)
+    markers = _markers(document, docx_file)
+    file = _edition_file(markers.slug, edition, data, docx_file)
+    logging.disable(logging.WARNING)  # the edition's own warnings are dossier check's to say
+    try:
+        model = load_edition(file)
+    finally:
+        logging.disable(logging.NOTSET)
+    source = model.source
+    text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
+    current = _printed(model, file.parent)
+    reader = Reader(read_data(text), french, model.period.start.year, current)
+    paragraphs = read_paragraphs(document)
+    found = units(paragraphs, markers)
+    changes = [
+        change
+        for index, unit in enumerate(found)
+        for change in reader.unit(unit, found[index - 1] if index else None)
+    ]
+    changes += _format_changes(found)
+    comments = _comments(document, paragraphs, found)
+    if not changes and not comments:
+        raise DossierError(
+            f"{display_path(docx_file)} : aucune modification suivie ni aucun commentaire : "
+            "rien à reporter (le suivi des modifications était-il activé ?)"
+        )
+    review = Review(
+        docx=docx_file,
+        file=file,
+        slug=markers.slug,
+        stale=source is not None and markers.digest != source.digest,
+        changes=changes,
+        comments=comments,
+        sections={
+            index: section.heading or section.kind for index, section in enumerate(model.sections)
+        },
+    )
+    review.seconds = time.perf_counter() - started
+    return review
+
+
+def apply_review(review: Review) -> Review:
+    """Write into edition.yaml every change that maps to a field; say why for the others.
+
+    Each change is tried on the file as it is, with those accepted before it, and kept only if
+    the edition still loads: one bad change does not hold the others back.
+    """
+    file = review.file
+    text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    wanted = [c for c in review.changes if c.edits and not c.reason]
+    try:  # most reviews go in whole: one check
+        _check_loads(file, edit_text(text, [e for c in wanted for e in c.edits]))
+        together = True
+    except (SourceError, DataError):
+        together = False
+    accepted: list = []
+    for change in wanted:
+        candidate = accepted + change.edits
+        if not together:
+            try:
+                _check_loads(file, edit_text(text, candidate))
+            except (SourceError, DataError) as error:
+                change.reason = f"refusé : {error}".replace("\n", " ; ")
+                continue
+        accepted = candidate
+        change.applied = True
+    if accepted:
+        write_edits(file, accepted, load_edition)
+    review.written = sum(change.applied for change in review.changes)
+    return review
+
+
+# --- reading the DOCX ---------------------------------------------------------------------
+
+
+def _open(path: Path) -> docx.document.Document:
+    if not path.is_file():
+        raise DossierError(f"{display_path(path)} : fichier introuvable")
+    try:
+        return docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise DossierError(
+            f"{display_path(path)} : ce n'est pas un DOCX lisible (archive endommagée ou autre "
+            f"format : {type(error).__name__})"
+        ) from None
+    except Exception as error:  # lxml raises for a broken XML part
+        if type(error).__name__ in ("XMLSyntaxError", "ParseError"):
+            raise DossierError(
+                f"{display_path(path)} : une partie du DOCX est endommagée ({error})"
+            ) from None
+        raise
+
+
+def _markers(document: docx.document.Document, path: Path) -> Markers:
+    for blob in custom_xml_parts(document):
+        markers = read_markers(blob)
+        if markers is not None:
+            return markers
+    raise DossierError(
+        f"{display_path(path)} : ce DOCX n'a pas été fait par dossier (il ne porte pas les "
+        "repères de ses champs) : dossier review ne relit que les DOCX de dossier build"
+    )
+
+
+def _edition_file(slug: str, edition: Path | None, data: Path, docx_file: Path) -> Path:
+    if edition is not None:
+        file = find_edition_file(edition)
+        written = read_data(file.read_text(encoding="utf-8-sig")) or {}
+        found = written.get("slug") if isinstance(written, dict) else None
+        if found != slug:
+            raise DossierError(
+                f"{display_path(docx_file)} : ce DOCX est celui de l'édition « {slug} », et "
+                f"{display_path(file)} est celle de « {found} » : rien n'est reporté"
+            )
+        return file
+    for file in sorted(data.glob("*/edition.yaml")):
+        try:
+            written = read_data(file.read_text(encoding="utf-8-sig"))
+        except Exception:
+            continue
+        if isinstance(written, dict) and written.get("slug") == slug:
+            return file
+    raise DossierError(
+        f"{display_path(docx_file)} : aucune édition « {slug} » dans {display_path(data)}/ ; "
+        "donnez le dossier de l'édition : dossier review FICHIER.docx data/<édition>"
+    )
+
+
+def _printed(model: Model, folder: Path) -> dict[str, str]:
+    """Return what each field prints today: the third witness of a three-way merge."""
+    printed: dict[str, str] = {}
+    for text in prepare(model, folder).texts():
+        if text.origin is not None:
+            printed.setdefault(text.origin.field, text.plain)
+    return printed
+
+
+def _format_changes(found: list[Unit]) -> list[Change]:
+    changes = []
+    for unit in found:
+        first = unit.fields[0] if unit.fields else None
+        for paragraph in unit.paragraphs:
+            for format_change in paragraph.format_changes:
+                changes.append(
+                    Change(
+                        "mise en forme",
+                        first.path if first else None,
+                        first.line if first else None,
+                        format_change.text,
+                        format_change.text,
+                        [format_change.revision],
+                        reason="la mise en forme vient du thème : elle n'est pas reportée",
+                    )
+                )
+    return changes
+
+
+def _comments(
+    document: docx.document.Document, paragraphs: list[Paragraph], found: list[Unit]
+) -> list[Comment]:
+    anchored = comment_ranges(paragraphs)
+    pieces = {name: piece for unit in found for name, piece in unit.comments.items()}
+    comments = []
+    for comment in document.comments:
+        identifier = str(comment.comment_id)
+        piece = pieces.get(identifier)
+        stamp = comment.timestamp
+        comments.append(
+            Comment(
+                author=comment.author or "",
+                initials=comment.initials or "",
+                date=stamp.isoformat() if stamp is not None else "",
+                text=comment.text or "",
+                anchored=anchored.get(identifier, ""),
+                field=format_path(piece.path) if piece and piece.path else "",
+                line=piece.line if piece else None,
+            )
+        )
+    return comments
+
+
+def _check_loads(file: Path, text: str) -> None:
+    """Load a candidate text beside the edition (its images resolve); raise its DataError."""
+    descriptor, temporary = tempfile.mkstemp(
+        dir=file.parent, prefix=f".{file.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        logging.disable(logging.WARNING)  # the period warnings: said once, by dossier check
+        try:
+            load_edition(Path(temporary))
+        except DataError as error:  # name the user's file, not the draft beside it
+            for index, problem in enumerate(error.problems):
+                error.problems[index] = replace(problem, file=file)
+            raise DataError(error.problems) from None
+        finally:
+            logging.disable(logging.NOTSET)
+    finally:
+        Path(temporary).unlink(missing_ok=True)

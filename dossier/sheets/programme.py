@@ -1,0 +1,521 @@
+"""The programme from the organisers' registrations: each row an event of the calendar it names.
+
+Every bad row is reported at once, located file:sheet:cell as the YAML's errors are, and then
+nothing is written. An event is known again by its link, or its title and first day: a new
+row adds an event (in date order), a changed row updates it unless a person edited it by hand
+since the last import (a conflict, reported), a row gone from the export is reported, never
+deleted. edition.yaml is written as `dossier review` writes it: only what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier.errors import DossierError, display_path
+from dossier.french import French, read_days, read_hours
+from dossier.load import check_values, find_edition_file, load_edition, load_model
+from dossier.model import Calendar, ColumnMapping, Edition
+from dossier.model import Event as EventModel
+from dossier.sheets.read import Row, as_date, as_time, normalise, read_sheet
+from dossier.source import (
+    AddKey,
+    DeleteItem,
+    Edit,
+    InsertItem,
+    RemoveKey,
+    SetValue,
+    read_data,
+    write_edits,
+)
+
+log = logging.getLogger("dossier")
+
+# The field names of messages when the file has no column for them.
+FRENCH = {
+    "title": "titre",
+    "organisers": "organisateurs",
+    "date": "date",
+    "end_date": "date de fin",
+    "start": "heure de début",
+    "end": "heure de fin",
+    "description": "description",
+    "link": "lien",
+    "notes": "remarques",
+    "category": "catégorie",
+}
+STATE_FILE = ".dossier-import.json"  # what the last import wrote, to know a hand edit since
+KEY_ORDER = (
+    "title",
+    "organisers",
+    "date",
+    "dates",
+    "from",
+    "to",
+    "start",
+    "end",
+    "description",
+    "link",
+    "notes",
+)
+
+
+@dataclass
+class Imported:
+    """What an import did, or would do with --dry-run."""
+
+    file: Path
+    edition: Path
+    rows: int
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    written: bool = False
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    row: Row
+    calendar: int
+    event: dict[str, Any]  # as written in edition.yaml
+    identity: str
+    label: str
+
+
+def import_programme(
+    file: Path,
+    edition: Path,
+    sheet: str | None = None,
+    mapping: Path | None = None,
+    dry_run: bool = False,
+) -> Imported:
+    """Bring a registrations file into an edition's calendars; raise on any bad row."""
+    started = time.perf_counter()
+    target = find_edition_file(edition)
+    logging.disable(logging.WARNING)
+    try:
+        model = load_edition(target)
+    finally:
+        logging.disable(logging.NOTSET)
+    columns = _mapping(mapping) if mapping else {}
+    table = read_sheet(file, sheet, columns)
+    french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
+    wanted = _read_rows(table.rows, model, french, table.columns)
+    text = target.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    data = read_data(text)
+    state = _read_state(target.parent)
+    result = Imported(file, target, len(table.rows))
+    edits, wanted = _plan(wanted, model, data, state, result)
+    if edits and not dry_run:
+        write_edits(target, edits, load_edition)
+        result.written = True
+    if not dry_run:
+        _write_state(target.parent, {w.identity: _fingerprint(w.event) for w in wanted}, state)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- reading rows -------------------------------------------------------------------------
+
+
+def _mapping(file: Path) -> dict[str, str]:
+    columns = load_model(file, ColumnMapping).root
+    unknown = sorted(set(columns.values()) - set(_FIELD_NAMES))
+    if unknown:
+        raise DossierError(
+            f"{display_path(file)} : champ inconnu {', '.join(unknown)} ; champs possibles : "
+            + ", ".join(_FIELD_NAMES)
+        )
+    return {header: _FIELD_NAMES[name] for header, name in columns.items()}
+
+
+# The mapping file may name fields in French, as the columns are named.
+_FIELD_NAMES = {
+    "titre": "title",
+    "organisateurs": "organisers",
+    "date": "date",
+    "date de fin": "end_date",
+    "heure de début": "start",
+    "heure de fin": "end",
+    "description": "description",
+    "lien": "link",
+    "remarques": "notes",
+    "catégorie": "category",
+    **{
+        name: name
+        for name in (
+            "title",
+            "organisers",
+            "date",
+            "end_date",
+            "start",
+            "end",
+            "description",
+            "link",
+            "notes",
+            "category",
+        )
+    },
+}
+
+
+def _read_rows(
+    rows: list[Row], model: Edition, french: French, headers: dict[str, str]
+) -> list[_Wanted]:
+    calendars = _calendars(model)
+    names = _calendar_names(model)
+    problems: list[tuple[int, str]] = []
+    wanted: list[_Wanted] = []
+    seen: dict[str, str] = {}
+    read: list[_Wanted] = []
+    for row in rows:
+        found = _event(row, calendars, names, headers, french, model.period.start.year)
+        if isinstance(found, list):
+            problems += [(row.number, line) for line in found]
+        else:
+            read.append(found)
+    shared = _shared_links([item.event for item in read])
+    for item in read:
+        identity = _identity(item.event, item.calendar, shared)
+        if identity in seen:
+            problems.append(
+                (
+                    item.row.number,
+                    f"{item.row.where}: cette ligne redit l'événement de la ligne "
+                    f"{seen[identity]} (même lien et même date, ou même titre et même date)",
+                )
+            )
+            continue
+        seen[identity] = str(item.row.number)
+        wanted.append(_Wanted(item.row, item.calendar, item.event, identity, item.label))
+    if problems:
+        raise DossierError("\n".join(line for _, line in sorted(problems, key=lambda p: p[0])))
+    return wanted
+
+
+def _calendars(model: Edition) -> dict[int, tuple[str, ...]]:
+    """Return each calendar's section index and the names a category may give it."""
+    found = {}
+    for index, section in enumerate(model.sections):
+        if isinstance(section, Calendar):
+            names = (section.anchor, section.heading or "", section.short_heading or "")
+            found[index] = tuple(normalise(name) for name in names if name)
+    return found
+
+
+def _calendar_names(model: Edition) -> str:
+    """Name the calendars as a person would write their category: short heading, or id."""
+    return " ; ".join(
+        f"« {section.short_heading or section.heading} » ({section.anchor})"
+        for section in model.sections
+        if isinstance(section, Calendar)
+    )
+
+
+def _calendar(text: str, calendars: dict[int, tuple[str, ...]]) -> int | None:
+    wanted = normalise(text)
+    exact = [i for i, names in calendars.items() if wanted in names]
+    if len(exact) == 1:
+        return exact[0]
+    inside = [i for i, names in calendars.items() if any(wanted in name for name in names)]
+    return inside[0] if len(inside) == 1 and len(wanted) > 3 else None
+
+
+def _event(
+    row: Row,
+    calendars: dict[int, tuple[str, ...]],
+    names: str,
+    headers: dict[str, str],
+    french: French,
+    year: int,
+) -> _Wanted | list[str]:
+    """Read one row as an event as edition.yaml writes it, or say what is wrong, cell by cell."""
+    problems: list[str] = []
+
+    def bad(name: str, message: str) -> None:
+        cell = row.cells.get(name)
+        where = cell.where if cell else row.where
+        problems.append(f"{where}: {headers.get(name, FRENCH.get(name, name))}: {message}")
+
+    event: dict[str, Any] = {}
+    title = row.get("title")
+    if title is not None:
+        event["title"] = _text(title)
+    organisers = row.get("organisers")
+    if organisers is not None:
+        people = [n.strip() for n in re.split(r"[;\n]", str(organisers)) if n.strip()]
+        event["organisers"] = people[0] if len(people) == 1 else people
+    _days(row, event, french, year, bad)
+    _hours(row, event, bad)
+    for name in ("description", "notes"):
+        value = row.get(name)
+        if value is not None:
+            paragraphs = [_text(p) for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+            event[name] = paragraphs[0] if len(paragraphs) == 1 else paragraphs
+    link = row.get("link")
+    if link is not None:
+        event["link"] = str(link).strip()
+    category = row.get("category")
+    calendar = None
+    if category is None:
+        bad("category", "vide : dites de quel calendrier est l'événement")
+    else:
+        calendar = _calendar(str(category), calendars)
+        if calendar is None:
+            bad("category", f"« {category} » ne nomme aucun calendrier ; calendriers : {names}")
+    if not problems:  # the edition's own rules, once every cell reads
+        problems += _model_problems(row, event, headers)
+    if problems or calendar is None:
+        return problems
+    ordered = {key: event[key] for key in KEY_ORDER if key in event}
+    label = str(ordered.get("title") or ordered.get("description", ""))[:60]
+    return _Wanted(row, calendar, ordered, "", label)
+
+
+def _text(value: Any) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _days(row: Row, event: dict[str, Any], french: French, year: int, bad: Any) -> None:
+    value = row.get("date")
+    if value is None:
+        bad("date", "vide : un événement a une date")
+        return
+    read = as_date(value, lambda text: None)
+    if read is None:
+        days = read_days(str(value), french.months, year)
+        if days is None:
+            bad("date", f"« {value} » n'est pas une date (écrivez 03/11/2021 ou 3 novembre 2021)")
+            return
+        shapes = {"date": "date", "dates": "dates", "range": "from", "since": "from"}
+        dates = [d.isoformat() for d in days.dates]
+        key = shapes[days.shape]
+        event[key] = dates if key == "dates" else dates[0]
+        if days.shape == "range":
+            event["to"] = dates[1]
+        return
+    last = row.get("end_date")
+    if last is None:
+        event["date"] = read.isoformat()
+        return
+    end = as_date(last, lambda text: None)
+    if end is None:
+        bad("end_date", f"« {last} » n'est pas une date (écrivez 05/11/2021)")
+    elif end == read:
+        event["date"] = read.isoformat()
+    else:
+        event["from"], event["to"] = read.isoformat(), end.isoformat()
+
+
+def _hours(row: Row, event: dict[str, Any], bad: Any) -> None:
+    for name in ("start", "end"):
+        value = row.get(name)
+        if value is None:
+            continue
+        read = as_time(value, read_hours)
+        if read is None:
+            bad(name, f"« {value} » n'est pas une heure (écrivez 9h30, 09:30 ou 9 h 30)")
+        else:
+            event[name] = f"{read:%H:%M}"
+
+
+_CELLS = {
+    "date": "date",
+    "dates": "date",
+    "from": "date",
+    "to": "end_date",
+    "start": "start",
+    "end": "end",
+    "title": "title",
+    "organisers": "organisers",
+    "description": "description",
+    "link": "link",
+    "notes": "notes",
+}
+
+
+def _model_problems(row: Row, event: dict[str, Any], headers: dict[str, str]) -> list[str]:
+    """Hold the event to the edition's own rules, located at the cell of the field at fault."""
+    if not event.keys() & {"date", "dates", "from"}:
+        return []  # already said
+    found = []
+    for path, message in check_values(EventModel, event):
+        key = next((str(part) for part in path if str(part) in _CELLS), "date")
+        name = _CELLS[key]
+        cell = row.cells.get(name)
+        label = headers.get(name, FRENCH.get(name, name))
+        found.append(f"{cell.where if cell else row.where}: {label}: {message}")
+    return found
+
+
+def _link(event: dict[str, Any]) -> str:
+    return str(event.get("link") or "").strip().lower().rstrip("/")
+
+
+def _identity(event: dict[str, Any], calendar: int, shared: frozenset[str] = frozenset()) -> str:
+    """Return what an event is known by: its link, or its title and first day.
+
+    A link that several events share (a programme's page, one event in two calendars) is not
+    enough: the day and the calendar join it.
+    """
+    first = event.get("date") or event.get("from") or (event.get("dates") or [""])[0]
+    link = _link(event)
+    if link:
+        return f"lien:{link}" + (f"|{first}|{calendar}" if link in shared else "")
+    return f"titre:{normalise(str(event.get('title') or event.get('description') or ''))}|{first}"
+
+
+def _shared_links(events: list[dict[str, Any]]) -> frozenset[str]:
+    links = [_link(event) for event in events if _link(event)]
+    return frozenset(link for link in links if links.count(link) > 1)
+
+
+# --- planning the edits -------------------------------------------------------------------
+
+
+def _plan(
+    wanted: list[_Wanted], model: Edition, data: Any, state: dict[str, str], result: Imported
+) -> tuple[list[Edit], list[_Wanted]]:
+    """Return the edits that bring the rows in, and the rows as they are known from now on."""
+    found_events: list[tuple[int, int, dict[str, Any]]] = []
+    for index, section in enumerate(data.get("sections") or []):
+        if isinstance(section, dict) and section.get("kind") == "calendar":
+            for number, event in enumerate(section.get("events") or []):
+                if isinstance(event, dict):
+                    found_events.append((index, number, event))
+    # a link shared by events in the file or in the export is not enough to know them by
+    shared = _shared_links([e for _, _, e in found_events]) | _shared_links(
+        [w.event for w in wanted]
+    )
+    existing: dict[str, tuple[int, int, dict[str, Any]]] = {}
+    for index, number, event in found_events:
+        existing.setdefault(_identity(event, index, shared), (index, number, event))
+    wanted = [
+        _Wanted(w.row, w.calendar, w.event, _identity(w.event, w.calendar, shared), w.label)
+        for w in wanted
+    ]
+    edits: list[Edit] = []
+    additions: dict[int, list[_Wanted]] = {}
+    for item in wanted:
+        found = existing.get(item.identity)
+        if found is None:
+            additions.setdefault(item.calendar, []).append(item)
+            continue
+        index, number, event = found
+        if _canonical(event) == _canonical(item.event) and index == item.calendar:
+            result.unchanged += 1
+            continue
+        if state.get(item.identity) != _fingerprint(event):
+            result.conflicts.append(
+                f"{item.row.where}: « {item.label} » a été modifié dans edition.yaml depuis le "
+                "dernier import (ou écrit à la main) : la ligne n'est pas reportée ; "
+                f"sections[{index}].events[{number}]"
+            )
+            continue
+        path = ("sections", index, "events", number)
+        if index != item.calendar:
+            edits.append(DeleteItem(path))
+            additions.setdefault(item.calendar, []).append(item)
+            result.moved.append(item.label)
+            continue
+        edits += _update(path, event, item.event)
+        result.updated.append(item.label)
+    for calendar, items in additions.items():
+        current = data["sections"][calendar].get("events") or []
+        for item in sorted(items, key=lambda w: _order(w.event)):
+            position = sum(
+                1 for e in current if isinstance(e, dict) and _order(e) <= _order(item.event)
+            )
+            edits.append(InsertItem(("sections", calendar, "events"), position, item.event))
+            if item.label not in result.moved:
+                result.added.append(item.label)
+    imported = {w.identity for w in wanted}
+    for identity in state:
+        if identity not in imported and identity in existing:
+            index, number, event = existing[identity]
+            label = str(event.get("title") or event.get("description") or "")[:60]
+            result.withdrawn.append(
+                f"sections[{index}].events[{number}] « {label} » n'est plus dans l'export : "
+                "retirez-le à la main s'il est annulé"
+            )
+    return edits, wanted
+
+
+def _update(path: tuple, current: dict[str, Any], wanted: dict[str, Any]) -> list[Edit]:
+    edits: list[Edit] = []
+    previous = None
+    for key, value in wanted.items():
+        if key not in current:
+            edits.append(AddKey(path, key, value, after=previous))
+        elif _canonical({key: current[key]}) != _canonical({key: value}):
+            edits.append(SetValue((*path, key), value))
+        previous = key if key in current else previous
+    for key in current:
+        if key not in wanted and key in KEY_ORDER:
+            edits.append(RemoveKey((*path, key)))
+    return edits
+
+
+def _order(event: dict[str, Any]) -> tuple[str, str]:
+    first = event.get("date") or event.get("from") or (event.get("dates") or [""])[0]
+    start = event.get("start") or ""
+    return str(first), _time_key(str(start))
+
+
+def _time_key(text: str) -> str:
+    match = re.match(r"(\d{1,2})\D?(\d{2})?", text)
+    return f"{int(match.group(1)):02d}:{match.group(2) or '00'}" if match else ""
+
+
+def _canonical(event: dict[str, Any]) -> dict[str, Any]:
+    """Return an event's values as compared: lists for one-or-more fields, times as HH:MM."""
+    result = {}
+    for key, value in event.items():
+        if key in ("organisers", "description", "notes") and isinstance(value, str):
+            value = [value]
+        if key in ("start", "end") and isinstance(value, str):
+            value = _time_key(value)
+        if isinstance(value, list):
+            value = [re.sub(r"\s+", " ", str(v)).strip() for v in value]
+        elif isinstance(value, str):
+            value = re.sub(r"\s+", " ", value).strip()
+        result[key] = value
+    return result
+
+
+def _fingerprint(event: dict[str, Any]) -> str:
+    canonical = json.dumps(_canonical(event), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _read_state(folder: Path) -> dict[str, str]:
+    try:
+        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    events = state.get("events") if isinstance(state, dict) else None
+    return {str(k): str(v) for k, v in events.items()} if isinstance(events, dict) else {}
+
+
+def _write_state(folder: Path, imported: dict[str, str], previous: dict[str, str]) -> None:
+    state = {"events": {**previous, **imported}, "updated": dt.datetime.now(dt.UTC).isoformat()}
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f"{STATE_FILE}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            json.dump(state, stream, ensure_ascii=False, indent=1, sort_keys=True)
+        os.replace(temporary, folder / STATE_FILE)
+    finally:
+        Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,251 @@
+"""dossier import: the 2021 calendars back from a spreadsheet, bad rows located, re-imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dossier.build import build
+from dossier.cli import main
+from dossier.errors import DossierError
+from dossier.load import load_edition
+from dossier.model import Calendar
+from dossier.sheets import import_programme
+from dossier.source import SetValue, write_edits
+from dossier.view import prepare
+from tests.conftest import EDITION_2021, SMALL_EDITION, require_tool
+from tests.programme.export import HEADERS, rows, write_csv, write_xlsx
+
+
+def emptied(edition_copy, source: Path = EDITION_2021) -> Path:
+    """A copy of an edition with every calendar emptied."""
+    folder = edition_copy(source)
+    model = load_edition(folder)
+    calendars = [i for i, s in enumerate(model.sections) if isinstance(s, Calendar)]
+    write_edits(
+        folder / "edition.yaml",
+        [SetValue(("sections", i, "events"), []) for i in calendars],
+        load_edition,
+    )
+    return folder
+
+
+def events(folder: Path) -> list[list[str]]:
+    """Each calendar's events as sorted JSON texts: the same events, whatever their order."""
+    model = load_edition(folder)
+    return [
+        sorted(e.model_dump_json() for e in s.events)
+        for s in model.sections
+        if isinstance(s, Calendar)
+    ]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_the_2021_calendars_come_back_from_a_spreadsheet(kind, edition_copy, tmp_path) -> None:
+    folder = emptied(edition_copy)
+    if kind == "xlsx":  # dates and times as cells, calendars named by their short heading
+        file = write_xlsx(tmp_path / "inscriptions.xlsx", rows(EDITION_2021, typed=True))
+    else:  # Windows-1252, « ; », dates 03/11/2021, times 9h30, calendars by their id
+        file = write_csv(tmp_path / "inscriptions.csv", rows(EDITION_2021, False, "anchor"))
+    done = import_programme(file, folder)
+    assert (len(done.added), done.conflicts) == (61, [])
+    assert events(folder) == events(EDITION_2021)
+    for section in load_edition(folder).sections:  # sorted by day, then hour, in each calendar
+        if isinstance(section, Calendar):
+            keys = [(e.days[0], e.start or dt.time(0)) for e in section.events]
+            assert keys == sorted(keys)
+
+
+def test_the_rebuilt_pdf_holds_every_event_of_2021(edition_copy, tmp_path) -> None:
+    folder = emptied(edition_copy)
+    import_programme(write_xlsx(tmp_path / "i.xlsx", rows(EDITION_2021, True)), folder)
+    (pdf,) = build(folder, ("pdf",), tmp_path / "out")
+    text = squash(
+        subprocess.run(
+            [require_tool("pdftotext"), str(pdf.path), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    view = prepare(load_edition(EDITION_2021), EDITION_2021)
+    lines = [
+        line.plain
+        for section in view.sections
+        if section.kind == "calendar"
+        for event in section.events
+        for line in event.lines()
+    ]
+    assert len(lines) > 250
+    assert [line for line in lines if squash(line) not in text] == []
+
+
+def test_importing_the_same_file_again_changes_nothing(edition_copy, tmp_path) -> None:
+    folder = emptied(edition_copy)
+    file = write_xlsx(tmp_path / "i.xlsx", rows(EDITION_2021, True))
+    import_programme(file, folder)
+    before = (folder / "edition.yaml").read_bytes()
+    again = import_programme(file, folder)
+    assert (again.added, again.updated, again.unchanged, again.written) == ([], [], 61, False)
+    assert (folder / "edition.yaml").read_bytes() == before
+
+
+def test_five_bad_rows_give_five_located_errors_and_nothing_is_written(
+    edition_copy, tmp_path
+) -> None:
+    folder = emptied(edition_copy)
+    table = rows(EDITION_2021, True)
+    table[0][2] = "31/02/2021"  # C2: a day that does not exist
+    table[3][4] = "vers midi"  # E5: not an hour
+    table[6][9] = "Les événements des entreprises"  # J8: no such calendar
+    table[10][5] = dt.time(8, 0)  # F12: ends before it starts
+    table[20][7] = "javascript:alert(1)"  # H22: not a link a reader should follow
+    file = write_xlsx(tmp_path / "bad.xlsx", table)
+    before = (folder / "edition.yaml").read_bytes()
+    with pytest.raises(DossierError) as caught:
+        import_programme(file, folder)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 5
+    assert [line.split(": ")[0].rsplit(":", 1)[1] for line in lines] == [
+        "C2",
+        "E5",
+        "J8",
+        "F12",
+        "H22",
+    ]
+    assert all(line.startswith(f"{file}:Feuil1:") for line in lines)
+    assert "calendriers : « Les événements du ministère" in lines[2]
+    assert lines[0].endswith(
+        ": Date: « 31/02/2021 » n'est pas une date (écrivez 03/11/2021 ou 3 novembre 2021)"
+    )
+    assert (folder / "edition.yaml").read_bytes() == before
+
+
+def test_an_updated_export_adds_updates_and_reports(edition_copy, tmp_path) -> None:
+    folder = emptied(edition_copy)
+    table = rows(EDITION_2021, True)
+    import_programme(write_xlsx(tmp_path / "v1.xlsx", table), folder)
+    # a person edits one event by hand
+    file = folder / "edition.yaml"
+    file.write_text(
+        file.read_text(encoding="utf-8").replace(
+            "title: Design et école", "title: Design à l'école"
+        ),
+        encoding="utf-8",
+    )
+    updated = [list(row) for row in table]
+    updated[1][0] = "Des jeux sérieux pour la réflexion"  # changed by its organiser
+    changed_by_hand = next(i for i, row in enumerate(updated) if row[0] == "Design et école")
+    updated[changed_by_hand][6] = "Une nouvelle description."
+    withdrawn = updated.pop(8)
+    updated.append(
+        [
+            "Un atelier de plus",
+            "DITP",
+            dt.date(2021, 11, 30),
+            None,
+            dt.time(10),
+            None,
+            "Nouveau.",
+            "https://example.org/nouveau",
+            "",
+            table[0][9],
+        ]
+    )
+    done = import_programme(write_xlsx(tmp_path / "v2.xlsx", updated), folder)
+    assert done.added == ["Un atelier de plus"]
+    assert done.updated == ["Des jeux sérieux pour la réflexion"]
+    (conflict,) = done.conflicts
+    assert "Design et école" in conflict
+    (gone,) = done.withdrawn
+    assert withdrawn[0][:20] in gone
+    titles = [e.title for e in load_edition(folder).sections[9].events]  # type: ignore[union-attr]
+    assert "Design à l'école" in titles  # the hand edit stays
+    assert titles[-1] == "Un atelier de plus"
+    assert withdrawn[0] in titles  # reported, never deleted
+
+
+def test_ods_headers_matched_leniently_and_a_mapping_file(edition_copy, tmp_path) -> None:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    folder = emptied(edition_copy, SMALL_EDITION)
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Inscriptions")
+    values = [
+        ["  TITRE ", "Organisateurs", "Jour", "heure de debut", "Heure de fin", "Résumé", "Qui"],
+        [
+            "Atelier ouvert",
+            "DINUM; Etalab",
+            "27/02/2024",
+            "9 h 30",
+            "12:00",
+            "Venez.",
+            "Le programme",
+        ],
+        ["Conférence", "Etalab", "28 février 2024", "18h", "", "Une soirée.", "le-programme"],
+    ]
+    for line in values:
+        row = TableRow()
+        for value in line:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        table.addElement(row)
+    document.spreadsheet.addElement(table)
+    file = tmp_path / "inscriptions.ods"
+    document.save(str(file))
+    mapping = tmp_path / "colonnes.yaml"
+    mapping.write_text("Qui: catégorie\nRésumé: description\n", encoding="utf-8")
+    done = import_programme(file, folder, mapping=mapping)
+    assert done.added == ["Atelier ouvert", "Conférence"]
+    calendar = load_edition(folder).sections[1]
+    first, second = calendar.events  # type: ignore[union-attr]
+    assert (first.organisers, first.start, first.end) == (
+        ["DINUM", "Etalab"],
+        dt.time(9, 30),
+        dt.time(12),
+    )
+    assert (second.date, second.start) == (dt.date(2024, 2, 28), dt.time(18))
+
+
+def test_excel_numbers_and_french_words_are_read_right(edition_copy, tmp_path) -> None:
+    folder = emptied(edition_copy, SMALL_EDITION)
+    table = [
+        ["Serial", "DINUM", 45349, None, 0.395833333, 0.5, "Un.", "", "", "Le programme"],
+        ["Texte", "DINUM", "3 mars 2024", None, "9h30", "11 h", "Deux.", "", "", "Le programme"],
+    ]
+    import_programme(write_xlsx(tmp_path / "n.xlsx", table), folder)
+    one, two = load_edition(folder).sections[1].events  # type: ignore[union-attr]
+    assert (one.date, one.start, one.end) == (dt.date(2024, 2, 27), dt.time(9, 30), dt.time(12))
+    assert (two.date, two.start, two.end) == (dt.date(2024, 3, 3), dt.time(9, 30), dt.time(11))
+
+
+def test_dry_run_says_what_and_writes_nothing(edition_copy, tmp_path, capsys) -> None:
+    folder = emptied(edition_copy)
+    file = write_csv(tmp_path / "i.csv", rows(EDITION_2021, False, "anchor"))
+    before = (folder / "edition.yaml").read_bytes()
+    assert main(["import", str(file), "--into", str(folder), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "61 événement(s) seraient ajouté(s)" in out
+    assert "Rien n'est écrit" in out
+    assert (folder / "edition.yaml").read_bytes() == before
+    assert not (folder / ".dossier-import.json").exists()
+
+
+def test_headers_without_a_title_column_are_refused(edition_copy, tmp_path) -> None:
+    folder = emptied(edition_copy, SMALL_EDITION)
+    file = tmp_path / "x.csv"
+    file.write_text("Nom;Quand\nA;B\n", encoding="utf-8")
+    with pytest.raises(DossierError, match="aucune colonne « titre »"):
+        import_programme(file, folder)
+    assert HEADERS[0] == "Titre"
