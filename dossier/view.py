@@ -136,6 +136,7 @@ class Picture:
     alt: Text
     role: str
     caption: Line | None = None
+    pixels: tuple[int, int] | None = None  # measured at load: the outputs need no metadata
 
     def lines(self) -> Iterator[Line]:
         """Yield what the picture prints: its caption."""
@@ -525,15 +526,13 @@ class Edition:
         """Yield every text of the view, printed or not (alt texts, running headers)."""
         yield from _texts(self)
 
-    def strings(self) -> Iterator[str]:
-        """Yield every string the renderers print or embed."""
+    def strings(self) -> Iterator[tuple[str, Origin | None]]:
+        """Yield every string the renderers print or embed, with where it comes from."""
         for text in self.texts():
             for span in text.spans:
-                yield span.text
-        yield self.document_title
-        yield self.description
-        yield self.author
-        yield from self.keywords
+                yield span.text, text.origin
+        for metadata in (self.document_title, self.description, self.author, *self.keywords):
+            yield metadata, None
 
 
 def _texts(value: object) -> Iterator[Text]:
@@ -621,11 +620,13 @@ class _Preparer:
     def picture(self, image: m.Image | None, path: FieldPath, role: str) -> Picture | None:
         if image is None:
             return None
+        source = self.model.source
         return Picture(
             path=self.folder / image.src,
             alt=self.plain_text(image.alt, (*path, "alt")),
             role=role,
             caption=self.line(image.caption, (*path, "caption")),
+            pixels=source.images.get(image.src) if source is not None else None,
         )
 
     def more(self, url: str | None, path: FieldPath) -> Line | None:
@@ -818,7 +819,7 @@ class _Preparer:
             **common,
             intro=self.blocks(section.intro, (*path, "intro")),
             events=tuple(
-                self.event(f"{section.anchor}-{i + 1}", event, (*path, "events", i))
+                self.event(f"{section.anchor}--{i + 1}", event, (*path, "events", i))
                 for i, event in enumerate(section.events)
             ),
             links=self.each(section.links, (*path, "links"), self.programme_link),
