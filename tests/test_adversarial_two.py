@@ -16,6 +16,8 @@ from pathlib import Path
 import docx
 import pikepdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image, TiffImagePlugin
 
 from dossier.cli import main
@@ -295,3 +297,50 @@ def test_the_pdf_text_holds_the_link_text_not_its_markup(accepted) -> None:
     assert "Voir la fiche" in text
     assert "Conseil_d" not in text
     assert json.dumps(os.fspath(accepted[".pdf"]))
+
+
+@pytest.fixture(scope="module")
+def small_copy(tmp_path_factory) -> Path:
+    import shutil
+
+    folder = tmp_path_factory.mktemp("hypothesis") / "petite"
+    shutil.copytree(SMALL_EDITION, folder)
+    return folder
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=()),  # every plane, surrogates included
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_any_unicode_text_is_refused_located_or_rendered(small_copy: Path, text: str) -> None:
+    from dossier.errors import DossierError
+    from dossier.load import load_edition
+    from dossier.render.docx import render_docx
+    from dossier.render.pdf import render_pdf
+    from dossier.view import prepare
+
+    file = small_copy / YAML
+    original = (SMALL_EDITION / YAML).read_text(encoding="utf-8")
+    # written as a YAML double-quoted escape: what the reader itself would refuse raw, too
+    file.write_text(
+        original.replace(f"{PARAGRAPH}", json.dumps(text)[1:-1]).replace(
+            f"answer: {json.dumps(text)[1:-1]}", f"answer: {json.dumps(text)}"
+        ),
+        encoding="utf-8",
+    )
+    refusal = None
+    try:
+        view = prepare(load_edition(small_copy), small_copy)
+        render_docx(view)
+        render_pdf(view, small_copy)
+    except DossierError as error:
+        refusal = str(error)
+    assert refusal is None or refusal.strip()  # refused with words, never an empty message
