@@ -112,9 +112,32 @@ def rich_text(text: str) -> Rich:
             spans += _with_ordinals(before.replace(" ", NBSP), target)  # "p. 17" never breaks
             spans.append(Span("", href=target, page_of=target[1:]))
             spans += _with_ordinals(after, target)
+        elif target is None:
+            spans += _bare_links(piece)
         else:
             spans += _with_ordinals(piece, target)
     return _merge(spans)
+
+
+# An address written bare in running text is a link too, in every output: its closing stop
+# ends the sentence. (Possessive: linear on any word.)
+_BARE = re.compile(
+    r"(?P<url>https?://[^\s«»<>\"\[\]]++)|(?<![\w.+-])(?P<mail>[\w.+-]++@[\w-]++(?:\.[\w-]++)++)"
+)
+
+
+def _bare_links(text: str) -> list[Span]:
+    spans: list[Span] = []
+    position = 0
+    for match in _BARE.finditer(text):
+        found = match.group()
+        address = found.rstrip(".,;:!?)") if match.group("url") else found
+        href = address if match.group("url") else f"mailto:{address}"
+        spans += _with_ordinals(text[position : match.start()])
+        spans.append(Span(address, href=href))
+        position = match.start() + len(address)
+    spans += _with_ordinals(text[position:])
+    return spans
 
 
 def _merge(spans: Sequence[Span]) -> Rich:

@@ -73,13 +73,14 @@ def load_edition(edition: Path) -> Edition:
     """Load and validate an edition folder (or its edition.yaml); raise DataError on any problem."""
     file = find_edition_file(Path(edition))
     result, located = _load(file, Edition)
-    problems = _anchors(result, file, located) + _check_files(result, file, located)
+    missing_files, sizes = _check_files(result, file, located)
+    problems = _anchors(result, file, located) + missing_files
     if problems:
         raise DataError(problems)
     for warning in _warnings(result, file, located):
         log.warning("%s", warning)
     # The view keeps, for every string it prints, the field and line it came from.
-    result._source = Source(file, located.digest, located.values)
+    result._source = Source(file, located.digest, located.values, sizes)
     return result
 
 
@@ -280,6 +281,12 @@ def _walk(node: yaml.Node, path: Path_, located: _Located, stack: set[int]) -> A
         located.problems.append((path, _mark(node), message))
         raise _TooLarge
     located.values[path] = _mark(node)
+    if len(path) > MAX_DEPTH:
+        message = (
+            f"les valeurs s'imbriquent à plus de {MAX_DEPTH} niveaux : aucune édition n'en a besoin"
+        )
+        located.problems.append((path, _mark(node), message))
+        raise _TooLarge
     if node.tag not in _ALLOWED_TAGS:
         located.problems.append(
             (
@@ -331,6 +338,8 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, bool]:
     path: list[str | int] = []
     current = data
     for index, part in enumerate(loc):
+        if isinstance(current, dict) and current.get("kind") == part and index < len(loc) - 1:
+            continue  # the tag of a section's kind, even where a key has the same name
         if (isinstance(current, dict) and part in current) or (
             isinstance(current, list) and isinstance(part, int) and part < len(current)
         ):
@@ -525,43 +534,99 @@ def _texts_of(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
             yield from _texts_of(item, (*path, key))
 
 
-def _check_files(edition: Edition, file: Path, located: _Located) -> list[Problem]:
-    """Check that every image exists inside the edition's folder and is an image."""
-    from PIL import Image as Pillow  # Pillow comes with WeasyPrint; only images need it
+# What both the PDF (WeasyPrint) and the DOCX (Word, LibreOffice) show: the three formats.
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF")
 
+
+def _check_files(
+    edition: Edition, file: Path, located: _Located
+) -> tuple[list[Problem], dict[str, tuple[int, int]]]:
+    """Open every image of the edition fully, once; return the problems and the sizes in pixels.
+
+    One rule for every file the edition names: it resolves inside the edition's folder
+    (edition.yaml itself may be a link to anywhere, its folder is the edition's).
+    """
     folder = file.parent.resolve()
     problems = []
+    sizes: dict[str, tuple[int, int]] = {}
     for path, image in _images(edition, ()):
         src_path = (*path, "src")
         line, column = located.values.get(src_path, (None, None))
-        target = (folder / image.src).resolve()
-
         where = (file, line, column, format_path(src_path))
-
-        def problem(message: str, where: tuple[Path, int | None, int | None, str] = where) -> None:
-            problems.append(Problem(*where, message))
-
-        if not target.is_relative_to(folder):
-            problem(f"« {image.src} » sort du dossier de l'édition (lien symbolique ?)")
-        elif not target.is_file():
-            problem(f"image introuvable : {image.src}")
-        else:
-            try:
-                with Pillow.open(target) as picture:
-                    width, height = picture.size
-                    picture.verify()
-            except Pillow.DecompressionBombError:
-                width = height = MAX_IMAGE_PIXELS  # larger still: Pillow would not open it
-            except Exception as error:  # Pillow raises many kinds for a broken file
-                problem(f"« {image.src} » n'est pas une image lisible ({type(error).__name__})")
-                continue
-            if width * height >= MAX_IMAGE_PIXELS:
-                size = f"{width} × {height} pixels" if width != height else "trop de pixels"
-                problem(
-                    f"« {image.src} » est trop grande ({size}) : réduisez-la sous "
-                    f"{MAX_IMAGE_PIXELS // 1_000_000} millions de pixels"
+        try:
+            target = (folder / image.src).resolve(strict=True)
+        except FileNotFoundError:
+            problems.append(Problem(*where, f"image introuvable : {image.src}"))
+            continue
+        except (OSError, RuntimeError):  # a loop of symbolic links, an unreadable folder
+            problems.append(
+                Problem(
+                    *where, f"« {image.src} » ne mène à aucun fichier (lien symbolique en boucle ?)"
                 )
-    return problems
+            )
+            continue
+        if not target.is_relative_to(folder):
+            message = f"« {image.src} » sort du dossier de l'édition (lien symbolique ?)"
+        elif not target.is_file():
+            message = f"« {image.src} » n'est pas un fichier"
+        else:
+            message, size = _read_image(target, image.src)
+            if size is not None:
+                sizes[image.src] = size
+        if message:
+            problems.append(Problem(*where, message))
+    return problems, sizes
+
+
+def _read_image(target: Path, src: str) -> tuple[str, tuple[int, int] | None]:
+    """Decode an image whole, as the renderers will; say what stops them, or give its size."""
+    from PIL import ImageFile  # Pillow comes with WeasyPrint; only images need it
+
+    # WeasyPrint, once imported, tells Pillow to show truncated images (half grey): not here
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        return _open_image(target, src)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
+def _open_image(target: Path, src: str) -> tuple[str, tuple[int, int] | None]:
+    from PIL import Image as Pillow
+    from PIL.TiffImagePlugin import IFDRational
+
+    convert = "enregistrez-la à nouveau en PNG ou en JPEG (Paint, Aperçu, GIMP…)"
+    try:
+        with Pillow.open(target) as picture:
+            kind = picture.format or "inconnu"
+            width, height = picture.size
+            if kind not in IMAGE_FORMATS:
+                return (
+                    f"« {src} » est au format {kind}, que le PDF et le DOCX ne montrent pas "
+                    f"tous deux : {convert}",
+                    None,
+                )
+            if width * height >= MAX_IMAGE_PIXELS:
+                return (
+                    f"« {src} » est trop grande ({width} × {height} pixels) : réduisez-la sous "
+                    f"{MAX_IMAGE_PIXELS // 1_000_000} millions de pixels"
+                ), None
+            # a resolution of 0/0 in its EXIF: Word's reader (python-docx) divides by it
+            if any(
+                isinstance(v, IFDRational) and v.denominator == 0
+                for v in picture.getexif().values()
+            ):
+                return f"« {src} » enregistre une résolution nulle (0/0) : {convert}", None
+            picture.load()  # decodes every pixel: a truncated file fails here, not half grey
+    except Pillow.DecompressionBombError:
+        return (
+            f"« {src} » est trop grande : réduisez-la sous "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} millions de pixels",
+            None,
+        )
+    except Exception as error:  # Pillow raises many kinds for a broken or foreign file
+        reason = "elle est tronquée" if "truncated" in str(error) else type(error).__name__
+        return f"« {src} » n'est pas une image lisible ({reason}) : {convert}", None
+    return "", (width, height)
 
 
 def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:

@@ -242,6 +242,7 @@ class Source:
     file: Path
     digest: str  # SHA-256 of the file's bytes: which state of the data an output was made from
     positions: Mapping[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    images: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # src → pixels
 
     def origin(self, path: FieldPath) -> Origin:
         """Return the origin of the value at a path (the YAML keys, aliases included).

@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal
 from fontTools.ttLib import TTFont
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from dossier.errors import RenderError
+from dossier.errors import DataError, Problem, RenderError
 from dossier.load import load_model
+from dossier.model import Origin
 
 log = logging.getLogger("dossier")
 
@@ -301,29 +302,36 @@ class Theme(_Strict):
         files = self.fonts.docx.files()
         return _metrics(files["bold" if bold and "bold" in files else "regular"])
 
-    def check_glyphs(self, strings: Iterable[str]) -> None:
-        """Refuse text the PDF's fonts cannot show: WeasyPrint would take a machine's font."""
+    def check_glyphs(self, strings: Iterable[tuple[str, Origin | None]]) -> None:
+        """Refuse text the PDF's fonts cannot show: WeasyPrint would take a machine's font.
+
+        Each character is reported once, where it first stands (field and line).
+        """
         family = self.pdf_font()
         files = family.files()
         # the running text is set in the regular and bold faces; the others share their coverage
         covered = _cmap(files["regular"]) & _cmap(files["bold"])
-        missing: dict[str, str] = {}
-        for text in strings:
+        missing: dict[str, tuple[str, Origin | None]] = {}
+        for text, origin in strings:
             for index, character in enumerate(text):
-                if (
-                    ord(character) not in covered
-                    and character not in "\n\t"
-                    and (character not in missing)
-                ):
-                    missing[character] = text[max(0, index - 25) : index + 25].replace("\n", " ")
+                if ord(character) not in covered and character not in "\n\t" | missing.keys():
+                    context = text[max(0, index - 25) : index + 25].replace("\n", " ")
+                    missing[character] = (context, origin)
         if missing:
-            raise RenderError(
-                "\n".join(
-                    f"le PDF ne peut pas afficher « {c} » (U+{ord(c):04X}), dans « …{context}… » "
-                    f": la police {family.family} n'a pas ce caractère ; retirez-le, ou ajoutez "
-                    "dans fonts/ une police qui l'a (templates/theme.yaml)"
-                    for c, context in missing.items()
-                )
+            raise DataError(
+                [
+                    Problem(
+                        origin.file if origin and origin.file else THEME_FILE,
+                        origin.line if origin else None,
+                        origin.column if origin else None,
+                        origin.field if origin else "",
+                        f"le PDF ne peut pas afficher « {c} » (U+{ord(c):04X}), dans "
+                        f"« …{context}… » : la police {family.family} n'a pas ce caractère ; "
+                        "retirez-le, ou ajoutez dans fonts/ une police qui l'a "
+                        "(templates/theme.yaml)",
+                    )
+                    for c, (context, origin) in missing.items()
+                ]
             )
 
     def css(self, medium: str = "print") -> str:

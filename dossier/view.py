@@ -156,6 +156,7 @@ class Picture:
     alt: Text
     role: str
     caption: Line | None = None
+    pixels: tuple[int, int] | None = None  # measured at load: the outputs need no metadata
 
     def lines(self) -> Iterator[Line]:
         """Yield what the picture prints: its caption."""
@@ -680,15 +681,13 @@ class Edition:
                 spans += [span for span in group if span.page_of is None]
         return dataclasses.replace(text, spans=tuple(spans))
 
-    def strings(self) -> Iterator[str]:
-        """Yield every string the renderers print or embed."""
+    def strings(self) -> Iterator[tuple[str, Origin | None]]:
+        """Yield every string the renderers print or embed, with where it comes from."""
         for text in self.texts():
             for span in text.spans:
-                yield span.text
-        yield self.document_title
-        yield self.description
-        yield self.author
-        yield from self.keywords
+                yield span.text, text.origin
+        for metadata in (self.document_title, self.description, self.author, *self.keywords):
+            yield metadata, None
 
 
 def _texts(value: object) -> Iterator[Text]:
@@ -826,11 +825,13 @@ class _Preparer:
     def picture(self, image: m.Image | None, path: FieldPath, role: str) -> Picture | None:
         if image is None:
             return None
+        source = self.model.source
         return Picture(
             path=self.folder / image.src,
             alt=self.plain_text(image.alt, (*path, "alt")),
             role=role,
             caption=self.line(image.caption, (*path, "caption")),
+            pixels=source.images.get(image.src) if source is not None else None,
         )
 
     def more(self, url: str | None, path: FieldPath, name: str) -> Line | None:
@@ -1049,7 +1050,7 @@ class _Preparer:
             **common,
             intro=self.blocks(section.intro, (*path, "intro"), inner),
             events=tuple(
-                self.event(f"{section.anchor}-{i + 1}", event, (*path, "events", i), inner)
+                self.event(f"{section.anchor}--{i + 1}", event, (*path, "events", i), inner)
                 for i, event in enumerate(section.events)
             ),
             links=self.each(section.links, (*path, "links"), self.programme_link),

@@ -502,13 +502,17 @@ def test_a_renderer_that_dies_is_reported(monkeypatch, tmp_path: Path, capsys) -
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_image_word_cannot_take_is_a_render_error(edition_copy, tmp_path: Path, capsys) -> None:
+def test_an_image_word_cannot_take_is_refused_by_check_and_build(
+    edition_copy, tmp_path: Path, capsys
+) -> None:
     folder = edition_copy(SMALL_EDITION, replace={"images/portrait.png": "images/portrait.webp"})
     Image.open(SMALL_EDITION / "images" / "portrait.png").save(folder / "images" / "portrait.webp")
-    code, _, stderr = run_cli(
-        ["build", str(folder), "--format", "docx", "--output", str(tmp_path / "out")], capsys
-    )
-    assert code == 1
-    assert stderr.startswith("DOCX : ")
-    assert "Traceback" not in stderr
-    assert list((tmp_path / "out").iterdir()) == []
+    for command in (
+        ["check", str(folder)],
+        ["build", str(folder), "--output", str(tmp_path / "out")],
+    ):
+        code, _, stderr = run_cli(command, capsys)
+        assert code == 1
+        assert "portrait.src: « images/portrait.webp » est au format WEBP" in stderr
+        assert "Traceback" not in stderr
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []

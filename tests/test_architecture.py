@@ -86,7 +86,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "dossier.view": {"dossier.french", "dossier.model"},
     "dossier.french": {"dossier.model"},
-    "dossier.theme": {"dossier.errors", "dossier.load"},
+    "dossier.theme": {"dossier.errors", "dossier.load", "dossier.model"},
     "dossier.load": {"dossier.errors", "dossier.model"},
     "dossier.source": {"dossier.errors", "dossier.model"},
     "dossier.model": set(),

@@ -43,7 +43,7 @@ def test_missing_marianne_falls_back_with_a_warning(caplog: pytest.LogCaptureFix
     with caplog.at_level(logging.WARNING, logger="dossier"):
         family = patched.pdf_font()
         patched.css()
-        patched.check_glyphs(["Bonjour !"])
+        patched.check_glyphs([("Bonjour !", None)])
     assert family.family == "Inter"
     assert caplog.text.count("police Marianne absente de fonts/") == 1  # once per build
 

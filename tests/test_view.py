@@ -60,7 +60,7 @@ def test_every_event_has_a_date_line(view_2021) -> None:
 
 
 def test_first_of_month_is_superscript_in_the_view(view_2021) -> None:
-    drac = next(e for e in events_of(view_2021) if e.anchor.endswith("services-etat-1"))
+    drac = next(e for e in events_of(view_2021) if e.anchor.endswith("services-etat--1"))
     assert [s.text for s in drac.when if s.sup] == ["er"]
 
 

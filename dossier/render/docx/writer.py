@@ -26,7 +26,7 @@ from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.section import Section as DocxSection
-from docx.shared import Emu, Mm
+from docx.shared import Emu, Length, Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.parfmt import ParagraphFormat
 
@@ -409,8 +409,13 @@ class Writer:
         paragraph = self.new_paragraph("body")
         ParagraphFormat(paragraph).alignment = align
         run = DocxParagraph(paragraph, self.document.part).add_run()
+        width: Length = Mm(box.width)
+        height: Length | None = None
+        if picture.pixels is not None:  # both sizes given: python-docx reads no resolution
+            pixels_wide, pixels_high = picture.pixels
+            width, height = _fit(box.width, box.height, pixels_wide / max(pixels_high, 1))
         try:
-            shape = run.add_picture(str(picture.path), width=Mm(box.width))
+            shape = run.add_picture(str(picture.path), width=width, height=height)
         except (
             OSError,
             InvalidImageStreamError,
@@ -420,7 +425,7 @@ class Writer:
         ) as error:  # the file, not the program: python-docx could not read this image
             raise RenderError(
                 f"DOCX : l'image {picture.path.name} ne peut pas entrer dans le document "
-                f"({type(error).__name__}: {error})"
+                f"({type(error).__name__}: {error or 'illisible'})"
             ) from error
         if shape.height > Mm(box.height):  # a tall picture: its height decides
             shape.width = Emu(int(shape.width * Mm(box.height) / shape.height))
@@ -430,6 +435,13 @@ class Writer:
             properties.set("title", picture.alt.plain)
         if picture.caption:  # under its picture, aligned with it
             ParagraphFormat(self.paragraph("caption", picture.caption)).alignment = align
+
+
+def _fit(width: float, height: float, ratio: float) -> tuple[Length, Length]:
+    """Return the size of a picture of a width/height ratio in a box of millimetres."""
+    if width / ratio > height:
+        return Emu(int(Mm(height) * ratio)), Mm(height)
+    return Mm(width), Emu(int(Mm(width) / ratio))
 
 
 def _marker_texts(line: Line) -> str:
