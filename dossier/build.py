@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dossier.errors import DossierError, RenderError
+from dossier.errors import DossierError, PlaceError, RenderError, display_path, os_reason
 from dossier.render import RENDERERS, Finished, Renderer, default_formats
 
 if TYPE_CHECKING:
@@ -30,6 +34,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("dossier")
 
 POLL_SECONDS = 0.05
+# The parent's ends of the renderers' pipes. A child forked after another inherits that one's
+# end: each child closes them, or a child would wait forever on a pipe its parent left.
+_PIPES: list[Connection] = []
+# Errors of the disk the outputs go to, not of the program.
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 
 
 @dataclass(frozen=True)
@@ -82,42 +91,70 @@ def build(
     # The renderers start first and import their libraries while this process loads the data:
     # on two cores that hides WeasyPrint's import behind the loading.
     jobs: list[_Job] = []
-    try:
-        jobs += [_Job.start(renderer) for renderer in chosen]
-        from dossier.load import load_edition
-        from dossier.view import prepare
+    with _deadline(options.timeout):
+        try:
+            jobs += [_Job.start(renderer) for renderer in chosen]
+            from dossier.load import load_edition
+            from dossier.view import prepare
 
-        folder = Path(edition) if edition is not None else find_default_edition()
-        model = load_edition(folder)
-        base = folder if folder.is_dir() else folder.parent
-        view = prepare(model, base, draft=options.draft)
-        output.mkdir(parents=True, exist_ok=True)
-        for job in jobs:
-            variant = options.variants.get(job.name, job.renderer.default_variant)
-            job.send(view, base, job.renderer.target(output, model.slug), variant)
-        deadline = time.perf_counter() + options.timeout
-        _warn_without_proc()
-        _watch(jobs, options, deadline)
-        _finish(jobs, options, deadline)
-    except BaseException:
-        for job in jobs:  # a failed build leaves no temporary file behind
-            job.stop()
-            job.discard()
-        raise
+            folder = Path(edition) if edition is not None else find_default_edition()
+            model = load_edition(folder)
+            base = folder if folder.is_dir() else folder.parent
+            view = prepare(model, base, draft=options.draft)
+            _make_output(output)
+            for job in jobs:
+                variant = options.variants.get(job.name, job.renderer.default_variant)
+                job.send(view, base, job.renderer.target(output, model.slug), variant)
+            deadline = time.perf_counter() + options.timeout
+            _warn_without_proc()
+            _watch(jobs, options, deadline)
+            _finish(jobs, options, deadline)
+            for job in jobs:
+                job.stop()
+            _replace_all([(job.temporary, job.target) for job in jobs])  # type: ignore[misc]
+        finally:  # whatever happened, no child, no temporary file is left behind
+            for job in jobs:
+                job.stop()
+                job.discard()
     for job in jobs:
-        job.stop()
-    try:
-        for job in jobs:  # every render succeeded: only now do the new outputs replace the old
-            _replace(job.temporary, job.target)  # type: ignore[arg-type]
-            job.temporary = None
-            log.info("%s écrit : %s", job.name.upper(), job.target)
-    finally:
-        for job in jobs:  # what a failed replacement left behind
-            job.discard()
+        log.info("%s écrit : %s", job.name.upper(), job.target)
     return [
         Output(j.name, j.target, _size(j.target), j.seconds, j.peak)  # type: ignore[arg-type]
         for j in jobs
     ]
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Stop the whole build, loading and typesetting included, after its time.
+
+    The renderers' own clock watches them; this one watches this process, where the data are
+    read and set. Only the main thread can take a signal: elsewhere, the renderers' clock alone.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(number: int, frame: object) -> None:
+        raise RenderError(
+            f"le travail dépasse {seconds:g} s et a été arrêté ; si l'édition est vraiment si "
+            "grande, relancez avec --timeout SECONDES"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds + 1)  # after the renderers' own, if theirs fires
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _make_output(output: Path) -> None:
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PlaceError(output, "le dossier de sortie ne peut pas être créé", error) from None
 
 
 def check(edition: Path | None = None) -> Path:
@@ -180,6 +217,7 @@ class _Job:
     process: BaseProcess
     connection: Connection
     started: float
+    scratch: Path  # the child's temporary directory: WeasyPrint's fonts go there, and go
     target: Path | None = None
     temporary: Path | None = None
     seconds: float = 0.0
@@ -192,28 +230,38 @@ class _Job:
 
     @classmethod
     def start(cls, renderer: Renderer) -> _Job:
+        scratch = Path(tempfile.mkdtemp(prefix=f"dossier-{renderer.name}-"))
         parent_end, child_end = multiprocessing.Pipe()
         # fork: the child shares what is already imported and starts at once
         context = multiprocessing.get_context("fork")
         process = context.Process(
             target=_render_in_child,
-            args=(renderer, child_end),
+            args=(renderer, child_end, scratch),
             name=f"dossier-{renderer.name}",
             daemon=True,
         )
         process.start()
         child_end.close()
-        return cls(renderer, process, parent_end, time.perf_counter())
+        _PIPES.append(parent_end)
+        return cls(renderer, process, parent_end, time.perf_counter(), scratch)
 
     def send(self, view: Edition, folder: Path, target: Path, variant: str | None) -> None:
+        if self.renderer.writes == "file" and target.is_dir() and not target.is_symlink():
+            raise DossierError(
+                f"{display_path(target)} est un dossier : le {self.name.upper()} ne peut pas "
+                "prendre sa place ; renommez ce dossier ou choisissez une autre sortie (--output)"
+            )
         # Beside the target, so that the final rename stays on one filesystem.
         prefix, beside = f".{target.name}.", target.parent
-        if self.renderer.writes == "folder":
-            self.temporary = Path(tempfile.mkdtemp(suffix=".tmp", prefix=prefix, dir=beside))
-        else:
-            descriptor, temporary = tempfile.mkstemp(suffix=".tmp", prefix=prefix, dir=beside)
-            os.close(descriptor)
-            self.temporary = Path(temporary)
+        try:
+            if self.renderer.writes == "folder":
+                self.temporary = Path(tempfile.mkdtemp(suffix=".tmp", prefix=prefix, dir=beside))
+            else:
+                descriptor, temporary = tempfile.mkstemp(suffix=".tmp", prefix=prefix, dir=beside)
+                os.close(descriptor)
+                self.temporary = Path(temporary)
+        except OSError as error:
+            raise PlaceError(beside, "rien ne peut y être écrit", error) from None
         self.target = target
         self.connection.send((view, folder, self.temporary, variant))
 
@@ -221,39 +269,83 @@ class _Job:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        if self.connection in _PIPES:
+            _PIPES.remove(self.connection)
         self.connection.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def discard(self) -> None:
         """Remove the temporary output, if it is still there."""
         if self.temporary is not None:
-            _remove(self.temporary)
+            with contextlib.suppress(OSError):
+                _remove(self.temporary)
             self.temporary = None
 
 
-def _replace(new: Path, target: Path) -> None:
-    """Put new in target's place: atomically for a file, for a folder as nearly as renames allow.
+def _replace_all(pairs: list[tuple[Path, Path]]) -> None:
+    """Put every new output in its target's place, or none: on any failure, the old ones stay.
 
-    A folder cannot replace another in one rename: the old one is renamed aside, the new one in,
-    then the old one removed; if the new one cannot go in, the old one comes back.
+    A file is replaced in one rename (a reader sees the old file or the new one), its old
+    version kept as a hard link until all are in. A folder cannot replace another in one
+    rename: the old one is renamed aside, the new one in. If any step fails, what was put in
+    place goes and what was aside comes back.
     """
-    if not new.is_dir() and not target.is_dir():
-        os.replace(new, target)  # a reader sees the old file or the new one, never neither
-        return
-    aside = None
-    if target.exists() or target.is_symlink():
-        aside = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
-        os.rename(target, aside)
+    kept: list[tuple[Path, Path]] = []  # (target, the old version aside)
+    placed: list[Path] = []
     try:
-        os.rename(new, target)
-    except BaseException:
-        if aside is not None:
-            os.rename(aside, target)
-        raise
-    if aside is not None:
+        for new, target in pairs:
+            if target.exists() or target.is_symlink():
+                aside = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
+                if new.is_dir() or (target.is_dir() and not target.is_symlink()):
+                    os.rename(target, aside)  # a folder, or what a folder takes the place of
+                else:
+                    os.link(target, aside, follow_symlinks=False)  # the file stays in place
+                kept.append((target, aside))
+        for new, target in pairs:
+            if new.is_dir():
+                os.rename(new, target)
+            else:
+                os.replace(new, target)
+            placed.append(target)
+    except OSError as error:
+        _restore(placed, kept, [new for new, _ in pairs])
+        place = error.filename or pairs[0][1]
+        raise PlaceError(
+            Path(place),
+            "les sorties n'ont pas pu être mises en place ; les anciennes restent",
+            error,
+        ) from None
+    for _, aside in kept:
         try:
             _remove(aside)
-        except OSError as error:  # the new output is in place: a leftover is no failure
-            log.warning("%s : ancienne version non supprimée (%s)", aside, error)
+        except OSError as error:  # the new outputs are in place: a leftover is no failure
+            log.warning("%s : ancienne version non supprimée (%s)", aside, os_reason(error))
+
+
+def _restore(placed: list[Path], kept: list[tuple[Path, Path]], news: list[Path]) -> None:
+    """Undo a replacement that failed halfway: old outputs back, new ones gone."""
+    old = dict(kept)
+    for target in placed:
+        aside = old.pop(target, None)
+        if target.is_dir() and not target.is_symlink():
+            with contextlib.suppress(OSError):
+                shutil.rmtree(target)
+            if aside is not None:
+                with contextlib.suppress(OSError):
+                    os.rename(aside, target)
+        elif aside is not None:
+            with contextlib.suppress(OSError):
+                os.replace(aside, target)
+        else:
+            with contextlib.suppress(OSError):
+                target.unlink()
+    for target, aside in old.items():  # never replaced: what was renamed aside comes back
+        if not target.exists() and not target.is_symlink():
+            with contextlib.suppress(OSError):
+                os.rename(aside, target)
+        else:  # a hard link beside a file still in place
+            with contextlib.suppress(OSError):
+                aside.unlink()
 
 
 def _remove(path: Path) -> None:
@@ -331,7 +423,7 @@ def _watch(jobs: list[_Job], options: Options, deadline: float) -> None:
                 if kind in ("ok", "rendered"):
                     pending.remove(job)
                 elif kind == "error":
-                    raise RenderError(detail)
+                    raise RenderError(detail or f"{job.name.upper()} : échec sans message")
                 else:
                     raise RuntimeError(f"the {job.name} renderer failed:\n{detail}")
         if pending and time.perf_counter() > deadline:
@@ -343,7 +435,8 @@ def _watch(jobs: list[_Job], options: Options, deadline: float) -> None:
             wait([job.connection for job in pending], timeout=POLL_SECONDS)
 
 
-def _render_in_child(renderer: Renderer, connection: Connection) -> None:
+def _render_in_child(renderer: Renderer, connection: Connection, scratch: Path) -> None:
+    _become_child(scratch)
     # Importing the renderer's module is its warm-up, done while the parent loads the data. Its
     # failure (a system library missing, for one) is told once the job arrives, as a render's.
     try:
@@ -372,11 +465,57 @@ def _render_in_child(renderer: Renderer, connection: Connection) -> None:
         _settle(temporary)
         message = ("ok", "", time.perf_counter() - started, _peak())
     except DossierError as error:
-        message = ("error", str(error), 0.0, 0)
+        message = ("error", str(error) or f"{renderer.name.upper()} : échec", 0.0, 0)
+    except OSError as error:
+        if error.errno in _DISK_ERRORS or _within(error.filename, temporary):
+            where = display_path(temporary.parent)  # the user's disk, not the program
+            text = (
+                f"{renderer.name.upper()} : écriture impossible dans {where} ({os_reason(error)})"
+            )
+            message = ("error", text, 0.0, 0)
+        else:
+            message = ("bug", traceback.format_exc(), 0.0, 0)
     except BaseException:  # a bug: its traceback goes to the parent, which raises it
         message = ("bug", traceback.format_exc(), 0.0, 0)
     connection.send(message)
     connection.close()
+
+
+def _become_child(scratch: Path) -> None:
+    """Set a renderer's process apart: its own pipe only, no terminal signals, its own temp."""
+    for inherited in _PIPES:  # the other renderers' pipes, copied by fork
+        inherited.close()
+    # Ctrl-C and a closed terminal reach the whole process group: the parent stops the children
+    # itself, and a child must not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    # WeasyPrint writes fonts into a temporary folder it never removes (a child ends with
+    # os._exit): in the scratch folder, the parent removes them.
+    tempfile.tempdir = str(scratch)
+    os.environ["TMPDIR"] = str(scratch)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this process when its parent ends, however the parent ends."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe's end still stops the child
+        pass
+
+
+def _within(filename: object, folder: Path) -> bool:
+    if not isinstance(filename, str | os.PathLike):
+        return False
+    try:
+        return Path(filename).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def _peak() -> int:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import math
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from dossier.build import Options, build, check
-from dossier.errors import DossierError
+from dossier.errors import DossierError, Interrupted, belongs_to_program, os_reason
 from dossier.render import RENDERERS, Renderer, default_formats
 
 DESCRIPTION = """\
@@ -242,8 +247,8 @@ def _positive(kind: type) -> Callable[[str], float]:
             number = kind(value)
         except ValueError:
             raise argparse.ArgumentTypeError(f"« {value} » n'est pas un nombre") from None
-        if number <= 0:
-            raise argparse.ArgumentTypeError(f"« {value} » doit être positif")
+        if not math.isfinite(number) or number <= 0:  # nan would never fire, inf never stop
+            raise argparse.ArgumentTypeError(f"« {value} » doit être un nombre positif")
         return number
 
     return parse
@@ -261,11 +266,21 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
     stdout = stdout or sys.stdout
     arguments = _parser().parse_args(argv)
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        print(
+            "dossier : le dossier courant n'existe plus (supprimé ou déplacé) : placez-vous dans "
+            "un dossier qui existe, par exemple celui du projet",
+            file=sys.stderr,
+        )
+        return 1
     logger = logging.getLogger("dossier")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_ProblemFormatter())
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
+    previous = _on_signals()
     try:
         if arguments.command == "check":
             print(f"ok : {check(arguments.edition)}", file=stdout)
@@ -282,8 +297,45 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         for line in error.lines():
             print(line, file=sys.stderr)
         return 1
+    except (KeyboardInterrupt, Interrupted) as stop:
+        # the build has already stopped its renderers and removed its temporary files
+        number = stop.signal_number if isinstance(stop, Interrupted) else signal.SIGINT
+        print("dossier : interrompu ; les fichiers d'avant sont intacts", file=sys.stderr)
+        return 128 + int(number)
+    except OSError as error:
+        if not _users(error):
+            raise  # the program's own files: a bug, with its traceback
+        where = error.filename if isinstance(error.filename, str) else ""
+        print(f"{where} : {os_reason(error)}".lstrip(" :"), file=sys.stderr)
+        return 1
     finally:
+        _restore_signals(previous)
         logger.removeHandler(handler)
+
+
+def _on_signals() -> dict[int, Any]:
+    """Turn a closed terminal and a kill into an orderly stop, as Ctrl-C is."""
+
+    def stop(number: int, frame: object) -> None:
+        raise Interrupted(number)
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            previous[number] = signal.signal(number, stop)
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+
+
+def _users(error: OSError) -> bool:
+    """Tell a path of the user's (an edition, an output) from one of the program's own."""
+    if not isinstance(error.filename, str | os.PathLike):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    return not belongs_to_program(Path(error.filename))
 
 
 def _build(arguments: argparse.Namespace, stdout: TextIO) -> None:

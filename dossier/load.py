@@ -24,6 +24,10 @@ log = logging.getLogger("dossier")
 EDITION_FILE = "edition.yaml"
 MAX_NODES = 200_000  # far above any real edition; stops alias bombs
 MAX_IMAGE_PIXELS = 40_000_000
+# A 2 000-event programme is 1.5 MB: ten times that bounds the memory and time of the loading.
+MAX_BYTES = 16 * 1024 * 1024
+# Past these, more messages of one kind would only hide the others.
+MAX_REPORTED = 20
 
 Path_ = FieldPath
 M = TypeVar("M", bound=BaseModel)
@@ -103,9 +107,7 @@ def check_values(model: type[BaseModel], data: Any) -> list[tuple[Path_, str]]:
 
 
 def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
-    raw = file.read_bytes()
-    located = _compose(file, _decode(file, raw))
-    located.digest = hashlib.sha256(raw).hexdigest()
+    located = _read(file)
     problems = [
         Problem(file, line, column, format_path(path), message)
         for path, (line, column), message in located.problems
@@ -120,6 +122,28 @@ def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
         return model.model_validate(located.data), located
     except ValidationError as error:
         raise DataError(_problems_of(error, file, located, model)) from None
+
+
+def _read(file: Path) -> _Located:
+    """Read and compose a YAML file of the project, bounded in size, depth and values."""
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise DataError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "",
+                    f"le fichier fait {size / 1024 / 1024:.0f} Mo : aucune édition n'approche "
+                    f"{MAX_BYTES // 1024 // 1024} Mo ; est-ce le bon fichier ?",
+                )
+            ]
+        )
+    raw = file.read_bytes()
+    located = _compose(file, _decode(file, raw))
+    located.digest = hashlib.sha256(raw).hexdigest()
+    return located
 
 
 def _decode(file: Path, raw: bytes) -> str:
@@ -201,10 +225,15 @@ _YAML_HINTS = (
 
 
 def _refuse_hidden_breaks(file: Path, text: str) -> None:
-    problems = []
+    problems: list[Problem] = []
+    line, counted, line_start = 1, 0, 0  # counted forward once: linear in the file
     for match in _HIDDEN_BREAKS.finditer(text):
-        before = text[: match.start()]
-        line, column = before.count("\n") + 1, match.start() - before.rfind("\n")
+        if len(problems) == MAX_REPORTED:
+            break
+        line += text.count("\n", counted, match.start())
+        line_start = text.rfind("\n", counted, match.start()) + 1 or line_start
+        counted = match.start()
+        column = match.start() - line_start + 1
         problems.append(
             Problem(
                 file,
@@ -726,9 +755,9 @@ def _previous_edition(file: Path, start: str) -> tuple[dict[str, Any], Path] | N
     for other in sorted(file.resolve().parent.parent.glob(f"*/{EDITION_FILE}")):
         if other == file.resolve():
             continue
-        try:
-            data = yaml.load(other.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        try:  # read as carefully as this one: a neighbour may be anything
+            data = _read(other).data
+        except (OSError, DataError):
             continue  # a broken neighbour is its own check's business
         period = data.get("period") if isinstance(data, dict) else None
         begins = period.get("start") if isinstance(period, dict) else None

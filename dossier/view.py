@@ -583,6 +583,10 @@ class Contents:
     title: Line
     entries: tuple[ContentsEntry, ...]
     level: int = SECTION_LEVEL  # the heading level of its title
+    # The program's own anchors hold "--", which no section id may (model._SLUG):
+    # a section called « sommaire » cannot take the contents' place.
+    anchor: str = "sommaire--dossier"
+    title_anchor: str = "sommaire--titre"
 
     def lines(self) -> Iterator[Line]:
         """Yield what the contents print (page numbers are added by each output)."""
@@ -598,6 +602,7 @@ class Screen:
     skip: Line
     words: Words
     locale: str  # for the sizes of files: « 1,2 Mo »
+    target: str = "contenu--dossier"  # where the skip link goes; "--" as in Contents
 
     def download(self, kind: str, href: str, size: int) -> Line:
         """Return the link to a file of the edition: its words, its format and its size."""

@@ -119,6 +119,18 @@ REFUSED: list[tuple[str, Callable[[Path], None], str]] = [
         ),
         "plus de 40 niveaux",
     ),
+    (
+        "file-too-big",
+        lambda f: (f / YAML).write_text(
+            (f / YAML).read_text() + "# " + "x" * (17 * 1024 * 1024) + "\n"
+        ),
+        "edition.yaml: le fichier fait 17 Mo",
+    ),
+    (
+        "hidden-separators-by-thousands",
+        replace(PARAGRAPH, "\u2028" * 200_000),
+        ":77:",
+    ),
     # values that are not text
     (
         "date-unix-time",
@@ -229,6 +241,65 @@ def test_a_300_000_character_word_is_checked_at_once(edition_copy, capsys) -> No
     assert capsys.readouterr().err == ""
 
 
+def test_thousands_of_hidden_separators_give_twenty_messages(edition_copy, capsys) -> None:
+    folder = edition_copy(SMALL_EDITION, replace={PARAGRAPH: "a\u2028" * 200_000})
+    assert main(["check", str(folder)]) == 1  # counted once, forward: it took minutes
+    err = capsys.readouterr().err
+    assert err.count("séparateur de ligne invisible") == 20
+    assert ":77:34:" in err  # the second one, two characters after the first
+
+
+def test_hostile_neighbours_do_not_stop_the_check(edition_copy, capsys) -> None:
+    """The check compares with the edition beside it: whatever lies there is only skipped."""
+    folder = edition_copy(SMALL_EDITION)
+    beside = folder.parent
+    hostile = {
+        "profonde": "x: " + "[" * 5000 + "]" * 5000 + "\n",
+        "alias": "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+        "binaire": "\x00\x01\x02",
+        "latin1": None,
+        "liste": "- 1\n- 2\n",
+        "etiquette": "period: !!python/object:os.system {start: 2000-01-01}\n",
+    }
+    for name, text in hostile.items():
+        (beside / name).mkdir()
+        if text is None:
+            (beside / name / YAML).write_bytes("période: é".encode("latin-1"))
+        else:
+            (beside / name / YAML).write_text(text, encoding="utf-8")
+    (beside / "lien").mkdir()
+    (beside / "lien" / YAML).symlink_to(beside / "lien" / YAML)
+    assert main(["check", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert captured.err == ""
+
+
+def test_last_years_foreword_word_for_word_is_named(edition_copy, capsys) -> None:
+    folder = edition_copy(SMALL_EDITION)
+    long = "La donnée est un bien commun, et elle le reste tant que chacun la partage."
+    file = folder / YAML
+    file.write_text(file.read_text().replace("La donnée est un bien commun.", long, 1))
+    last_year = folder.parent / "2023"
+    last_year.mkdir()
+    text = file.read_text()
+    (last_year / YAML).write_text(text.replace("start: 2024-02-26", "start: 2023-02-27"))
+    assert "start: 2024-02-26" in text
+    assert main(["check", str(folder)]) == 0
+    err = capsys.readouterr().err
+    assert re.search(
+        r"edition\.yaml:83:5: warning: sections\[3\]: ce texte \(edito\) .*mot pour mot.*\(2023\)",
+        err,
+    ), err
+    file.write_text(text.replace(long, "Une nouvelle année, un nouveau mot."))
+    assert main(["check", str(folder)]) == 0
+    assert "(edito)" not in capsys.readouterr().err  # the interview's is still last year's
+
+
 ACCEPTED_LINK = "https://fr.wikipedia.org/wiki/Conseil_d%27%C3%89tat_(France)"
 
 
@@ -244,6 +315,9 @@ def accepted(tmp_path_factory) -> dict[str, Path]:
     text = file.read_text(encoding="utf-8")
     text = text.replace(PARAGRAPH, f"Voir [la fiche]({ACCEPTED_LINK}) ; ou https://x.fr/a?b=1.")
     text = text.replace("phone: +33 1 23 45 67 89", "phone: +33 (0)1 99 00 12 34")
+    # sections named as the program's own anchors were: the contents and the skip link
+    text = text.replace("id: missions", "id: sommaire").replace("(#missions)", "(#sommaire)")
+    text = text.replace("  - kind: calendar\n", "  - kind: calendar\n    id: contenu\n")
     text = text.replace(
         "images/portrait.png\n      alt: Portrait d'Alex Durand\n",
         "images/lien.png\n      alt: Portrait d'Alex Durand\n",
@@ -258,7 +332,9 @@ def accepted(tmp_path_factory) -> dict[str, Path]:
     file.symlink_to(elsewhere / YAML)
     out = root / "build"
     assert main(["build", str(folder), "--output", str(out)]) == 0
-    return {p.suffix: p for p in out.iterdir() if p.is_file()}
+    outputs = {p.suffix: p for p in out.iterdir() if p.is_file()}
+    outputs[".html"] = next(out.glob("*/index.html"))
+    return outputs
 
 
 def test_links_with_parentheses_and_phones_work_in_the_pdf(accepted) -> None:
@@ -285,6 +361,40 @@ def test_links_with_parentheses_and_phones_work_in_the_docx(accepted) -> None:
     assert {ACCEPTED_LINK, "tel:+33199001234"} <= targets
     text = "\n".join(p.text for p in document.paragraphs)
     assert "](" not in text  # no markup printed as typed
+
+
+def test_chosen_ids_never_take_the_programs_anchors_in_the_web_page(accepted) -> None:
+    import lxml.html
+
+    html = lxml.html.parse(str(accepted[".html"])).getroot()
+    ids = [element.get("id") for element in html.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
+    for chosen, heading in (("sommaire", "Nos missions"), ("contenu", "Le programme")):
+        section = html.get_element_by_id(chosen)
+        assert section.tag == "section"
+        assert heading in section.text_content()
+        assert html.xpath(f'//nav//a[@href="#{chosen}"]')  # the contents go there
+    skip = html.body.find("a")
+    assert html.get_element_by_id(skip.get("href")[1:]).tag == "main"
+
+
+def test_chosen_ids_never_take_the_programs_anchors_in_the_pdf(accepted) -> None:
+    text = subprocess.run(
+        [require_tool("pdftotext"), str(accepted[".pdf"]), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    pages = text.split("\f")
+    with pikepdf.open(accepted[".pdf"]) as pdf:
+        numbers = {page.objgen: n for n, page in enumerate(pdf.pages)}
+        destinations = pikepdf.NameTree(pdf.Root.Names.Dests)
+        for chosen, heading in (("sommaire", "Nos missions"), ("contenu", "Le programme")):
+            page = pages[numbers[destinations[chosen][0].objgen]]
+            assert heading in page, chosen
+        # the interview's « p. {page} » prints the number of the page the section is on
+        where = numbers[destinations["sommaire"][0].objgen] + 1
+        assert re.search(rf"nos missions, p\.\s{where}\b", text.replace("\n", " "))
 
 
 def test_the_pdf_text_holds_the_link_text_not_its_markup(accepted) -> None:
@@ -344,3 +454,235 @@ def test_any_unicode_text_is_refused_located_or_rendered(small_copy: Path, text:
     except DossierError as error:
         refusal = str(error)
     assert refusal is None or refusal.strip()  # refused with words, never an empty message
+
+
+# --- Only the program's own errors are caught: the environment gets a message ---------------
+
+
+def run_command(*args: str, cwd: Path | None = None, env: dict | None = None):
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "dossier", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+def test_an_output_folder_that_is_a_file(tmp_path: Path, capsys) -> None:
+    output = tmp_path / "sortie"
+    output.write_text("un fichier", encoding="utf-8")
+    assert main(["build", str(SMALL_EDITION), "--output", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert f"{output} : le dossier de sortie ne peut pas être créé" in err
+    assert "Traceback" not in err
+
+
+def test_an_output_path_in_a_loop_of_links(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    assert main(["build", str(SMALL_EDITION), "--output", str(tmp_path / "a" / "x")]) == 1
+    err = capsys.readouterr().err
+    assert "ne peut pas être créé (des liens symboliques y tournent en boucle)" in err
+
+
+def test_a_target_that_is_a_folder(tmp_path: Path, capsys) -> None:
+    (tmp_path / "semaine-donnee-2024.pdf").mkdir()
+    assert main(["build", str(SMALL_EDITION), "--output", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "semaine-donnee-2024.pdf est un dossier" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["semaine-donnee-2024.pdf"]
+
+
+def test_an_output_folder_that_refuses_writing(tmp_path: Path, capsys, monkeypatch) -> None:
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)  # root ignores chmod: the system refuses
+    assert main(["build", str(SMALL_EDITION), "--output", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path} : rien ne peut y être écrit (permission refusée)" in err
+
+
+def test_a_full_disk_while_writing_an_output(tmp_path: Path, capsys, monkeypatch) -> None:
+    import errno as errnos
+    from pathlib import Path as P
+
+    real = P.write_bytes
+
+    def full(self, data):  # the DOCX's write, in its own process (fork keeps the patch)
+        if self.name.endswith(".tmp"):
+            raise OSError(errnos.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(P, "write_bytes", full)
+    previous = tmp_path / "semaine-donnee-2024.docx"
+    previous.write_bytes(b"l'ancien")
+    code = main(["build", str(SMALL_EDITION), "--format", "docx", "--output", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "DOCX : écriture impossible dans" in err
+    assert "(le disque est plein)" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["semaine-donnee-2024.docx"]
+    assert previous.read_bytes() == b"l'ancien"
+
+
+def test_one_output_that_cannot_go_in_leaves_both_old_ones(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    import os as system
+
+    for suffix in ("pdf", "docx"):
+        (tmp_path / f"semaine-donnee-2024.{suffix}").write_text(f"ancien {suffix}")
+    replace = system.replace
+
+    def second_fails(source, destination):
+        if str(destination).endswith(".docx"):
+            raise OSError(28, "No space left on device")
+        return replace(source, destination)
+
+    monkeypatch.setattr(system, "replace", second_fails)
+    code = main(["build", str(SMALL_EDITION), "--format", "pdf,docx", "--output", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "les anciennes restent (le disque est plein)" in err
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["semaine-donnee-2024.docx", "semaine-donnee-2024.pdf"]
+    assert (tmp_path / "semaine-donnee-2024.pdf").read_text() == "ancien pdf"  # put back
+    assert (tmp_path / "semaine-donnee-2024.docx").read_text() == "ancien docx"
+
+
+def test_a_deleted_working_directory(tmp_path: Path) -> None:
+    import sys
+
+    gone = tmp_path / "parti"
+    gone.mkdir()
+    script = (
+        "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
+        "sys.argv = ['dossier', 'build']; from dossier.cli import main; sys.exit(main())"
+    )
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(gone)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 1
+    assert "le dossier courant n'existe plus" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_a_timeout_that_never_fires_is_refused(value: str, capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["build", "--timeout", value])
+    assert stop.value.code == 2
+    assert "doit être un nombre positif" in capsys.readouterr().err
+
+
+# --- Process life: interrupted, the command cleans up and says so --------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("signal_name", "moment", "code"),
+    [
+        ("SIGINT", 2.0, 130),  # Ctrl-C while WeasyPrint lays out
+        ("SIGTERM", 2.0, 143),
+        ("SIGHUP", 2.0, 129),  # the terminal closed
+        ("SIGTERM", 0.4, 143),  # while the data load: the renderers wait on their pipes
+    ],
+)
+def test_an_interrupted_build_stops_cleanly(
+    signal_name: str, moment: float, code: int, tmp_path: Path
+) -> None:
+    import signal as signals
+    import sys
+    import time
+
+    from tests.conftest import EDITION_2021, ROOT
+
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "mois-innovation-publique-2021.pdf").write_bytes(b"ancien")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dossier", "build", str(EDITION_2021), "--output", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    time.sleep(moment)
+    children = _children(process.pid)
+    number = getattr(signals, signal_name)
+    if signal_name == "SIGINT":
+        os.killpg(process.pid, number)  # a terminal sends Ctrl-C to the whole group
+    else:
+        os.kill(process.pid, number)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == code, err
+    assert "interrompu" in err
+    assert "Traceback" not in err
+    time.sleep(0.5)
+    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []  # none left alive
+    assert sorted(p.name for p in out.iterdir()) == ["mois-innovation-publique-2021.pdf"]
+    assert (out / "mois-innovation-publique-2021.pdf").read_bytes() == b"ancien"
+    assert list(scratch.iterdir()) == []  # no weasyprint-*, no dossier-* folder left
+
+
+def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = run_command(
+        "build",
+        str(SMALL_EDITION),
+        "--output",
+        str(tmp_path / "out"),
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(scratch.iterdir()) == []  # WeasyPrint left a weasyprint-* folder of 1.6 MB
+
+
+def test_the_time_limit_covers_the_loading_too(tmp_path: Path) -> None:
+    import sys
+
+    from tests.conftest import ROOT
+
+    big = tmp_path / "grande"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "synthetic.py"), "2000", str(big)],
+        check=True,
+        capture_output=True,
+    )
+    result = run_command("build", str(big), "--output", str(tmp_path / "out"), "--timeout", "0.5")
+    assert result.returncode == 1
+    assert "dépasse 0.5 s" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []

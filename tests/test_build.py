@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dossier.build import build
-from dossier.errors import RenderError
+from dossier.errors import PlaceError, RenderError
 from dossier.render import RENDERERS, Renderer
 from tests.conftest import SMALL_EDITION
 
@@ -106,7 +106,7 @@ def test_a_failed_rename_puts_the_previous_folder_back(
         rename(source, destination)
 
     monkeypatch.setattr(os, "rename", refuse_the_new_folder)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(PlaceError, match="les anciennes restent \\(le disque est plein\\)"):
         build(SMALL_EDITION, ("site",), previous.parent)
     assert tree(previous) == before
     assert [p.name for p in previous.parent.iterdir()] == [SLUG]
