@@ -14,7 +14,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -25,7 +25,7 @@ from dossier.errors import DossierError, PlaceError, RenderError, display_path, 
 from dossier.render import RENDERERS, Finished, Renderer, default_formats
 
 if TYPE_CHECKING:
-    from dossier.render import Entry
+    from dossier.render import Entry, Finish
     from dossier.view import Edition
 
 # dossier.load and dossier.view are imported inside the functions: the renderers' processes
@@ -60,6 +60,7 @@ class Output:
     size: int  # bytes, every file of a folder counted
     seconds: float
     peak_memory: int  # KiB, the renderer's resident peak
+    detail: str = ""  # what the renderer says of its work: « 1 partie sur 13 remise en page »
 
 
 def find_default_edition(data: Path = Path("data")) -> Path:
@@ -119,10 +120,96 @@ def build(
                 job.discard()
     for job in jobs:
         log.info("%s écrit : %s", job.name.upper(), job.target)
+    return _outputs(jobs)
+
+
+def _outputs(jobs: list[_Job]) -> list[Output]:
     return [
-        Output(j.name, j.target, _size(j.target), j.seconds, j.peak)  # type: ignore[arg-type]
+        Output(j.name, j.target, _size(j.target), j.seconds, j.peak, j.detail)  # type: ignore[arg-type]
         for j in jobs
     ]
+
+
+def _place_now(job: _Job) -> None:
+    """Put a finished file in its place at once: after an edit, the PDF need not wait for the
+    DOCX. A file is replaced in one rename; a folder (the web edition) waits for the rest."""
+    if job.renderer.writes == "file" and job.temporary is not None and job.target is not None:
+        _replace_all([(job.temporary, job.target)])
+        job.temporary = None
+
+
+class Session:
+    """Builds of one edition again and again by renderers that stay alive: the watch mode's.
+
+    Each renderer keeps between builds what it may (the PDF its layout, part by part), so a
+    build after an edit redoes only what the edit changed. A build that fails on the data
+    leaves the renderers as they were; one that fails in a renderer starts them afresh.
+    """
+
+    def __init__(
+        self,
+        edition: Path | None = None,
+        formats: tuple[str, ...] | None = None,
+        output: Path = Path("build"),
+        options: Options | None = None,
+    ) -> None:
+        self.options = options or Options()
+        self.chosen = _check_request(
+            default_formats() if formats is None else formats, self.options
+        )
+        self.edition = Path(edition) if edition is not None else find_default_edition()
+        self.output = output
+        self.jobs: dict[str, _Job] = {}
+        self.images: set[Path] | None = None  # the files the last edition read names, if read
+
+    def build(self) -> list[Output]:
+        """Build every format once more; replace the outputs only if all succeed."""
+        from dossier.load import load_edition
+        from dossier.view import prepare
+
+        with _deadline(self.options.timeout):
+            for renderer in self.chosen:  # warm before the data are read, as build() does
+                self._job(renderer)
+            model = load_edition(self.edition)
+            base = self.edition if self.edition.is_dir() else self.edition.parent
+            view = prepare(model, base, draft=self.options.draft)
+            self.images = {picture.path for picture in view.pictures()}
+            _make_output(self.output)
+            jobs = [self._job(renderer) for renderer in self.chosen]
+            done = False
+            try:
+                for job in jobs:
+                    job.seconds, job.peak, job.detail = 0.0, 0, ""
+                    variant = self.options.variants.get(job.name, job.renderer.default_variant)
+                    job.send(view, base, job.renderer.target(self.output, model.slug), variant)
+                deadline = time.perf_counter() + self.options.timeout
+                _watch(jobs, self.options, deadline, done=_place_now)
+                _finish(jobs, self.options, deadline)
+                _replace_all([(j.temporary, j.target) for j in jobs if j.temporary])  # type: ignore[misc]
+                done = True
+            finally:
+                for job in jobs:
+                    if not done:
+                        job.discard()
+                    job.temporary = None
+                if not done:
+                    self.close()  # cut short: a renderer may be halfway through its protocol
+        return _outputs(jobs)
+
+    def _job(self, renderer: Renderer) -> _Job:
+        job = self.jobs.get(renderer.name)
+        if job is None or not job.process.is_alive():
+            if job is not None:
+                job.stop()
+            job = self.jobs[renderer.name] = _Job.start(renderer, persistent=True)
+        return job
+
+    def close(self) -> None:
+        """Stop the renderers; nothing of theirs is left behind."""
+        for job in self.jobs.values():
+            job.stop()
+            job.discard()
+        self.jobs.clear()
 
 
 @contextlib.contextmanager
@@ -178,8 +265,9 @@ def _finish(jobs: list[_Job], options: Options, deadline: float) -> None:
         return
     files = {}
     for job in jobs:
-        if job.renderer.writes == "file" and job.temporary and job.target:
-            files[job.name] = Finished(job.temporary, job.target.name)
+        if job.renderer.writes == "file" and job.target:
+            # complete beside its target, or already in its place (a session puts it there)
+            files[job.name] = Finished(job.temporary or job.target, job.target.name)
     for job in finishing:
         job.connection.send({name: f for name, f in files.items() if name != job.name})
     _watch(finishing, options, deadline)
@@ -227,6 +315,7 @@ class _Job:
     temporary: Path | None = None
     seconds: float = 0.0
     peak: int = 0
+    detail: str = ""
 
     @property
     def name(self) -> str:
@@ -234,7 +323,7 @@ class _Job:
         return self.renderer.name
 
     @classmethod
-    def start(cls, renderer: Renderer) -> _Job:
+    def start(cls, renderer: Renderer, persistent: bool = False) -> _Job:
         scratch = Path(tempfile.mkdtemp(prefix=f"dossier-{renderer.name}-"))
         ends: list[Connection] = []
         try:
@@ -244,7 +333,7 @@ class _Job:
             context = multiprocessing.get_context("fork")
             process = context.Process(
                 target=_render_in_child,
-                args=(renderer, child_end, scratch),
+                args=(renderer, child_end, scratch, persistent),
                 name=f"dossier-{renderer.name}",
                 daemon=True,
             )
@@ -417,8 +506,16 @@ def _warn_without_proc() -> None:
         log.warning("--max-memory n'est pas appliqué : /proc est absent sur cette machine")
 
 
-def _watch(jobs: list[_Job], options: Options, deadline: float) -> None:
-    """Wait for every job; stop them all at the first failure, timeout or memory overrun."""
+def _watch(
+    jobs: list[_Job],
+    options: Options,
+    deadline: float,
+    done: Callable[[_Job], None] | None = None,
+) -> None:
+    """Wait for every job; stop them all at the first failure, timeout or memory overrun.
+
+    done: called with each job as soon as its output is complete.
+    """
     limit = options.max_memory * 1024
     pending = list(jobs)
     while pending:
@@ -440,7 +537,10 @@ def _watch(jobs: list[_Job], options: Options, deadline: float) -> None:
                     ) from None
                 job.seconds, job.peak = job.seconds + seconds, max(job.peak, peak)
                 if kind in ("ok", "rendered"):
+                    job.detail = detail or job.detail
                     pending.remove(job)
+                    if kind == "ok" and done is not None:
+                        done(job)
                 elif kind == "error":
                     raise RenderError(detail or f"{job.name.upper()} : échec sans message")
                 else:
@@ -454,7 +554,9 @@ def _watch(jobs: list[_Job], options: Options, deadline: float) -> None:
             wait([job.connection for job in pending], timeout=POLL_SECONDS)
 
 
-def _render_in_child(renderer: Renderer, connection: Connection, scratch: Path) -> None:
+def _render_in_child(
+    renderer: Renderer, connection: Connection, scratch: Path, persistent: bool = False
+) -> None:
     _become_child(scratch)
     # Importing the renderer's module is its warm-up, done while the parent loads the data. Its
     # failure (a system library missing, for one) is told once the job arrives, as a render's.
@@ -463,41 +565,59 @@ def _render_in_child(renderer: Renderer, connection: Connection, scratch: Path) 
         finish = renderer.finisher()
     except BaseException as error:
         entry, finish = error, None
-    try:
-        view, folder, temporary, variant = connection.recv()
-    except EOFError:  # the parent stopped: bad data, most likely
-        return
+    while True:  # one job, or, for a session, one after another until the parent closes
+        try:
+            view, folder, temporary, variant = connection.recv()
+        except EOFError:  # the parent stopped: bad data, most likely, or the session's end
+            return
+        message = _render_one(
+            renderer, entry, finish, connection, (view, folder, temporary, variant)
+        )
+        if message is None:
+            return
+        connection.send(message)
+        if not persistent:
+            connection.close()
+            return
+
+
+def _render_one(
+    renderer: Renderer,
+    entry: Entry | BaseException,
+    finish: Finish | None,
+    connection: Connection,
+    job: tuple[Edition, Path, Path, str | None],
+) -> tuple[str, str, float, int] | None:
+    """Render one job; return the message for the parent, or None when it is gone."""
+    view, folder, temporary, variant = job
     started = time.perf_counter()
     try:
         if isinstance(entry, BaseException):
             raise entry
-        entry(view, folder, temporary, variant)
+        said = entry(view, folder, temporary, variant)
         if finish is not None:
             # Rendered; the other formats' files come once every one has rendered too.
-            connection.send(("rendered", "", time.perf_counter() - started, _peak()))
+            connection.send(("rendered", said or "", time.perf_counter() - started, _peak()))
             try:
                 others = connection.recv()
             except EOFError:  # another format failed: the parent stops without them
-                return
+                return None
             started = time.perf_counter()
             finish(view, folder, temporary, others)
         _settle(temporary)
-        message = ("ok", "", time.perf_counter() - started, _peak())
+        return ("ok", said or "", time.perf_counter() - started, _peak())
     except DossierError as error:
-        message = ("error", str(error) or f"{renderer.name.upper()} : échec", 0.0, 0)
+        return ("error", str(error) or f"{renderer.name.upper()} : échec", 0.0, 0)
     except OSError as error:
         if error.errno in _DISK_ERRORS or _within(error.filename, temporary):
             where = display_path(temporary.parent)  # the user's disk, not the program
             text = (
                 f"{renderer.name.upper()} : écriture impossible dans {where} ({os_reason(error)})"
             )
-            message = ("error", text, 0.0, 0)
-        else:
-            message = ("bug", traceback.format_exc(), 0.0, 0)
+            return ("error", text, 0.0, 0)
+        return ("bug", traceback.format_exc(), 0.0, 0)
     except BaseException:  # a bug: its traceback goes to the parent, which raises it
-        message = ("bug", traceback.format_exc(), 0.0, 0)
-    connection.send(message)
-    connection.close()
+        return ("bug", traceback.format_exc(), 0.0, 0)
 
 
 def _become_child(scratch: Path) -> None:

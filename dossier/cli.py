@@ -118,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("edition", nargs="?", type=Path, metavar="ÉDITION", help=edition_help)
     _build_parser(commands, edition_help)
+    _watch_parser(commands, edition_help)
     _review_parser(commands)
     _new_parser(commands)
     _import_parser(commands)
@@ -202,6 +203,37 @@ def _build_parser(commands: argparse._SubParsersAction, edition_help: str) -> No
         description="Produit les fichiers d'une édition. Un fichier n'est remplacé que "
         "lorsque le nouveau est complet.",
     )
+    _output_options(make, edition_help)
+
+
+def _watch_parser(commands: argparse._SubParsersAction, edition_help: str) -> None:
+    follow = commands.add_parser(
+        "watch",
+        help="produit les fichiers, puis les refait à chaque enregistrement de l'édition",
+        description="Produit les fichiers d'une édition, puis les refait à chaque "
+        "enregistrement de edition.yaml ou d'une image : le PDF ne remet en page que ce qui "
+        "a changé. Une erreur dans les données est dite, et les fichiers d'avant restent en "
+        "place. Ctrl-C arrête.",
+    )
+    _output_options(follow, edition_help)
+    follow.add_argument(
+        "--serve",
+        nargs="?",
+        const=8000,
+        type=_port,
+        metavar="PORT",
+        help="sert aussi le dossier de sortie sur http://127.0.0.1:PORT/ (8000 par défaut), "
+        "où l'édition web se recharge après chaque construction",
+    )
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un port (1 à 65535)")
+    return int(value)
+
+
+def _output_options(make: argparse.ArgumentParser, edition_help: str) -> None:
     make.add_argument("edition", nargs="?", type=Path, metavar="ÉDITION", help=edition_help)
     make.add_argument(
         "--format",
@@ -317,6 +349,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             _new(arguments, terminal)
         elif arguments.command == "import":
             _import(arguments, terminal)
+        elif arguments.command == "watch":
+            _watch(arguments, terminal)
         else:
             _build(arguments, terminal)
         return 0
@@ -414,8 +448,27 @@ def _users(error: OSError) -> bool:
     return not belongs_to_program(Path(error.filename))
 
 
+def _watch(arguments: argparse.Namespace, stdout: TextIO) -> None:
+    from dossier.watch import watch
+
+    def tell(line: str) -> None:
+        print(line, file=stdout, flush=True)
+
+    options = _options(arguments)
+    watch(arguments.edition, arguments.format, arguments.output, options, tell, arguments.serve)
+
+
 def _build(arguments: argparse.Namespace, stdout: TextIO) -> None:
-    options = Options(
+    for output in build(arguments.edition, arguments.format, arguments.output, _options(arguments)):
+        print(
+            f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
+            f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",
+            file=stdout,
+        )
+
+
+def _options(arguments: argparse.Namespace) -> Options:
+    return Options(
         draft=arguments.draft,
         variants={
             renderer.name: getattr(arguments, _variant_option(renderer))
@@ -425,12 +478,6 @@ def _build(arguments: argparse.Namespace, stdout: TextIO) -> None:
         timeout=arguments.timeout,
         max_memory=arguments.max_memory,
     )
-    for output in build(arguments.edition, arguments.format, arguments.output, options):
-        print(
-            f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
-            f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",
-            file=stdout,
-        )
 
 
 def _review(arguments: argparse.Namespace, stdout: TextIO) -> None:

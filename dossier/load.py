@@ -826,7 +826,7 @@ def _previous_edition(file: Path, start: str) -> tuple[dict[str, Any], Path] | N
         if other == file.resolve():
             continue
         try:  # read as carefully as this one: a neighbour may be anything
-            data = _read(other).data
+            data = _neighbour(other)
         except (OSError, DataError):
             continue  # a broken neighbour is its own check's business
         period = data.get("period") if isinstance(data, dict) else None
@@ -837,3 +837,19 @@ def _previous_edition(file: Path, start: str) -> tuple[dict[str, Any], Path] | N
         return None
     _, data, other = max(found, key=lambda item: item[0])
     return data, other
+
+
+# The editions beside one, as last read: the watch mode loads its edition at every save, and
+# the neighbours seldom change. By path, with the size and time that tell a change.
+_NEIGHBOURS: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+
+
+def _neighbour(file: Path) -> Any:
+    status = file.stat()
+    stamp = (status.st_ino, status.st_size, status.st_mtime_ns)
+    kept = _NEIGHBOURS.get(file)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    data = _read(file).data
+    _NEIGHBOURS[file] = (stamp, data)
+    return data

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from dossier.view import Edition
 
     # (view, edition folder, target, variant): writes the output at target, a file or a folder
-    Entry = Callable[[Edition, Path, Path, str | None], None]
+    Entry = Callable[[Edition, Path, Path, str | None], str | None]  # what it did, if it says
     # (view, edition folder, target, the run's other outputs by format): completes the output
     Finish = Callable[[Edition, Path, Path, Mapping[str, "Finished"]], None]
 

@@ -134,6 +134,14 @@ def describe_links(document: Any, pdf: Any) -> None:
                 annotation["Contents"] = pydyf.String(label)
 
 
-def write_pdf(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
-    """Write the edition as a PDF of the given variant at target: the build's entry."""
+def write_pdf(edition: Edition, folder: Path, target: Path, variant: str | None) -> str:
+    """Write the edition as a PDF of the given variant at target: the build's entry.
+
+    Return what was laid out: « 1 partie sur 13 mise en page », for the watch mode to say.
+    """
     target.write_bytes(render_pdf(edition, folder, variant))
+    report = pagination(folder).report
+    if report.laid_out == 0:
+        return f"aucune des {report.parts} parties remise en page"
+    plural = "s" if report.laid_out > 1 else ""
+    return f"{report.laid_out} partie{plural} sur {report.parts} mise{plural} en page"

@@ -75,11 +75,16 @@ class Report:
     """What the last layout did: how many parts, how many laid out anew, how long it took."""
 
     parts: int = 0
-    laid_out: int = 0
+    layouts: int = 0  # WeasyPrint layouts, a part laid out twice counted twice
     passes: int = 0
     pages: int = 0
     seconds: float = 0.0
     changed: list[str] = field(default_factory=list)  # the parts laid out, by their anchor
+
+    @property
+    def laid_out(self) -> int:
+        """Return how many parts were laid out anew."""
+        return len(set(self.changed))
 
 
 class Pagination:
@@ -125,7 +130,7 @@ class Pagination:
                     part = laid.get(html) or self.laid.get(html)
                     if part is None:
                         part = self._render(html, sheet)
-                        report.laid_out += 1
+                        report.layouts += 1
                         report.changed.append(_name(blocks))
                     laid[html] = part
                     order.append(part)

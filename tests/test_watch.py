@@ -1,0 +1,321 @@
+"""`dossier watch`: after each save, the outputs a fresh `dossier build` of the same data gives.
+
+One watch runs through a series of edits — a word, events enough for the programme to gain a
+page, a section removed, an image replaced, and a save that breaks the data — and after each
+one its PDF is read back and compared with a fresh build's: the text of every page, the
+outline, the links, the page labels, the contents' numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pikepdf
+from PIL import Image
+
+from dossier.build import Options, build
+from dossier.watch import watch
+from tests.conftest import ROOT, SMALL_EDITION, require_tool
+
+SLUG = "semaine-donnee-2024"
+
+
+class Running:
+    """A watch in a thread of the test, and the lines it tells."""
+
+    def __init__(self, folder: Path, output: Path, serve: int | None = None) -> None:
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(folder, output, serve), daemon=True)
+        self.thread.start()
+
+    def _run(self, folder: Path, output: Path, serve: int | None) -> None:
+        try:
+            watch(folder, ("pdf", "docx", "html"), output, Options(), self._tell, serve, self.stop)
+        except BaseException as error:  # the test says it
+            self.error = error
+
+    def _tell(self, line: str) -> None:
+        with self.changed:
+            self.lines.append(line)
+            self.changed.notify_all()
+
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = 120) -> str:
+        """Wait for a line matching pattern, among those told after the first `after`."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                for line in self.lines[after:]:
+                    if re.search(pattern, line):
+                        return line
+                left = deadline - time.monotonic()
+                assert self.error is None, (self.error, self.lines)
+                assert left > 0, self.lines
+                self.changed.wait(min(left, 1))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(30)
+        assert not self.thread.is_alive()
+        assert self.error is None, self.error
+
+
+def facts(pdf: Path) -> dict[str, object]:
+    """What a reader sees of a PDF: the text of each page, outline, links, labels."""
+    text = subprocess.run(
+        [require_tool("pdftotext"), "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    with pikepdf.open(pdf) as document:
+        numbers = {page.objgen: n for n, page in enumerate(document.pages)}
+        outline: list[tuple[int, str, int]] = []
+        with document.open_outline() as tree:
+
+            def walk(items, depth: int) -> None:
+                for item in items:
+                    outline.append((depth, item.title, numbers[item.destination[0].objgen]))
+                    walk(item.children, depth + 1)
+
+            walk(tree.root, 0)
+        links = [
+            (
+                n,
+                str(annotation.A.URI) if "/A" in annotation else str(annotation.Dest),
+                [round(float(x)) for x in annotation.Rect],
+            )
+            for n, page in enumerate(document.pages)
+            for annotation in page.get("/Annots", [])
+            if annotation.get("/Subtype") == "/Link"
+        ]
+        labels = str(document.Root.get("/PageLabels"))
+    contents = re.findall(r"\.\s(\d+)\n", text.split("\f")[1])
+    return {
+        "pages": text.split("\f"),
+        "outline": outline,
+        "links": links,
+        "labels": labels,
+        "contents": contents,
+    }
+
+
+def fresh_build(folder: Path, where: Path) -> Path:
+    shutil.rmtree(where, ignore_errors=True)
+    (output,) = build(folder, ("pdf",), where)
+    return output.path
+
+
+def replace(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"the edit does not apply: {old!r}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EVENT = """      - title: Atelier ajouté {n}
+        organisers: Etalab
+        date: 2024-02-28
+        start: 14:00
+        description: >-
+          {text}
+"""
+LONG = " ".join(["Une description assez longue pour que le programme prenne de la place."] * 8)
+
+
+def test_each_save_gives_what_a_fresh_build_gives(tmp_path: Path) -> None:
+    folder = tmp_path / "petite"
+    shutil.copytree(SMALL_EDITION, folder)
+    file = folder / "edition.yaml"
+    output = tmp_path / "build"
+    pdf = output / f"{SLUG}.pdf"
+    running = Running(folder, output)
+    try:
+        running.wait_for("première construction →")
+        first_pages = len(facts(pdf)["pages"])
+        edits = [
+            ("a word", lambda: replace(file, "Nous continuerons.", "Nous continuerons ensemble.")),
+            (
+                "events: the programme gains a page",
+                lambda: replace(
+                    file,
+                    "    links:\n      - text: Tout le programme",
+                    "".join(EVENT.format(n=n, text=LONG) for n in range(6))
+                    + "    links:\n      - text: Tout le programme",
+                ),
+            ),
+            ("a section removed", lambda: _remove_section(file, "  - kind: edito\n")),
+            ("an image replaced", lambda: _new_image(folder / "images" / "portrait.png")),
+        ]
+        for name, edit in edits:
+            told = len(running.lines)
+            edit()
+            line = running.wait_for(r"modifié → PDF", after=told)
+            assert re.search(r"PDF \d+,\d\d s, ", line), line
+            expected = facts(fresh_build(folder, tmp_path / "fresh"))
+            assert facts(pdf) == expected, name
+            if name == "a word":
+                assert "1 partie sur 7 mise en page" in line, line
+            if name.startswith("events"):
+                assert len(expected["pages"]) > first_pages, "the edit was meant to add a page"
+            if name == "an image replaced":
+                assert "images/portrait.png modifié" in line, line
+
+        # a save that breaks the data: said, located; the last good outputs stay as they were
+        before = {p.name: p.read_bytes() for p in output.iterdir() if p.is_file()}
+        told = len(running.lines)
+        replace(file, "date: 2024-02-26", "date: 2024-02-30")
+        running.wait_for("l'édition a des erreurs ; les fichiers d'avant restent", after=told)
+        located = running.wait_for(r"edition\.yaml:\d+:\d+: .*2024-02-30", after=told)
+        assert "sections[1].events[0].date" in located
+        time.sleep(0.5)
+        assert {p.name: p.read_bytes() for p in output.iterdir() if p.is_file()} == before
+        assert not [p for p in output.iterdir() if p.name.endswith(".tmp")]
+
+        # mended, it builds again
+        told = len(running.lines)
+        replace(file, "date: 2024-02-30", "date: 2024-02-26")
+        running.wait_for("modifié → PDF", after=told)
+        assert facts(pdf) == facts(fresh_build(folder, tmp_path / "fresh"))
+    finally:
+        running.close()
+
+
+def test_a_save_during_a_build_is_not_lost(tmp_path: Path) -> None:
+    folder = tmp_path / "petite"
+    shutil.copytree(SMALL_EDITION, folder)
+    output = tmp_path / "build"
+    running = Running(folder, output)
+    try:
+        running.wait_for("dossier watch :")
+        # saved while the first build runs: it is built next
+        replace(folder / "edition.yaml", "Nous continuerons.", "Nous continuerons, promis.")
+        running.wait_for("première construction →")
+        deadline = time.monotonic() + 120
+        while "promis" not in _text(output / f"{SLUG}.pdf"):
+            assert time.monotonic() < deadline, running.lines
+            time.sleep(0.5)
+    finally:
+        running.close()
+
+
+def test_the_preview_serves_the_build_and_tells_the_page_to_reload(tmp_path: Path) -> None:
+    folder = tmp_path / "petite"
+    shutil.copytree(SMALL_EDITION, folder)
+    output = tmp_path / "build"
+    running = Running(folder, output, serve=0)  # any free port
+    try:
+        url = running.wait_for(r"aperçu : http://127\.0\.0\.1:\d+/").split("aperçu : ")[1]
+        url = url.split(" ")[0]
+        running.wait_for("première construction →")
+        page = urllib.request.urlopen(url, timeout=10).read().decode()
+        assert f'src="/build/{SLUG}/index.html"' in page
+        web = urllib.request.urlopen(f"{url}build/{SLUG}/index.html", timeout=10).read().decode()
+        assert "Semaine de la donnée ouverte" in web
+        for escape in ("build/../../", "build/%2e%2e/%2e%2e/", "../"):
+            assert b"root:" not in _get(f"{url}{escape}etc/passwd")
+
+        events = urllib.request.urlopen(f"{url}.dossier/events", timeout=60)
+        told = len(running.lines)
+        replace(folder / "edition.yaml", "Nous continuerons.", "Nous continuerons ensemble.")
+        running.wait_for("modifié →", after=told)
+        line = events.readline()
+        while not line.startswith(b"data:"):
+            line = events.readline()
+        assert json.loads(line[len(b"data:") :]) >= 1
+        events.close()
+    finally:
+        running.close()
+
+
+def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path) -> None:
+    folder = tmp_path / "petite"
+    shutil.copytree(SMALL_EDITION, folder)
+    output = tmp_path / "build"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dossier", "watch", str(folder), "--output", str(output)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    try:
+        for line in process.stdout:  # type: ignore[union-attr]
+            if "première construction" in line:
+                break
+        children = _children(process.pid)
+        assert children, "the renderers stay alive between builds"
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert "interrompu" in err
+    assert "Traceback" not in err
+    for child in children:
+        assert not Path(f"/proc/{child}").exists() or _zombie(child)
+    assert not [p for p in output.iterdir() if p.name.startswith(".")]
+    assert list(scratch.iterdir()) == []
+
+
+def _get(url: str) -> bytes:
+    """Return what the preview serves at a URL, or nothing when it refuses."""
+    try:
+        return urllib.request.urlopen(url, timeout=10).read()
+    except urllib.error.HTTPError:
+        return b""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if re.search(rf"^PPid:\s+{pid}$", status, re.M):
+                found.append(int(entry.name))
+    return found
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+
+
+def _text(pdf: Path) -> str:
+    if not pdf.exists():
+        return ""
+    return subprocess.run(
+        [require_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+
+
+def _remove_section(file: Path, start: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    begin = text.index(start)
+    end = text.index("\n  - kind:", begin + 1) + 1
+    file.write_text(text[:begin] + text[end:], encoding="utf-8")
+
+
+def _new_image(path: Path) -> None:
+    Image.new("RGB", (300, 400), "darkred").save(path)
