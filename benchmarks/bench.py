@@ -17,9 +17,11 @@ import argparse
 import importlib.metadata
 import os
 import platform
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,10 +69,18 @@ class Row:
         return self.seconds / self.pages if self.pages else 0.0
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Run a command in a fresh process; return its wall time (s) and peak memory (MiB)."""
+def measure(command: list[str], where: Path = ROOT) -> tuple[float, float]:
+    """Run a command in a fresh process; return its wall time (s) and peak memory (MiB).
+
+    where: the checkout the command runs from (a baseline's worktree runs its own code).
+    """
+    environment = {**os.environ, "PYTHONPATH": str(where)}
     result = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-c", _MEASURE, *command],
+        capture_output=True,
+        text=True,
+        cwd=where,
+        env=environment,
     )
     code, seconds, peak = result.stdout.split()
     if code != "0":
@@ -111,8 +121,14 @@ BUILDS = (
 )
 
 
-def bench(name: str, events: int, folder: Path, work: Path, repeat: int) -> list[Row]:
-    """Measure WeasyPrint alone and each build, interleaved, keeping each one's best run."""
+def bench(
+    name: str, events: int, folder: Path, work: Path, repeat: int, baseline: Path | None = None
+) -> list[Row]:
+    """Measure WeasyPrint alone and each build, interleaved, keeping each one's best run.
+
+    baseline: a worktree of another commit, whose PDF + DOCX build runs in the same rounds.
+    """
+    folder = folder.resolve()
     dossier = [sys.executable, "-m", "dossier", "build", str(folder)]
     html = work / f"{name}.html"
     print_html(folder, html)
@@ -121,10 +137,15 @@ def bench(name: str, events: int, folder: Path, work: Path, repeat: int) -> list
     for what, formats in BUILDS:
         out = work / f"{name}-{formats.replace(',', '-')}"
         commands[what] = [*dossier, "--format", formats, "--output", str(out)]
+    where = dict.fromkeys(commands, ROOT)
+    if baseline is not None:
+        out = work / f"{name}-baseline"
+        commands[BASELINE] = [*dossier, "--format", "pdf,docx", "--output", str(out)]
+        where[BASELINE] = baseline
     best: dict[str, tuple[float, float]] = {}
     for _ in range(repeat):  # interleaved, so that a slow spell of the machine hits all
         for what, command in commands.items():
-            seconds, peak = measure(command)
+            seconds, peak = measure(command, where[what])
             if what not in best or seconds < best[what][0]:
                 best[what] = (seconds, peak)
     pages = pages_of(raw_pdf)
@@ -136,7 +157,102 @@ def bench(name: str, events: int, folder: Path, work: Path, repeat: int) -> list
             row.raw_seconds, row.raw_peak_mib = best["raw"]
         rows.append(row)
         print(f"  {name} {what}: {seconds:.2f} s, {peak:.0f} MiB", file=sys.stderr)
+    if BASELINE in best:
+        seconds, peak = best[BASELINE]
+        rows.append(Row(name, events, BASELINE, seconds, pages, peak, *best["raw"]))
     return rows
+
+
+# Edits a press officer makes the day before publication, each written then undone: a
+# time, a word in a paragraph, an event's title, a section's heading (which the contents print).
+EDITS = (
+    ("a time", r"(\n        start: )(\d\d?):(\d\d)", lambda m: f"{m[1]}{m[2]}:{m[3][:1]}5"),
+    ("a word", r"(\n {8}(?![-#])[^\n:]*?) de ", lambda m: f"{m[1]} bien de "),
+    ("a title", r"(\n      - title: )([^\n]+)", lambda m: f"{m[1]}{m[2]} (bis)"),
+    ("a heading", r"(\n    heading: )([^>|\n][^\n]*)", lambda m: f"{m[1]}{m[2]} !"),
+)
+
+
+def watch_latency(name: str, folder: Path, work: Path, formats: str, rounds: int) -> Row:
+    """Start `dossier watch`, then time each edit from its save to the PDF in place.
+
+    Each edit is saved, then undone; both count. The median of all of them is the figure.
+    """
+    import re
+    import shutil
+    import statistics
+
+    copy = work / f"{name}-watched"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(folder, copy)
+    out = work / f"{name}-watch-{formats.replace(',', '-')}"
+    data = copy / "edition.yaml"
+    original = data.read_text(encoding="utf-8")
+    command = [sys.executable, "-m", "dossier", "watch", str(copy), "--output", str(out)]
+    process = subprocess.Popen(
+        [*command, "--format", formats],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    times: list[float] = []
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_read_lines, args=(process, lines), daemon=True).start()
+    try:
+        _wait_line(lines, "première construction")
+        pdf = next(out.glob("*.pdf"))
+        for _ in range(rounds):
+            for _kind, pattern, change in EDITS:
+                edited, count = re.subn(pattern, change, original, count=1)
+                if not count:
+                    continue
+                for text in (edited, original):
+                    before = _stamp(pdf)
+                    started = time.perf_counter()
+                    _save(data, text)
+                    while _stamp(pdf) == before:
+                        time.sleep(0.002)
+                        if time.perf_counter() - started > 120:
+                            raise RuntimeError(f"no PDF after an edit of {name}")
+                    times.append(time.perf_counter() - started)
+                    _wait_line(lines, "modifié →")  # the round's other formats, too
+    finally:
+        process.terminate()
+        process.wait(30)
+    median = statistics.median(times)
+    print(
+        f"  {name} watch ({formats}): edit → PDF median {median:.2f} s over {len(times)} edits",
+        file=sys.stderr,
+    )
+    return Row(name, 0, f"watch: edit → PDF ({formats})", median, pages_of(pdf), 0.0)
+
+
+def _save(file: Path, text: str) -> None:
+    """Save as an editor does: the new text whole, in one rename."""
+    scratch = file.with_name(f".{file.name}.bench")
+    scratch.write_text(text, encoding="utf-8")
+    os.replace(scratch, file)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+def _read_lines(process: subprocess.Popen, lines: queue.Queue[str]) -> None:
+    for line in process.stdout:  # type: ignore[union-attr]
+        lines.put(line)
+    lines.put("")  # the end
+
+
+def _wait_line(lines: queue.Queue[str], marker: str) -> None:
+    while True:
+        line = lines.get(timeout=300)
+        if marker in line:
+            return
+        if not line or "erreurs" in line or "Traceback" in line:
+            raise RuntimeError(f"dossier watch: {line or 'ended'}")
 
 
 def machine() -> str:
@@ -184,6 +300,32 @@ def targets(rows: list[Row]) -> list[str]:
             f"- 2021, what the web edition adds to PDF + DOCX: {every.seconds:.2f} - "
             f"{full_2021.seconds:.2f} = {every.seconds - full_2021.seconds:+.2f} s"
         )
+    for edition in ("2021", "synthetic-350", "synthetic-2000"):
+        current, base = find(edition), find(edition, BASELINE)
+        if current and base:
+            ratio = current.seconds / base.seconds
+            found.append(
+                f"- {edition}, PDF + DOCX ≤ 0.8 × the baseline: {current.seconds:.2f} / "
+                f"{base.seconds:.2f} s = {ratio:.2f} × → {'met' if ratio <= 0.8 else 'NOT met'}"
+            )
+    every = find("2021", "pdf + docx + html")
+    for formats in ("pdf,docx,html", "pdf"):
+        watched = find("2021", f"watch: edit → PDF ({formats})")
+        if watched and every:
+            ratio = watched.seconds / every.seconds
+            found.append(
+                f"- 2021, watch ({formats}) edit → PDF ≤ 0.3 × the full build (pdf + docx + html): "
+                f"{watched.seconds:.2f} / {every.seconds:.2f} s = {ratio:.2f} × → "
+                f"{'met' if ratio <= 0.3 else 'NOT met'}"
+                f"{' (under 0.5 s: the stretch)' if watched.seconds < 0.5 else ''}"
+            )
+    big = find("synthetic-2000", "pdf")
+    if big and big.raw_peak_mib:
+        found.append(
+            f"- 2 000 events, peak memory of the PDF build ≤ WeasyPrint alone's: "
+            f"{big.peak_mib:.0f} / {big.raw_peak_mib:.0f} MiB → "
+            f"{'met' if big.peak_mib <= big.raw_peak_mib else 'NOT met'}"
+        )
     row = find("synthetic-350")
     if row:
         found.append(
@@ -206,21 +348,64 @@ def targets(rows: list[Row]) -> list[str]:
     return found
 
 
+BASELINE = "pdf + docx, baseline"
+
+
+def worktree(commit: str, work: Path) -> Path:
+    """Check out a commit beside the project, to run its own code on the same libraries."""
+    target = work / f"baseline-{commit}"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(target), commit],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return target
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[25, 350, 2000])
     parser.add_argument("--no-2021", action="store_true", help="leave out the 2021 edition")
     parser.add_argument("--repeat", type=int, default=1, help="keep the best of N runs")
+    parser.add_argument(
+        "--baseline",
+        metavar="COMMIT",
+        help="also build PDF + DOCX with this commit's code, in the same rounds (96c3b6a)",
+    )
+    parser.add_argument(
+        "--watch",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="also time dossier watch on 2021: edit → PDF, ROUNDS × 4 kinds of edit × 2",
+    )
     arguments = parser.parse_args()
     started = time.perf_counter()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as temporary:
         work = Path(temporary)
-        if not arguments.no_2021:
-            rows += bench("2021", 61, ROOT / "data" / "2021", work, arguments.repeat)
-        for size in arguments.sizes:
-            folder = synthetic.write(size, work / f"synthetic-{size}")
-            rows += bench(f"synthetic-{size}", size, folder, work, arguments.repeat)
+        baseline = worktree(arguments.baseline, work) if arguments.baseline else None
+        try:
+            if not arguments.no_2021:
+                rows += bench("2021", 61, ROOT / "data" / "2021", work, arguments.repeat, baseline)
+                if arguments.watch:
+                    for formats in ("pdf,docx,html", "pdf"):
+                        rows.append(
+                            watch_latency(
+                                "2021", ROOT / "data" / "2021", work, formats, arguments.watch
+                            )
+                        )
+            for size in arguments.sizes:
+                folder = synthetic.write(size, work / f"synthetic-{size}")
+                rows += bench(f"synthetic-{size}", size, folder, work, arguments.repeat, baseline)
+        finally:
+            if baseline is not None:
+                subprocess.run(
+                    ["git", "worktree", "remove", "--force", str(baseline)],
+                    cwd=ROOT,
+                    capture_output=True,
+                )
     print(f"Machine: {machine()}\n")
     print(table(rows))
     print()
