@@ -157,6 +157,7 @@ class Picture:
     role: str
     caption: Line | None = None
     pixels: tuple[int, int] | None = None  # measured at load: the outputs need no metadata
+    origin: Origin | None = None  # where src is written: a renderer's refusal names it
 
     def lines(self) -> Iterator[Line]:
         """Yield what the picture prints: its caption."""
@@ -837,6 +838,7 @@ class _Preparer:
             role=role,
             caption=self.line(image.caption, (*path, "caption")),
             pixels=source.images.get(image.src) if source is not None else None,
+            origin=self.origin((*path, "src")),
         )
 
     def more(self, url: str | None, path: FieldPath, name: str) -> Line | None:

@@ -107,7 +107,8 @@ HOMES: dict[str, set[str]] = {
     "lxml": {"dossier.render.docx.**"},
     # the glyph check reads the PDF's fonts; the DOCX's page estimate gets its metrics there
     "fontTools": {"dossier.theme"},
-    "PIL": {"dossier.load"},  # where images are checked
+    # where images are checked, and where the DOCX makes upright, readable copies of them
+    "PIL": {"dossier.load", "dossier.render.docx.**"},
     "openpyxl": {"dossier.sheets.**"},  # the spreadsheet readers
     "python_calamine": {"dossier.sheets.**"},
 }
