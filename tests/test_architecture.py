@@ -43,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
     # the review reads a DOCX (render.docx: its markers), the edition (load, view, french)
     # and writes through source; its report page comes from the one Jinja2 environment
     "dossier.review.**": {
+        "dossier.build",  # its check: what review --apply writes, dossier check accepts
         "dossier.errors",
         "dossier.french",
         "dossier.load",
