@@ -237,7 +237,7 @@ class Event:
     notes: tuple[Block, ...]
     schedule: Schedule
     name: str  # the title, or the description's start: what a calendar shows as its summary
-    organiser_names: tuple[str, ...]
+    organiser_names: tuple[str, ...]  # as machines read them: a link's text, not its markup
     level: int  # the heading level of its title
     separator: str = ", "
 
@@ -1137,7 +1137,7 @@ class _Preparer:
             notes=notes,
             schedule=schedule,
             name=name,
-            organiser_names=names,
+            organiser_names=tuple(plain(rich_text(name)) for name in names),
             level=level,
             separator=self.words.time_separator,
         )

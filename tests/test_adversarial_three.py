@@ -1,5 +1,5 @@
 """Hostile input, round three: images the loader takes must go into every output, as the PDF
-shows them; link markup where no link can be; the calendar's years.
+shows them; link markup where no link can be; the calendar file at the end of the calendar.
 
 Each case runs the real command: `dossier check` and `dossier build` agree, and what they
 accept every output shows alike.
@@ -7,7 +7,10 @@ accept every output shows alike.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
+import json
 import re
 import shutil
 import struct
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import docx
+import icalendar
 import pikepdf
 import pytest
 from docx.image.exceptions import UnrecognizedImageError
@@ -25,7 +29,7 @@ from dossier.cli import main
 from dossier.errors import RenderError
 from dossier.load import load_edition
 from dossier.render.docx import render_docx
-from dossier.render.web import PAGE
+from dossier.render.web import PAGE, to_ical
 from dossier.view import prepare
 from tests.conftest import SMALL_EDITION
 
@@ -254,3 +258,98 @@ def test_the_web_page_shows_a_turned_photo_upright(edition_copy, tmp_path, capsy
     assert natural == [100, 400]  # Chromium applies the EXIF orientation, as WeasyPrint does
     assert shown[1] > shown[0]
     shutil.rmtree(out)
+
+
+# --- F18: link markup where no link can be --------------------------------------------------
+
+KEYWORDS = "keywords: [données ouvertes, open data]"
+ALT = "alt: Portrait d'Alex Durand\n"
+NO_LINK = "ce texte ne peut pas être un lien"
+LINKS_REFUSED = [
+    ("keyword-link", KEYWORDS, 'keywords: ["[x](https://x.org)", open data]', "keywords[0]: "),
+    ("keyword-mail", KEYWORDS, 'keywords: [données, "[écrire](mailto:a@b.fr)"]', "keywords[1]: "),
+    (
+        "keyword-renvoi",
+        KEYWORDS,
+        'keywords: ["[p. {page}](#missions)"]',
+        "keywords[0]: ",
+    ),
+    (
+        "alt-link",
+        ALT,
+        'alt: "Portrait [d\'Alex](https://x.org) Durand"\n',
+        "sections[3].portrait.alt: ",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"), LINKS_REFUSED, ids=[c[0] for c in LINKS_REFUSED]
+)
+def test_a_link_in_metadata_or_alt_text_is_refused_where_it_is_written(
+    name: str, old: str, new: str, expected: str, edition_copy, tmp_path, capsys
+) -> None:
+    folder = edition_copy(SMALL_EDITION, replace={old: new})
+    out = tmp_path / "out"
+    for command in (["check", str(folder)], ["build", str(folder), "--output", str(out)]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert re.match(rf"^\S*edition\.yaml:\d+:\d+: {re.escape(expected)}{NO_LINK}", err), err
+    assert not out.exists()
+
+
+def test_a_bare_address_in_alt_text_stays_allowed(edition_copy, capsys) -> None:
+    folder = edition_copy(SMALL_EDITION, replace={ALT: "alt: Portrait, voir https://x.org\n"})
+    assert main(["check", str(folder)]) == 0, capsys.readouterr().err
+
+
+def test_search_engines_read_an_organisers_name_not_its_markup(edition_copy, tmp_path) -> None:
+    folder = edition_copy(
+        SMALL_EDITION,
+        replace={
+            "organisers: [DINUM, Etalab]": 'organisers: ["[DINUM](https://dinum.fr)", Etalab]'
+        },
+    )
+    out = tmp_path / "out"
+    assert main(["build", str(folder), "--format", "html", "--output", str(out)]) == 0
+    page = next(out.glob(f"*/{PAGE}")).read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert blocks
+    events = [json.loads(block) for block in blocks]
+    names = json.dumps(events, ensure_ascii=False)
+    assert '"name": "DINUM"' in names
+    assert "](" not in names
+    assert 'href="https://dinum.fr"' in page  # the printed organiser keeps its link
+
+
+# --- F1: the calendar file at the end of the calendar -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shape", "days", "hours"),
+    [
+        ("days", (dt.date(9999, 12, 31),), None),
+        ("days", (dt.date(9999, 12, 31),), (dt.time(9, 30), dt.time(12))),
+        ("range", (dt.date(9999, 12, 20), dt.date(9999, 12, 31)), None),
+        ("range", (dt.date(9999, 12, 20), dt.date(9999, 12, 31)), (dt.time(9), None)),
+        ("since", (dt.date(9999, 12, 31),), None),
+        ("days", (dt.date(9998, 3, 2), dt.date(9999, 12, 31)), None),
+    ],
+)
+def test_the_calendar_file_holds_events_in_the_year_9999(shape, days, hours) -> None:
+    """The loader refuses such years; the .ics does not count on it."""
+    view = prepare(load_edition(SMALL_EDITION), SMALL_EDITION)
+    start, end = hours or (None, None)
+    sections = list(view.sections)
+    index = next(i for i, s in enumerate(sections) if s.kind == "calendar")
+    calendar = sections[index]
+    first = calendar.events[0]
+    schedule = dataclasses.replace(first.schedule, shape=shape, days=days, start=start, end=end)
+    events = (dataclasses.replace(first, schedule=schedule), *calendar.events[1:])
+    sections[index] = dataclasses.replace(calendar, events=events)
+    view = dataclasses.replace(view, sections=tuple(sections))
+    parsed = icalendar.Calendar.from_ical(to_ical(view))
+    (event, *_) = parsed.walk("VEVENT")
+    assert event.decoded("dtstart").year == days[0].year
+    if shape == "range" and hours is None:
+        assert event.decoded("duration") == dt.timedelta(days=12)
