@@ -93,7 +93,8 @@ def build(
     jobs: list[_Job] = []
     with _deadline(options.timeout):
         try:
-            jobs += [_Job.start(renderer) for renderer in chosen]
+            for renderer in chosen:  # one by one: a start that fails leaves the others stoppable
+                jobs.append(_Job.start(renderer))
             from dossier.load import load_edition
             from dossier.view import prepare
 
@@ -209,6 +210,10 @@ def _check_request(formats: tuple[str, ...], options: Options) -> list[Renderer]
     return [RENDERERS[name] for name in names]
 
 
+# What the system answers when a process or a file more is past its limits.
+_LIMITS = {errno.EMFILE, errno.ENFILE, errno.EAGAIN, errno.ENOMEM}
+
+
 @dataclass
 class _Job:
     """One format rendering in a child process into a temporary file or folder beside its target."""
@@ -231,16 +236,30 @@ class _Job:
     @classmethod
     def start(cls, renderer: Renderer) -> _Job:
         scratch = Path(tempfile.mkdtemp(prefix=f"dossier-{renderer.name}-"))
-        parent_end, child_end = multiprocessing.Pipe()
-        # fork: the child shares what is already imported and starts at once
-        context = multiprocessing.get_context("fork")
-        process = context.Process(
-            target=_render_in_child,
-            args=(renderer, child_end, scratch),
-            name=f"dossier-{renderer.name}",
-            daemon=True,
-        )
-        process.start()
+        ends: list[Connection] = []
+        try:
+            parent_end, child_end = multiprocessing.Pipe()
+            ends += [parent_end, child_end]
+            # fork: the child shares what is already imported and starts at once
+            context = multiprocessing.get_context("fork")
+            process = context.Process(
+                target=_render_in_child,
+                args=(renderer, child_end, scratch),
+                name=f"dossier-{renderer.name}",
+                daemon=True,
+            )
+            process.start()
+        except OSError as error:
+            for end in ends:
+                end.close()
+            shutil.rmtree(scratch, ignore_errors=True)
+            if error.errno in _LIMITS:
+                raise RenderError(
+                    f"{renderer.name.upper()} : le système refuse un processus de plus "
+                    f"({os_reason(error)}) ; relevez la limite (ulimit -n, ulimit -u) ou "
+                    "fermez des programmes"
+                ) from None
+            raise
         child_end.close()
         _PIPES.append(parent_end)
         return cls(renderer, process, parent_end, time.perf_counter(), scratch)
@@ -487,8 +506,8 @@ def _become_child(scratch: Path) -> None:
         inherited.close()
     # Ctrl-C and a closed terminal reach the whole process group: the parent stops the children
     # itself, and a child must not print a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    for number in (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):  # what a terminal sends
+        signal.signal(number, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     # WeasyPrint writes fonts into a temporary folder it never removes (a child ends with

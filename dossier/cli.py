@@ -7,12 +7,13 @@ import errno
 import logging
 import math
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from dossier.build import Options, build, check
 from dossier.errors import DossierError, Interrupted, belongs_to_program, os_reason
@@ -59,7 +60,31 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {message}\n")
+        self.exit(2, f"{self.prog} : erreur : {_in_french(message)}\n")
+
+
+# argparse's own messages (Python 3.11 to 3.13), matched once its 'quotes' are taken out.
+_ARGPARSE = (
+    (
+        r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)",
+        r"\1 : « \2 » inconnu ; possibles : \3",
+    ),
+    (r"argument (\S+): expected one argument", r"\1 attend une valeur"),
+    (r"argument (\S+): expected at least one argument", r"\1 attend au moins une valeur"),
+    (r"argument (\S+): invalid \w+ value: (.*)", r"\1 : « \2 » n'est pas une valeur possible"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 ne va pas avec \2"),
+    (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+)
+
+
+def _in_french(message: str) -> str:
+    english = message.replace("'", "")
+    for pattern, french in _ARGPARSE:
+        if re.fullmatch(pattern, english):
+            return re.sub(pattern, french, english)
+    # the project's own messages, raised as ArgumentTypeError: already French
+    return re.sub(r"^argument (\S+): ", r"\1 : ", message)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -210,14 +235,14 @@ def _build_parser(commands: argparse._SubParsersAction, edition_help: str) -> No
             )
     make.add_argument(
         "--timeout",
-        type=_positive(float),
+        type=_positive(float, 86_400, "secondes (un jour)"),
         default=Options.timeout,
         metavar="SECONDES",
         help=f"arrête un rendu plus long (par défaut : {Options.timeout:g} s)",
     )
     make.add_argument(
         "--max-memory",
-        type=_positive(int),
+        type=_positive(int, 1_048_576, "Mio (1 Tio)"),
         default=Options.max_memory,
         metavar="MIO",
         help=f"arrête un rendu plus gourmand (par défaut : {Options.max_memory} Mio)",
@@ -241,7 +266,7 @@ def _format_help(renderer: Renderer) -> str:
     return f"{renderer.name} ({renderer.summary}{'' if renderer.available else ', à venir'})"
 
 
-def _positive(kind: type) -> Callable[[str], float]:
+def _positive(kind: type, most: float, unit: str) -> Callable[[str], float]:
     def parse(value: str) -> float:
         try:
             number = kind(value)
@@ -249,6 +274,8 @@ def _positive(kind: type) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"« {value} » n'est pas un nombre") from None
         if not math.isfinite(number) or number <= 0:  # nan would never fire, inf never stop
             raise argparse.ArgumentTypeError(f"« {value} » doit être un nombre positif")
+        if number > most:  # past it, the system's clock cannot count (1e10 s overflows)
+            raise argparse.ArgumentTypeError(f"« {value} » : au plus {most:g} {unit}")
         return number
 
     return parse
@@ -264,7 +291,7 @@ class _ProblemFormatter(logging.Formatter):
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
-    stdout = stdout or sys.stdout
+    terminal = cast(TextIO, _Terminal(stdout or sys.stdout))
     arguments = _parser().parse_args(argv)
     try:
         os.getcwd()
@@ -283,19 +310,26 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     previous = _on_signals()
     try:
         if arguments.command == "check":
-            print(f"ok : {check(arguments.edition)}", file=stdout)
+            print(f"ok : {check(arguments.edition)}", file=terminal)
         elif arguments.command == "review":
-            _review(arguments, stdout)
+            _review(arguments, terminal)
         elif arguments.command == "new":
-            _new(arguments, stdout)
+            _new(arguments, terminal)
         elif arguments.command == "import":
-            _import(arguments, stdout)
+            _import(arguments, terminal)
         else:
-            _build(arguments, stdout)
+            _build(arguments, terminal)
         return 0
     except DossierError as error:
         for line in error.lines():
             print(line, file=sys.stderr)
+        return 1
+    except _TerminalError as error:
+        print(
+            f"dossier : la sortie standard refuse l'écriture ({os_reason(error.cause)}) ; "
+            "le travail demandé est fait, seul son compte rendu manque",
+            file=sys.stderr,
+        )
         return 1
     except (KeyboardInterrupt, Interrupted) as stop:
         # the build has already stopped its renderers and removed its temporary files
@@ -313,6 +347,48 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         logger.removeHandler(handler)
 
 
+class _TerminalError(Exception):
+    """Writing on the standard output failed: the terminal's file, not an output's."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class _Terminal:
+    """The standard output, whose failures are told apart from those of the outputs' disk."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            written = self.stream.write(text)
+            self.stream.flush()  # now, not at exit, where the failure would have no message
+        except OSError as error:
+            raise _TerminalError(error) from None
+        return written
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as error:
+            raise _TerminalError(error) from None
+
+
+# What ends a process unless it handles it: a kill, a closed terminal, Ctrl-\\, the user's
+# signals, the CPU and file size limits (ulimit -t, -f). Ctrl-C is Python's KeyboardInterrupt.
+STOPPING_SIGNALS = (
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGXCPU,
+    signal.SIGXFSZ,
+)
+
+
 def _on_signals() -> dict[int, Any]:
     """Turn a closed terminal and a kill into an orderly stop, as Ctrl-C is."""
 
@@ -321,7 +397,7 @@ def _on_signals() -> dict[int, Any]:
 
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        for number in (signal.SIGTERM, signal.SIGHUP):
+        for number in STOPPING_SIGNALS:
             previous[number] = signal.signal(number, stop)
     return previous
 

@@ -35,6 +35,12 @@ _REASONS = {
     errno.EXDEV: "il est sur un autre disque",
     errno.ENOTEMPTY: "le dossier n'est pas vide",
     errno.EBUSY: "il est utilisé par un autre programme",
+    errno.EMFILE: "trop de fichiers ouverts par ce programme",
+    errno.ENFILE: "trop de fichiers ouverts sur la machine",
+    errno.EAGAIN: "trop de processus en cours",
+    errno.ENOMEM: "la mémoire manque",
+    errno.EFBIG: "le fichier dépasse la taille permise (ulimit -f)",
+    errno.EIO: "erreur d'entrée-sortie du disque",
 }
 
 

@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import logging
 import re
+import stat
 import types
 import typing
 from collections.abc import Iterator
@@ -40,7 +41,12 @@ _FORBIDDEN = re.compile(
     + "]"
 )
 # Line breaks for YAML but not for an editor: after one, every line number would drift.
+# Text in UTF-16 without its mark: every other byte is zero.
+_UTF16 = re.compile(rb"(?:[^\x00]\x00){4}|(?:\x00[^\x00]){4}")
 _HIDDEN_BREAKS = re.compile("[\u2028\u2029\x85]")
+# In a file whose lines end with LF (or CR LF), a carriage return alone ends a line for the YAML
+# reader and for some editors, not for others: the lines would be counted two ways.
+_HIDDEN_BREAKS_LF = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
 # Deeper than this, no edition goes; PyYAML's composer would recurse out of the stack.
 MAX_DEPTH = 40
 
@@ -68,9 +74,17 @@ def find_edition_file(edition: Path) -> Path:
     """Return the edition.yaml of a folder, or the file itself when given one."""
     if edition.is_dir():
         edition = edition / EDITION_FILE
-    if not edition.is_file():
+    if not edition.exists():
         raise DataError([Problem(edition, None, None, "", "fichier introuvable")])
+    if not edition.is_file():
+        raise DataError([Problem(edition, None, None, "", _NOT_REGULAR)])
     return edition
+
+
+_NOT_REGULAR = (
+    "ce n'est pas un fichier ordinaire (un dossier, un tube ou un périphérique) : "
+    "donnez le fichier de l'édition"
+)
 
 
 def load_edition(edition: Path) -> Edition:
@@ -126,7 +140,10 @@ def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
 
 def _read(file: Path) -> _Located:
     """Read and compose a YAML file of the project, bounded in size, depth and values."""
-    size = file.stat().st_size
+    status = file.stat()
+    if not stat.S_ISREG(status.st_mode):  # a tube would wait forever, /dev/zero never end
+        raise DataError([Problem(file, None, None, "", _NOT_REGULAR)])
+    size = status.st_size
     if size > MAX_BYTES:
         raise DataError(
             [
@@ -140,7 +157,10 @@ def _read(file: Path) -> _Located:
                 )
             ]
         )
-    raw = file.read_bytes()
+    with file.open("rb") as stream:  # bounded: the file may grow while it is read
+        raw = stream.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise DataError([Problem(file, None, None, "", "le fichier grandit pendant sa lecture")])
     located = _compose(file, _decode(file, raw))
     located.digest = hashlib.sha256(raw).hexdigest()
     return located
@@ -149,6 +169,19 @@ def _read(file: Path) -> _Located:
 def _decode(file: Path, raw: bytes) -> str:
     if not raw.strip():
         raise DataError([Problem(file, 1, 1, "", "le fichier est vide")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _UTF16.match(raw):
+        raise DataError(
+            [
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    "le fichier est en UTF-16 (« Unicode » dans le Bloc-notes) : enregistrez-le "
+                    "en UTF-8",
+                )
+            ]
+        )
     if b"\x00" in raw[:8192]:
         raise DataError([Problem(file, 1, 1, "", "ce n'est pas un fichier texte (octets nuls)")])
     try:
@@ -221,13 +254,29 @@ _YAML_HINTS = (
     ("found undefined alias", "un alias *nom renvoie à une ancre &nom qui n'existe pas"),
     ("expected <document start>", "une ligne commence en dehors de toute clé"),
     ("while parsing a block collection", "un élément de liste « - » est mal aligné"),
+    ("expected the node content, but found ','", "une virgule de trop dans une liste [a, b]"),
+    (
+        "but found another document",
+        "une ligne « --- » commence un second document : une édition n'en a qu'un",
+    ),
+    ("expected '<document start>'", "une ligne « ... » termine le document avant la fin"),
+    (
+        "could not find expected ':'",
+        "une ligne sans « : » là où une clé est attendue, ou une valeur coupée en deux",
+    ),
+    ("found unexpected end of stream", "le fichier s'arrête au milieu d'une valeur"),
+    ("found unknown escape character", "une barre oblique inverse \\ inconnue entre guillemets"),
+    ("found character that cannot start any token", "un caractère ne peut pas commencer ici"),
+    ("expected alphabetic or numeric character", "une ancre &nom ou un alias *nom mal écrit"),
+    ("found duplicate anchor", "deux ancres &nom portent le même nom"),
 )
 
 
 def _refuse_hidden_breaks(file: Path, text: str) -> None:
     problems: list[Problem] = []
     line, counted, line_start = 1, 0, 0  # counted forward once: linear in the file
-    for match in _HIDDEN_BREAKS.finditer(text):
+    breaks = _HIDDEN_BREAKS_LF if "\n" in text else _HIDDEN_BREAKS  # CR alone: an old Mac file
+    for match in breaks.finditer(text):
         if len(problems) == MAX_REPORTED:
             break
         line += text.count("\n", counted, match.start())
@@ -240,12 +289,23 @@ def _refuse_hidden_breaks(file: Path, text: str) -> None:
                 line,
                 column,
                 "",
-                f"séparateur de ligne invisible U+{ord(match.group()):04X} : un éditeur ne "
-                "le montre pas ; remplacez-le par une espace ou un retour à la ligne",
+                _hidden_break(match.group()),
             )
         )
     if problems:
         raise DataError(problems)
+
+
+def _hidden_break(character: str) -> str:
+    if character == "\r":
+        return (
+            "retour chariot isolé (U+000D, souvent collé depuis Word) : tous les éditeurs ne "
+            "le montrent pas ; remplacez-le par un retour à la ligne ou une espace"
+        )
+    return (
+        f"séparateur de ligne invisible U+{ord(character):04X} : un éditeur ne le montre pas ; "
+        "remplacez-le par une espace ou un retour à la ligne"
+    )
 
 
 def _too_deep(file: Path, text: str) -> Problem:
@@ -285,7 +345,7 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     for marker, hint in _YAML_HINTS:
         if marker in raw:
             return f"YAML invalide : {hint} [{raw}]"
-    return f"YAML invalide : {raw}"
+    return f"YAML invalide à cet endroit (le lecteur YAML dit : {raw})"
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -326,8 +386,8 @@ def _walk(node: yaml.Node, path: Path_, located: _Located, stack: set[int]) -> A
         )
         return None
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value == "":
-            return None
+        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+            return None  # YAML's ways of writing « nothing »: not the text « ~ » on the cover
         forbidden = _FORBIDDEN.search(node.value)
         if forbidden is not None:
             located.problems.append((path, _mark(node), _forbidden(forbidden.group(), node.value)))
@@ -366,8 +426,15 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Path_, bool]:
     """Map a pydantic location to a path in the data, dropping union tags; say if it exists."""
     path: list[str | int] = []
     current = data
+    tagged = None  # the mapping whose tag was passed: its next part is a key
     for index, part in enumerate(loc):
-        if isinstance(current, dict) and current.get("kind") == part and index < len(loc) - 1:
+        if (
+            isinstance(current, dict)
+            and current.get("kind") == part
+            and index < len(loc) - 1
+            and tagged is not current
+        ):
+            tagged = current
             continue  # the tag of a section's kind, even where a key has the same name
         if (isinstance(current, dict) and part in current) or (
             isinstance(current, list) and isinstance(part, int) and part < len(current)
@@ -408,7 +475,7 @@ _MESSAGES = {
     "string_type": "du texte est attendu ici",
     "int_parsing": "un nombre entier est attendu, pas « {input} »",
     "int_type": "un nombre entier est attendu",
-    "bool_parsing": "oui ou non attendu (true ou false), pas « {input} »",
+    "bool_parsing": "oui ou non attendu, pas « {input} »",
     "date_from_datetime_parsing": "« {input} » n'est pas une date qui existe (écrivez AAAA-MM-JJ)",
     "date_parsing": "« {input} » n'est pas une date qui existe (écrivez AAAA-MM-JJ)",
     "date_type": "une date est attendue (AAAA-MM-JJ)",
@@ -446,6 +513,9 @@ def _message(detail: Any, path: Path_, model: type[BaseModel]) -> str:
         return f"« {given} » n'est pas permis ; valeurs possibles : {expected}"
     if kind in ("string_type", "model_type", "dict_type") and given is None:
         return "la valeur est vide"
+    if kind == "too_short" and context.get("min_length", 1) > 1:
+        hint = " (un seul jour : écrivez date: AAAA-MM-JJ)" if path and path[-1] == "dates" else ""
+        return f"au moins {context['min_length']} éléments sont attendus{hint}"
     if kind == "string_pattern_mismatch" and path and path[-1] == "slug":
         return (
             f"« {given} » n'est pas un identifiant : des minuscules sans accent, des chiffres "

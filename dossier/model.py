@@ -50,7 +50,9 @@ def _check_text(value: str) -> str:
         if not url.startswith("#"):
             check_url(url)
     rest = INLINE_LINK.sub("", value)
-    if re.search(r"\]\s*\(", rest):
+    # « ](» that did not make a link, or « ] (https://… » : a link the reader would see as typed.
+    # « [liste complète] (voir l'annexe) » is only brackets and parentheses.
+    if re.search(r"\]\(|\]\s+\((?:https?:|mailto:|tel:|www\.|#)", rest, re.IGNORECASE):
         raise ValueError(
             "un lien est mal écrit : écrivez [texte du lien](https://adresse), l'adresse sans "
             "espace, entre parenthèses, juste après le crochet"
@@ -85,8 +87,11 @@ def _no_link(value: str) -> str:
 
 
 def _blank_is_error(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("le texte est vide")
+    # Spaces, and characters that take no room (U+200B, U+FEFF, a soft hyphen…), print nothing.
+    if isinstance(value, str) and not any(
+        not c.isspace() and unicodedata.category(c) != "Cf" for c in value
+    ):
+        raise ValueError("le texte est vide (ou ne contient que des caractères invisibles)")
     return value
 
 
@@ -142,11 +147,22 @@ def _check_locale(value: str) -> str:
     return value
 
 
+# The years a press kit's dates may take: 9999-12-31, a placeholder for « to be confirmed »,
+# would print as a date and overflow the calendars that count days after it.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
 def _iso_date(value: Any) -> Any:
     # A date is written 2021-11-03: pydantic would read 1636502400 as seconds since 1970.
     if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         raise ValueError(
             f"« {value} » n'est pas une date : écrivez-la AAAA-MM-JJ, comme 2021-11-03"
+        )
+    if isinstance(value, str) and not FIRST_YEAR <= int(value.strip()[:4]) <= LAST_YEAR:
+        raise ValueError(
+            f"« {value.strip()} » : une année entre {FIRST_YEAR} et {LAST_YEAR} est attendue ; "
+            "pour une date encore à confirmer, donnez la date prévue et dites-le dans la "
+            "description"
         )
     return value
 
@@ -160,7 +176,10 @@ def _whole_number(value: Any) -> Any:
 
 
 def _check_email(value: str) -> str:
-    if not re.fullmatch(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[a-zA-Z]{2,}", value.strip()):
+    # ? # % begin a query, a fragment, an escape in the mailto: link: the address would differ
+    if not re.fullmatch(
+        r"[^@\s<>()\[\],;:\"?#%]+@[^@\s<>()\[\],;:\"?#%]+\.[a-zA-Z]{2,}", value.strip()
+    ):
         raise ValueError(
             f"« {value} » n'est pas une adresse électronique : écrivez-la comme "
             "presse@ministere.gouv.fr"
@@ -276,6 +295,16 @@ Url = Annotated[str, AfterValidator(check_url)]
 RelativePath = Annotated[str, AfterValidator(_check_relative_path)]
 Time = Annotated[dt.time, BeforeValidator(_parse_time)]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def _yes_no(value: Any) -> Any:
+    # A French press office writes oui and non; YAML's true and false stay understood.
+    if isinstance(value, str) and value.strip().lower() in ("oui", "non"):
+        return value.strip().lower() == "oui"
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_yes_no)]
 Slug = Annotated[str, Field(pattern=_SLUG.pattern, max_length=80)]
 Paragraphs = Annotated[list[Text], BeforeValidator(_as_list)]
 
@@ -348,7 +377,7 @@ class SectionBase(Model):
     id: Slug | None = None
     heading: Title | None = None
     short_heading: Title | None = None
-    new_page: bool = True
+    new_page: Flag = True
 
     @model_validator(mode="after")
     def _page_needs_heading(self) -> SectionBase:
@@ -477,9 +506,10 @@ class Event(Model):
     def _end_after_start(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
         start = info.data.get("start")
         if value is not None and start is not None and value <= start:
+            where = "est aussi l'heure du début," if value == start else "est avant le début,"
             raise ValueError(
-                f"{value:%H:%M} est avant le début, {start:%H:%M} : "
-                "un événement finit après avoir commencé"
+                f"{value:%H:%M} {where} {start:%H:%M} : un événement finit après avoir "
+                "commencé ; sans heure de fin connue, retirez end:"
             )
         return value
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import DossierError, display_path
+from dossier.errors import DataError, DossierError, Problem, display_path
 from dossier.load import EDITION_FILE, find_edition_file, load_edition
 from dossier.model import Calendar, Edition, FieldPath, Image, format_path
 from dossier.source import Edit, RemoveKey, SetValue, edit_text, read_data
@@ -40,6 +40,8 @@ class Renewal:
 
 def next_date(day: dt.date) -> dt.date:
     """Return the same weekday a year later, nearest the same date: 2 Nov 2021 → 1 Nov 2022."""
+    if day.year >= dt.MAXYEAR - 1:  # the loader refuses such years; never a traceback here
+        raise DossierError(f"{day.isoformat()} : l'année suivante n'existe pas dans le calendrier")
     try:
         anniversary = day.replace(year=day.year + 1)
     except ValueError:  # 29 February
@@ -71,6 +73,8 @@ def new_edition(target: Path, source: Path, today: dt.date | None = None) -> Ren
         logging.disable(logging.WARNING)
         try:
             new = load_edition(building)  # a new edition that does not load is never left
+        except DataError as error:
+            raise _in_source(error, old) from None
         finally:
             logging.disable(logging.NOTSET)
         building.rename(target)
@@ -79,6 +83,20 @@ def new_edition(target: Path, source: Path, today: dt.date | None = None) -> Ren
         raise
     rewrite = _to_rewrite(new, target / EDITION_FILE, old.period.start.year, old.edition_number)
     return Renewal(target, slug, (start, end), rewrite, images)
+
+
+def _in_source(error: DataError, old: Edition) -> DataError:
+    """Place what the new edition cannot take in the edition it comes from: its folder is gone."""
+    source = old.source
+    if source is None:
+        return error
+    positions = {format_path(path): place for path, place in source.positions.items()}
+    problems = []
+    for problem in error.problems:
+        line, column = positions.get(problem.field, (None, None))
+        message = f"la nouvelle édition ne peut pas reprendre cette valeur : {problem.message}"
+        problems.append(Problem(source.file, line, column, problem.field, message))
+    return DataError(problems)
 
 
 def _next_slug(slug: str, old_year: int, new_year: int) -> str:

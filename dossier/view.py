@@ -688,12 +688,14 @@ class Edition:
         return dataclasses.replace(text, spans=tuple(spans))
 
     def strings(self) -> Iterator[tuple[str, Origin | None]]:
-        """Yield every string the renderers print or embed, with where it comes from."""
+        """Yield every string the outputs set in a font, with where it comes from.
+
+        The metadata (title, description, author, keywords) is not: a reader shows it in its own
+        font, and a keyword with an emoji is no reason to refuse the press kit.
+        """
         for text in self.texts():
             for span in text.spans:
                 yield span.text, text.origin
-        for metadata in (self.document_title, self.description, self.author, *self.keywords):
-            yield metadata, None
 
 
 def _texts(value: object) -> Iterator[Text]:

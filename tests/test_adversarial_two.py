@@ -131,6 +131,29 @@ REFUSED: list[tuple[str, Callable[[Path], None], str]] = [
         replace(PARAGRAPH, "\u2028" * 200_000),
         ":77:",
     ),
+    (
+        "lone-carriage-return",
+        replace('intro: "Pour toute demande : écrivez-nous !"', 'intro: "Pour toute\r demande"'),
+        "edition.yaml:26:23: retour chariot isolé",
+    ),
+    (
+        "utf-16",
+        lambda f: (f / YAML).write_bytes((f / YAML).read_text().encode("utf-16")),
+        "edition.yaml:1:1: le fichier est en UTF-16",
+    ),
+    (
+        "utf-16-without-mark",
+        lambda f: (f / YAML).write_bytes((f / YAML).read_text().encode("utf-16-le")),
+        "le fichier est en UTF-16",
+    ),
+    (
+        "edition-is-a-tube",
+        lambda f: ((f / YAML).unlink(), os.mkfifo(f / YAML)),
+        "edition.yaml: ce n'est pas un fichier ordinaire",
+    ),
+    ("yaml-extra-comma", replace(TITLE + "\n", TITLE + "\nx: [a, , b]\n"), "virgule de trop"),
+    ("yaml-second-document", lambda f: _append(f, "---\nx: 1\n"), "second document"),
+    ("yaml-document-end", lambda f: _append(f, "...\nx: 1\n"), "termine le document"),
     # values that are not text
     (
         "date-unix-time",
@@ -143,6 +166,33 @@ REFUSED: list[tuple[str, Callable[[Path], None], str]] = [
         "« 20240226 » n'est pas une date",
     ),
     ("date-french", replace("date: 2024-02-26", "date: 26/02/2024"), "écrivez-la AAAA-MM-JJ"),
+    (
+        "date-to-be-confirmed",
+        replace("date: 2024-02-26", "date: 9999-12-31"),
+        "events[0].date: « 9999-12-31 » : une année entre 1900 et 2199",
+    ),
+    ("date-range-to-9998", replace("to: 2024-03-02", "to: 9998-03-02"), "une année entre"),
+    ("period-year-zero", replace("start: 2024-02-26\n", "start: 0001-02-26\n"), "une année"),
+    (
+        "dates-one-day",
+        replace("        date: 2024-02-26\n", "        dates: [2024-02-27]\n"),
+        "au moins 2 éléments sont attendus (un seul jour : écrivez date:",
+    ),
+    (
+        "end-at-the-start",
+        replace("        end: 12:00", "        end: 9:30"),
+        "09:30 est aussi l'heure du début",
+    ),
+    (
+        "flag-in-english-words",
+        replace("  - kind: calendar\n", "  - kind: calendar\n    new_page: peut-être\n"),
+        "oui ou non attendu, pas « peut-être »",
+    ),
+    (
+        "heading-of-invisible-characters",
+        replace("    heading: Le programme", '    heading: "\\u200b\\ufeff"'),
+        "sections[1].heading: le texte est vide (ou ne contient que des caractères invisibles)",
+    ),
     (
         "number-decimal",
         replace("edition_number: 1", "edition_number: 1.0"),
@@ -168,6 +218,11 @@ REFUSED: list[tuple[str, Callable[[Path], None], str]] = [
         "phone-short",
         replace("phone: +33 1 23 45 67 89", "phone: 3615"),
         "n'est pas un numéro de téléphone",
+    ),
+    (
+        "email-with-a-query",
+        replace("email: presse@example.org", "email: presse?cc=x@example.org"),
+        "sections[0].contacts[0].email: « presse?cc=x@example.org » n'est pas une adresse",
     ),
     (
         "email-at",
@@ -199,6 +254,11 @@ REFUSED: list[tuple[str, Callable[[Path], None], str]] = [
         "answer: le PDF ne peut pas afficher",
     ),
 ]
+
+
+def _append(folder: Path, text: str) -> None:
+    file = folder / YAML
+    file.write_text(file.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -273,6 +333,10 @@ def test_hostile_neighbours_do_not_stop_the_check(edition_copy, capsys) -> None:
             (beside / name / YAML).write_text(text, encoding="utf-8")
     (beside / "lien").mkdir()
     (beside / "lien" / YAML).symlink_to(beside / "lien" / YAML)
+    (beside / "tube").mkdir()
+    os.mkfifo(beside / "tube" / YAML)  # read, it would wait for a writer forever
+    (beside / "zero").mkdir()
+    (beside / "zero" / YAML).symlink_to("/dev/zero")  # read, it would never end
     assert main(["check", str(folder)]) == 0
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
@@ -298,6 +362,39 @@ def test_last_years_foreword_word_for_word_is_named(edition_copy, capsys) -> Non
     file.write_text(text.replace(long, "Une nouvelle année, un nouveau mot."))
     assert main(["check", str(folder)]) == 0
     assert "(edito)" not in capsys.readouterr().err  # the interview's is still last year's
+
+
+def test_what_a_press_officer_writes_is_read_as_meant(edition_copy, tmp_path, capsys) -> None:
+    """oui and non, ~ for nothing, brackets that are not a link, an emoji among the keywords."""
+    folder = edition_copy(
+        SMALL_EDITION,
+        replace={
+            "  - kind: calendar\n": "  - kind: calendar\n    new_page: non\n",
+            "subtitle: Des données pour tous": "subtitle: ~",
+            PARAGRAPH: "Les labs [liste complète] (voir l'annexe) suivent.",
+            "keywords: [données ouvertes, open data]": "keywords: [données ouvertes, 🚀]",
+        },
+    )
+    assert main(["check", str(folder)]) == 0, capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["build", str(folder), "--output", str(out), "--format", "pdf"]) == 0
+    (pdf,) = out.glob("*.pdf")
+    text = subprocess.run(
+        [require_tool("pdftotext"), "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    cover = text.split("\f")[0]
+    assert "~" not in cover
+    assert "[liste complète] (voir l’annexe)" in text
+    pages = text.split("\f")
+    programme = next(
+        n for n, page in enumerate(pages) if "Le programme" in page and "Ouverture" in page
+    )
+    assert "Contacts presse" in pages[programme]  # new_page: non, under the contacts
+    with pikepdf.open(pdf) as document:
+        assert "🚀" in str(document.docinfo["/Keywords"])
 
 
 ACCEPTED_LINK = "https://fr.wikipedia.org/wiki/Conseil_d%27%C3%89tat_(France)"
@@ -613,6 +710,9 @@ def _children(pid: int) -> list[int]:
         ("SIGTERM", 2.0, 143),
         ("SIGHUP", 2.0, 129),  # the terminal closed
         ("SIGTERM", 0.4, 143),  # while the data load: the renderers wait on their pipes
+        ("SIGQUIT", 2.0, 131),  # Ctrl-\\
+        ("SIGUSR1", 2.0, 138),
+        ("SIGXCPU", 2.0, 152),  # the CPU time limit (ulimit -t)
     ],
 )
 def test_an_interrupted_build_stops_cleanly(
@@ -686,3 +786,93 @@ def test_the_time_limit_covers_the_loading_too(tmp_path: Path) -> None:
     assert "dépasse 0.5 s" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_timeout_past_the_clock_is_refused(capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["build", "--timeout", "1e10"])
+    assert stop.value.code == 2
+    assert "au plus 86400 secondes" in capsys.readouterr().err
+
+
+def test_too_few_open_files_allowed(tmp_path: Path) -> None:
+    import resource
+    import sys
+
+    from tests.conftest import ROOT
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+
+    def few_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (13, 13))
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dossier",
+            "build",
+            str(SMALL_EDITION),
+            "--output",
+            str(tmp_path / "o"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        preexec_fn=few_files,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "trop de fichiers ouverts" in result.stderr
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_standard_output_that_refuses_writing(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [
+                __import__("sys").executable,
+                "-m",
+                "dossier",
+                "check",
+                str(SMALL_EDITION),
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert "la sortie standard refuse l'écriture (le disque est plein)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_argparse_speaks_french(capsys) -> None:
+    for argv, expected in (
+        (["bild"], "« bild » inconnu ; possibles : check, build"),
+        (["build", "--timeout"], "--timeout attend une valeur"),
+        (["build", "--nope"], "arguments inconnus : --nope"),
+        (["review"], "arguments obligatoires manquants"),
+    ):
+        with pytest.raises(SystemExit):
+            main(argv)
+        err = capsys.readouterr().err
+        assert expected in err, err
+
+
+def test_new_names_the_source_of_what_the_next_edition_cannot_take(tmp_path, capsys) -> None:
+    import shutil
+
+    source = tmp_path / "2024"
+    shutil.copytree(SMALL_EDITION, source)
+    file = source / YAML
+    file.write_text(file.read_text().replace("edition_number: 1", "edition_number: 999"))
+    assert main(["new", str(tmp_path / "2025"), "--from", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert re.match(r"^\S*2024/edition\.yaml:\d+:\d+: edition_number: la nouvelle édition", err), (
+        err
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"]  # nothing half-made
