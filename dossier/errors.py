@@ -99,7 +99,8 @@ class DossierError(Exception):
 
     def lines(self) -> list[str]:
         """Return the message as lines, one per problem."""
-        return str(self).splitlines() or [type(self).__name__]
+        # "\n" only: splitlines() would also cut at a U+2028 the message quotes
+        return [line for line in str(self).split("\n") if line] or [type(self).__name__]
 
 
 class DataError(DossierError):

@@ -723,9 +723,27 @@ def _open_image(target: Path, src: str) -> tuple[str, tuple[int, int] | None]:
             None,
         )
     except Exception as error:  # Pillow raises many kinds for a broken or foreign file
-        reason = "elle est tronquée" if "truncated" in str(error) else type(error).__name__
-        return f"« {src} » n'est pas une image lisible ({reason}) : {convert}", None
+        return (
+            f"« {src} » n'est pas une image lisible ({_image_fault(target, error)}) : {convert}",
+            None,
+        )
     return "", (width, height)
+
+
+def _image_fault(target: Path, error: Exception) -> str:
+    """Say in French what Pillow found wrong with an image file."""
+    from PIL import UnidentifiedImageError
+
+    if "truncated" in str(error):
+        return "elle est tronquée"
+    try:
+        if target.stat().st_size == 0:
+            return "le fichier est vide, 0 octet"
+    except OSError:
+        pass
+    if isinstance(error, UnidentifiedImageError):
+        return "format inconnu, ou fichier endommagé"
+    return "fichier endommagé"
 
 
 def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:

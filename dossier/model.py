@@ -75,6 +75,17 @@ def _no_page_reference(value: str) -> str:
     return value
 
 
+def _no_link(value: str) -> str:
+    # Metadata and what a screen reader says of an image are never links: markup would be
+    # printed as it is written, brackets and address.
+    if INLINE_LINK.search(value):
+        raise ValueError(
+            "ce texte ne peut pas être un lien (il va dans les métadonnées, ou est lu par les "
+            "lecteurs d'écran) : écrivez le texte seul, sans [ ](adresse)"
+        )
+    return value
+
+
 def _blank_is_error(value: Any) -> Any:
     # Spaces, and characters that take no room (U+200B, U+FEFF, a soft hyphen…), print nothing.
     if isinstance(value, str) and not any(
@@ -279,6 +290,7 @@ class Source:
 
 Text = Annotated[str, BeforeValidator(_blank_is_error), AfterValidator(_check_text)]
 Title = Annotated[Text, AfterValidator(_no_page_reference)]
+PlainText = Annotated[Text, AfterValidator(_no_link)]  # never a link: alt text, keywords
 Url = Annotated[str, AfterValidator(check_url)]
 RelativePath = Annotated[str, AfterValidator(_check_relative_path)]
 Time = Annotated[dt.time, BeforeValidator(_parse_time)]
@@ -314,7 +326,7 @@ class Image(Model):
     """An image of the edition's folder; alt text is what a screen reader says."""
 
     src: RelativePath
-    alt: Text
+    alt: PlainText
     caption: Text | None = None
 
 
@@ -663,7 +675,7 @@ class Edition(Model):
     locale: Annotated[str, AfterValidator(_check_locale)] = "fr_FR"
     style: Style = Style()
     revision: Revision | None = None
-    keywords: list[Text] = []
+    keywords: list[PlainText] = []
     cover_image: Image | None = None
     sections: Annotated[list[Section], Field(min_length=1)]
     _source: Source | None = PrivateAttr(default=None)

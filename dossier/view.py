@@ -157,6 +157,7 @@ class Picture:
     role: str
     caption: Line | None = None
     pixels: tuple[int, int] | None = None  # measured at load: the outputs need no metadata
+    origin: Origin | None = None  # where src is written: a renderer's refusal names it
 
     def lines(self) -> Iterator[Line]:
         """Yield what the picture prints: its caption."""
@@ -236,7 +237,7 @@ class Event:
     notes: tuple[Block, ...]
     schedule: Schedule
     name: str  # the title, or the description's start: what a calendar shows as its summary
-    organiser_names: tuple[str, ...]
+    organiser_names: tuple[str, ...]  # as machines read them: a link's text, not its markup
     level: int  # the heading level of its title
     separator: str = ", "
 
@@ -839,6 +840,7 @@ class _Preparer:
             role=role,
             caption=self.line(image.caption, (*path, "caption")),
             pixels=source.images.get(image.src) if source is not None else None,
+            origin=self.origin((*path, "src")),
         )
 
     def more(self, url: str | None, path: FieldPath, name: str) -> Line | None:
@@ -1137,7 +1139,7 @@ class _Preparer:
             notes=notes,
             schedule=schedule,
             name=name,
-            organiser_names=names,
+            organiser_names=tuple(plain(rich_text(name)) for name in names),
             level=level,
             separator=self.words.time_separator,
         )

@@ -36,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     "dossier.watch": {"dossier.build", "dossier.errors", "dossier.load"},
     "dossier.renewal": {"dossier.errors", "dossier.load", "dossier.model", "dossier.source"},
     "dossier.sheets.**": {
+        "dossier.build",  # its check: what dossier import writes, dossier check accepts
         "dossier.errors",
         "dossier.french",
         "dossier.load",
@@ -46,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     # the review reads a DOCX (render.docx: its markers), the edition (load, view, french)
     # and writes through source; its report page comes from the one Jinja2 environment
     "dossier.review.**": {
+        "dossier.build",  # its check: what review --apply writes, dossier check accepts
         "dossier.errors",
         "dossier.french",
         "dossier.load",
@@ -111,7 +113,8 @@ HOMES: dict[str, set[str]] = {
     "lxml": {"dossier.render.docx.**"},
     # the glyph check reads the PDF's fonts; the DOCX's page estimate gets its metrics there
     "fontTools": {"dossier.theme"},
-    "PIL": {"dossier.load"},  # where images are checked
+    # where images are checked, and where the DOCX makes upright, readable copies of them
+    "PIL": {"dossier.load", "dossier.render.docx.**"},
     "openpyxl": {"dossier.sheets.**"},  # the spreadsheet readers
     "python_calamine": {"dossier.sheets.**"},
 }

@@ -156,7 +156,9 @@ def to_ical(edition: Edition) -> bytes:
     if days:
         # The zone's rules over the years the events span, not the library's 1970-2038.
         first, last = min(days), max(days)
-        calendar.add_missing_timezones(dt.date(first.year, 1, 1), dt.date(last.year + 2, 1, 1))
+        # (dates near 9999, a "to be confirmed" some write, end at the calendar's last year)
+        until = dt.date(min(last.year + 2, dt.MAXYEAR), 1, 1)
+        calendar.add_missing_timezones(dt.date(first.year, 1, 1), until)
     return calendar.to_ical()
 
 
@@ -171,6 +173,8 @@ def _vevent(edition: Edition, event: Event) -> CalendarEvent:
     component.add("dtstart", start)
     if end is not None:
         component.add("dtend", end)
+    elif schedule.start is None and schedule.shape == "range":  # up to the calendar's last day
+        component.add("duration", schedule.days[-1] - schedule.first + dt.timedelta(days=1))
     if schedule.shape == "days" and len(schedule.days) > 1:
         # Separate days: the others repeat the first one's hours (RDATE, RFC 5545, 3.8.5.2).
         component.add("rdate", [_on(event, day) for day in schedule.days[1:]])
@@ -194,6 +198,8 @@ def _first_occurrence(event: Event) -> tuple[dt.date | dt.datetime, dt.date | dt
     first = schedule.first
     if schedule.start is None:
         last = schedule.days[-1] if schedule.shape == "range" else first
+        if last == dt.date.max:  # no day after it: one day needs no end, a range a DURATION
+            return first, None
         return first, last + dt.timedelta(days=1)  # all day: DTEND is the day after, exclusive
     end = None if schedule.end is None else schedule.at(first, schedule.end)
     return schedule.at(first, schedule.start), end

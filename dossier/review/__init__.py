@@ -19,6 +19,7 @@ from pathlib import Path
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
+from dossier.build import check
 from dossier.errors import DataError, DossierError, display_path
 from dossier.french import French
 from dossier.load import find_edition_file, load_edition
@@ -26,7 +27,7 @@ from dossier.model import Edition as Model
 from dossier.model import format_path
 from dossier.render.docx.oxml import custom_xml_parts
 from dossier.review.back import Change, Reader
-from dossier.review.fields import Markers, Unit, read_markers, units
+from dossier.review.fields import DamagedMarkers, Markers, Unit, read_markers, units
 from dossier.review.tracked import Paragraph, comment_ranges, read_paragraphs
 from dossier.source import SourceError, edit_text, read_data, write_edits
 from dossier.view import prepare
@@ -142,7 +143,7 @@ def apply_review(review: Review) -> Review:
         accepted = candidate
         change.applied = True
     if accepted:
-        write_edits(file, accepted, load_edition)
+        write_edits(file, accepted, check)
     review.written = sum(change.applied for change in review.changes)
     return review
 
@@ -170,7 +171,24 @@ def _open(path: Path) -> docx.document.Document:
 
 def _markers(document: docx.document.Document, path: Path) -> Markers:
     for blob in custom_xml_parts(document):
-        markers = read_markers(blob)
+        try:
+            markers = read_markers(blob)
+        except DamagedMarkers as error:
+            shown = error.problems[:10]
+            more = len(error.problems) - len(shown)
+            raise DossierError(
+                "\n".join(
+                    f"{display_path(path)} : repères du DOCX endommagés ({problem}) : ce DOCX "
+                    "ne se relit pas ; reportez ses modifications à la main, ou repartez d'un "
+                    "DOCX fait par dossier build"
+                    for problem in shown
+                )
+                + (
+                    f"\n{display_path(path)} : et {more} autre(s) repère(s) endommagé(s)"
+                    if more
+                    else ""
+                )
+            ) from None
         if markers is not None:
             return markers
     raise DossierError(
@@ -257,7 +275,7 @@ def _comments(
 
 
 def _check_loads(file: Path, text: str) -> None:
-    """Load a candidate text beside the edition (its images resolve); raise its DataError."""
+    """Check a candidate text beside the edition (its images resolve); raise its DataError."""
     descriptor, temporary = tempfile.mkstemp(
         dir=file.parent, prefix=f".{file.name}.", suffix=".tmp"
     )
@@ -266,7 +284,7 @@ def _check_loads(file: Path, text: str) -> None:
             stream.write(text)
         logging.disable(logging.WARNING)  # the period warnings: said once, by dossier check
         try:
-            load_edition(Path(temporary))
+            check(Path(temporary))  # as dossier check and build will: loaded, set, its glyphs
         except DataError as error:  # name the user's file, not the draft beside it
             for index, problem in enumerate(error.problems):
                 error.problems[index] = replace(problem, file=file)

@@ -16,7 +16,7 @@ from typing import Any
 from dossier.french import Days, French, plain, read_days, read_hours, rich_text, same_print
 from dossier.french import untypeset as plain_typing
 from dossier.model import FieldPath, format_path, parse_path
-from dossier.review.fields import FieldEdit, Printed, Unit
+from dossier.review.fields import Added, FieldEdit, Printed, Unit
 from dossier.review.tracked import Revision
 from dossier.source import (
     AddKey,
@@ -174,13 +174,13 @@ class Reader:
                 )
             )
         anchor_after = unit.fields[-1] if unit.fields else None
-        for text, style, found in unit.after:
-            changes.append(self.inserted(anchor_after, text, style, found, after=True))
-        for text, style, found in unit.before:
-            change = self.inserted(first, text, style, found, after=False)
+        for added in unit.after:
+            changes.append(self.inserted(anchor_after, added, after=True))
+        for added in unit.before:
+            change = self.inserted(first, added, after=False)
             if change.reason and previous is not None and previous.fields:
                 # typed before a title, it follows the list that ends the paragraph before
-                alternative = self.inserted(previous.fields[-1], text, style, found, after=True)
+                alternative = self.inserted(previous.fields[-1], added, after=True)
                 change = change if alternative.reason else alternative
             changes.append(change)
         return changes
@@ -213,6 +213,13 @@ class Reader:
         path = change.path  # where the field is today, if its list moved
         key = path[-1]
         value = self.value(path)
+        if edit.lost:  # written without them, the text would say less than the reviewer's
+            change.reason = " ; ".join(edit.lost) + " : à reporter à la main"
+            return change
+        linked = bool(edit.links)
+        if linked and (key in (*DAY_KEYS, "start", "organisers") or not isinstance(value, str)):
+            change.reason = _links_added(edit.links) + " : ce champ n'a pas de liens"
+            return change
         if key in ("date", "dates", "from"):
             return self.days(change)
         if key == "start":
@@ -227,15 +234,17 @@ class Reader:
             return change
         if not edit.after.strip():
             return self.emptied(change)
-        new = untypeset_edit(value, edit.before, edit.after)
+        new = untypeset_edit(value, edit.before, edit.marked if linked else edit.after)
         if new is None:
             change.reason = (
                 "le texte écrit ne s'imprime plus comme dans le DOCX : à reporter à la main"
             )
             return change
-        if not same_print(plain(rich_text(new)), edit.after):
+        if not same_print(plain(rich_text(new)), edit.after) or not _keeps_links(new, edit):
             change.reason = (
-                "la modification touche un lien ou un renvoi de page : à reporter à la main"
+                (_links_added(edit.links) + " : à reporter à la main")
+                if linked
+                else "la modification touche un lien ou un renvoi de page : à reporter à la main"
             )
             return change
         change.edits = [SetValue(path, new)]
@@ -328,21 +337,22 @@ class Reader:
         change.edits = [DeleteItem(path) if isinstance(path[-1], int) else RemoveKey(path)]
         return change
 
-    def inserted(
-        self,
-        anchor: Printed | None,
-        text: str,
-        style: str,
-        revisions: list[Revision],
-        after: bool,
-    ) -> Change:
+    def inserted(self, anchor: Printed | None, added: Added, after: bool) -> Change:
         path = anchor.path if anchor is not None else None
         line = anchor.line if anchor is not None else None
-        change = Change("ajouté", path, line, "", text, revisions)
+        change = Change("ajouté", path, line, "", added.text, added.revisions)
+        if added.lost:
+            change.reason = " ; ".join(added.lost) + " : à reporter à la main"
+            return change
         if anchor is not None and path is not None:  # the paragraph it follows may have moved
             path = self.locate(path, anchor.text) or path
-        target = self.place(path, style, after) if path is not None else None
-        value = plain_typing(text).strip()
+        target = self.place(path, added.style, after) if path is not None else None
+        value = plain_typing(added.marked).strip()
+        if added.links and not same_print(
+            plain(rich_text(value)), plain_typing(added.text).strip()
+        ):
+            change.reason = _links_added(added.links) + " : à reporter à la main"
+            return change
         if target is None or not value:
             change.reason = (
                 "paragraphe ajouté là où l'édition n'a pas de liste de paragraphes : "
@@ -378,6 +388,17 @@ class Reader:
         if path[-1] in PARAGRAPH_LISTS and isinstance(self.value(path), str):
             return path, int(after), None  # a text standing for a one-item list
         return None
+
+
+def _links_added(links: tuple[tuple[str, str], ...]) -> str:
+    """Name the links a reviewer added, as the report says them."""
+    return " ; ".join(f"lien ajouté vers {url} sur « {text.strip()} »" for text, url in links)
+
+
+def _keeps_links(new: str, edit: FieldEdit) -> bool:
+    """Tell whether the written value links every address the reviewer added."""
+    wanted = {url for _, url in edit.links}
+    return wanted <= {span.href for span in rich_text(new) if span.href}
 
 
 def day_edits(event: FieldPath, mapping: dict[str, Any], read: Days) -> list[Edit]:

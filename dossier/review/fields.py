@@ -10,11 +10,12 @@ printed piece, and each inserted one to the field beside it.
 from __future__ import annotations
 
 import difflib
+import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dossier.model import FieldPath, parse_path
+from dossier.model import FieldPath, format_path, parse_path
 from dossier.render.docx import MARKER_PREFIX, MARKERS_NAMESPACE
 from dossier.review.tracked import DELETED, GONE, INSERTED, KEPT, Paragraph, Revision
 
@@ -39,37 +40,113 @@ class Markers:
     paragraphs: dict[str, tuple[str, tuple[Printed, ...]]]  # marker → (style, pieces)
 
 
+class DamagedMarkers(ValueError):
+    """The markers part is dossier's, but its content was changed: each problem, in French."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+MARKERS_VERSION = "1"
+
+
 def read_markers(blob: bytes) -> Markers | None:
-    """Read a custom XML part; None when it is not dossier's markers part."""
+    """Read a custom XML part; None when it is not dossier's markers part.
+
+    Raises DamagedMarkers when it is, but what it holds is not what dossier writes.
+    """
     try:
         root = ET.fromstring(blob)
-    except ET.ParseError:
+    except ET.ParseError as error:
+        if MARKERS_NAMESPACE.encode() in blob:  # dossier's, broken by hand
+            raise DamagedMarkers([f"XML illisible, ligne {error.position[0]}"]) from None
         return None
     namespace = f"{{{MARKERS_NAMESPACE}}}"
     if root.tag != f"{namespace}markers":
         return None
-    paragraphs = {}
-    for entry in root.iter(f"{namespace}p"):
+    problems: list[str] = []
+    version = root.get("version")
+    if version != MARKERS_VERSION:
+        problems.append(
+            f"version « {version or ''} » des repères, que cette version de dossier ne lit pas"
+        )
+    if not root.get("slug"):
+        problems.append("le slug de l'édition manque")
+    paragraphs: dict[str, tuple[str, tuple[Printed, ...]]] = {}
+    for entry in root:
+        name = entry.get("name") or ""
+        if entry.tag != f"{namespace}p" or not name.startswith(MARKER_PREFIX):
+            problems.append(f"élément inattendu « {_local(entry.tag)} » {name}".rstrip())
+            continue
+        if name in paragraphs:
+            problems.append(f"{name} : repère en double")
         pieces = []
         for piece in entry:
-            text = (piece.text or "") + "".join(page.tail or "" for page in piece)
-            path = piece.get("path")
-            line = piece.get("line")
-            pieces.append(
-                Printed(parse_path(path) if path else None, int(line) if line else None, text)
-            )
-        paragraphs[entry.get("name") or ""] = (entry.get("style") or "", tuple(pieces))
+            found = _piece(piece, namespace, f"{name} : ")
+            if isinstance(found, str):
+                problems.append(found)
+            else:
+                pieces.append(found)
+        paragraphs[name] = (entry.get("style") or "", tuple(pieces))
+    if problems:
+        raise DamagedMarkers(problems)
     return Markers(root.get("slug") or "", root.get("source-sha256") or "", paragraphs)
+
+
+def _piece(piece: ET.Element, namespace: str, where: str) -> Printed | str:
+    """Read one printed piece of a marker, or say what is wrong with it."""
+    kind = _local(piece.tag)
+    if piece.tag not in (f"{namespace}f", f"{namespace}w"):
+        return f"{where}élément inattendu « {kind} »"
+    if any(child.tag != f"{namespace}page" for child in piece):
+        return f"{where}élément inattendu dans « {kind} »"
+    text = (piece.text or "") + "".join(page.tail or "" for page in piece)
+    if kind == "w":
+        return Printed(None, None, text)
+    written = piece.get("path") or ""
+    path = parse_path(written)
+    if not path or not isinstance(path[0], str) or format_path(path) != written:
+        return f"{where}" + (f"champ « {written} » illisible" if written else "champ vide")
+    line = piece.get("line")
+    if line is not None and not (line.isascii() and line.isdigit() and int(line) > 0):
+        shown = f"ligne « {line} »" if line else "ligne vide"
+        return f"{where}{written} : {shown}, qui n'est pas un numéro de ligne"
+    return Printed(path, int(line) if line is not None else None, text)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 @dataclass
 class FieldEdit:
-    """A field whose printed text a reviewer changed."""
+    """A field whose printed text a reviewer changed.
+
+    marked is after with the links the reviewer added written as the edition writes links,
+    [text](address); lost names what the reviewer added that no text can hold (a symbol of a
+    symbol font, a link without an address).
+    """
 
     piece: Printed
     before: str
     after: str
     revisions: list[Revision]
+    marked: str = ""
+    lost: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()  # (text, address) of each link added
+
+
+@dataclass(frozen=True)
+class Added:
+    """A paragraph a reviewer added: its text, its Word style, and as FieldEdit says."""
+
+    text: str
+    style: str
+    revisions: list[Revision]
+    marked: str
+    lost: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -85,8 +162,8 @@ class Unit:
     style: str = ""
     pieces: tuple[Printed, ...] = ()
     edits: list[FieldEdit] = field(default_factory=list)
-    before: list[tuple[str, str, list[Revision]]] = field(default_factory=list)  # new ones
-    after: list[tuple[str, str, list[Revision]]] = field(default_factory=list)  # (text, style, …)
+    before: list[Added] = field(default_factory=list)  # new paragraphs before it
+    after: list[Added] = field(default_factory=list)  # and after it
     deleted: bool = False
     merged: bool = False  # its last paragraph mark was deleted: joined to the next one
     problems: list[str] = field(default_factory=list)
@@ -117,6 +194,8 @@ class _Character:
     paragraph: int  # the index of its paragraph in the reviewed file, within the unit
     page: bool  # a page number: computed by the word processor, not a field's text
     piece: int | None = None
+    link: str | None = None  # the address of a link the reviewer added
+    note: str = ""  # what an OBJECT character stands for
 
     @property
     def original(self) -> bool:
@@ -154,7 +233,17 @@ def _characters(
                 continue
             page = piece.field.startswith("PAGEREF")
             for character in piece.text:
-                characters.append(_Character(character, piece.state, piece.revisions, index, page))
+                characters.append(
+                    _Character(
+                        character,
+                        piece.state,
+                        piece.revisions,
+                        index,
+                        page,
+                        link=piece.link,
+                        note=piece.note,
+                    )
+                )
     return characters
 
 
@@ -204,7 +293,10 @@ def _untracked(printed: str, characters: list[_Character]) -> list[_Character]:
             continue
         paragraph = text[j1].paragraph if j1 < len(text) else (text[-1].paragraph if text else 0)
         result += [_Character(c, DELETED, revision, paragraph, False) for c in printed[i1:i2]]
-        result += [_Character(c.text, INSERTED, revision, c.paragraph, False) for c in text[j1:j2]]
+        result += [
+            _Character(c.text, INSERTED, revision, c.paragraph, False, link=c.link, note=c.note)
+            for c in text[j1:j2]
+        ]
     return result
 
 
@@ -259,10 +351,11 @@ def _outcome(unit: Unit, characters: list[_Character]) -> None:
         if number == main:
             continue
         members = [i for i, n in new_index.items() if n == number]
-        text = "".join(c.text for c in characters if c.revised and new_index[c.paragraph] == number)
-        revisions = _revisions(c for c in characters if new_index[c.paragraph] == number)
+        own = [c for c in characters if new_index[c.paragraph] == number]
+        text, marked, lost, links = _written([c for c in own if c.revised])
         style = unit.paragraphs[members[-1]].style if members else ""
-        (unit.before if number < main else unit.after).append((text, style, revisions))
+        added = Added(text, style, _revisions(own), marked, lost, links)
+        (unit.before if number < main else unit.after).append(added)
     _field_edits(unit, [c for c in characters if new_index[c.paragraph] == main])
 
 
@@ -271,12 +364,37 @@ def _field_edits(unit: Unit, characters: list[_Character]) -> None:
         mine = [c for c in characters if c.piece == index and not c.page]
         if not any(c.state != KEPT for c in mine):
             continue
-        after = "".join(c.text for c in mine if c.revised)
+        after, marked, lost, links = _written([c for c in mine if c.revised])
         if piece.path is None:
             unit.words_changed.append(f"« {piece.text} » → « {after} »")
             continue
         if after != piece.text or any(c.state == GONE for c in mine):
-            unit.edits.append(FieldEdit(piece, piece.text, after, _revisions(mine)))
+            unit.edits.append(
+                FieldEdit(piece, piece.text, after, _revisions(mine), marked, lost, links)
+            )
+
+
+def _written(
+    characters: list[_Character],
+) -> tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Return a text as printed, with the links added as [text](address), what is lost, links."""
+    marked: list[str] = []
+    lost: list[str] = []
+    links: list[tuple[str, str]] = []
+    for link, group in itertools.groupby(characters, key=lambda c: c.link):
+        members = list(group)
+        text = "".join(c.text for c in members)
+        lost += [c.note for c in members if c.note]
+        if link is None:
+            marked.append(text)
+        elif link:
+            marked.append(f"[{text}]({link})")
+            links.append((text, link))
+        else:
+            marked.append(text)
+            lost.append(f"lien ajouté sur « {text.strip()} », sans adresse web")
+    text = "".join(c.text for c in characters)
+    return text, "".join(marked), tuple(dict.fromkeys(lost)), tuple(links)
 
 
 def _revisions(characters: Iterable[_Character]) -> list[Revision]:

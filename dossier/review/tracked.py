@@ -11,9 +11,11 @@ state and who made it when; it knows nothing of editions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
@@ -26,6 +28,34 @@ _CONTAINERS = {
     for name in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdt", "sdtContent", "dir")
 }
 _SKIPPED = {qn(f"w:{name}") for name in ("instrText", "delInstrText", "rPr", "pPr", "sdtPr")}
+OBJECT = "\ufffc"  # Unicode's stand-in for an object: a symbol the edition cannot hold
+# The Symbol font's characters (Adobe's Symbol encoding) as Unicode, for w:sym: Word's
+# Insert > Symbol writes a Greek letter or an arrow of that font so. Other symbol fonts
+# (Wingdings, Webdings) have pictures no text font has: they stay OBJECT.
+_SYMBOL_FONT = dict(
+    zip(
+        range(0x20, 0x7F),
+        " !\u2200#\u2203%&\u220b()\u2217+,\u2212./0123456789:;<=>?\u2245"
+        "\u0391\u0392\u03a7\u0394\u0395\u03a6\u0393\u0397\u0399\u03d1\u039a\u039b"
+        "\u039c\u039d\u039f\u03a0\u0398\u03a1\u03a3\u03a4\u03a5\u03c2\u03a9\u039e"
+        "\u03a8\u0396[\u2234]\u22a5_\0"
+        "\u03b1\u03b2\u03c7\u03b4\u03b5\u03c6\u03b3\u03b7\u03b9\u03d5\u03ba\u03bb"
+        "\u03bc\u03bd\u03bf\u03c0\u03b8\u03c1\u03c3\u03c4\u03c5\u03d6\u03c9\u03be"
+        "\u03c8\u03b6{|}\u223c",
+        strict=True,
+    )
+) | dict(
+    zip(
+        range(0xA1, 0xE6),
+        "\u03d2\u2032\u2264\u2044\u221e\u0192\u2663\u2666\u2665\u2660\u2194\u2190"
+        "\u2191\u2192\u2193\u00b0\u00b1\u2033\u2265\u00d7\u221d\u2202\u2022\u00f7"
+        "\u2260\u2261\u2248\u2026\0\0\u21b5\u2135\u2111\u211c\u2118\u2297\u2295"
+        "\u2205\u2229\u222a\u2283\u2287\u2284\u2282\u2286\u2208\u2209\u2220\u2207"
+        "\u00ae\u00a9\u2122\u220f\u221a\u22c5\u00ac\u2227\u2228\u21d4\u21d0\u21d1"
+        "\u21d2\u21d3\u25ca\u2329\u00ae\u00a9\u2122\u2211",
+        strict=True,
+    )
+)
 _CHARACTERS = {
     qn("w:tab"): "\t",
     qn("w:br"): "\n",
@@ -50,7 +80,8 @@ class Piece:
 
     kind is "text", "bookmark" (name: the bookmark's), "comment-start" / "comment-end"
     (name: the comment's id); field is the instruction of the complex field whose result the
-    text is (a PAGEREF's page number), or "".
+    text is (a PAGEREF's page number), or "". A text piece that is OBJECT stands for what no
+    character says (a symbol of a symbol font): note names it.
     """
 
     kind: str
@@ -59,6 +90,8 @@ class Piece:
     revisions: tuple[Revision, ...] = ()
     name: str = ""
     field: str = ""
+    link: str | None = None  # a link the reviewer added: its address ("" when none is known)
+    note: str = ""  # what an OBJECT text stands for, that the edition cannot hold
 
 
 @dataclass(frozen=True)
@@ -103,12 +136,47 @@ class Paragraph:
 
 def read_paragraphs(document: DocxDocument) -> list[Paragraph]:
     """Return the paragraphs of the body, then those of the first section's footer."""
-    reader = _Reader()
+    reader = _Reader(_addresses(document.part))
     paragraphs = list(reader.blocks(document.element.body, "body"))
     sections = document.sections
     if len(sections) and not sections[0].footer.is_linked_to_previous:
+        reader.addresses = _addresses(sections[0].footer.part)
         paragraphs += reader.blocks(sections[0].footer.part.element, "footer")
     return paragraphs
+
+
+def _addresses(part: Any) -> dict[str, str]:
+    """Return the external addresses a part's hyperlinks point to, by relation id."""
+    return {
+        key: relation.target_ref
+        for key, relation in part.rels.items()
+        if relation.is_external and relation.reltype == RELATIONSHIP_TYPE.HYPERLINK
+    }
+
+
+def symbol(font: str, code: str) -> tuple[str, str]:
+    """Return the character a w:sym stands for, or OBJECT and what to call it.
+
+    Word writes a symbol font's characters in the private use area, U+F020 to U+F0FF (or as
+    their byte, 20 to FF); any other code is a Unicode character.
+    """
+    try:
+        number = int(code, 16)
+    except ValueError:
+        number = -1
+    named = f"symbole Word ({font or 'police inconnue'}, {code or '?'})"
+    if number < 0 or number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        return OBJECT, named
+    private = 0xF000 <= number <= 0xF0FF
+    name = font.strip().casefold()
+    if private or (number < 0x100 and name.startswith(_SYMBOL_FONTS)):
+        mapped = _SYMBOL_FONT.get(number & 0xFF, "\0") if name == "symbol" else "\0"
+        return (mapped, "") if mapped != "\0" else (OBJECT, named)
+    return chr(number), ""
+
+
+# Fonts whose characters are pictures at the codes of Latin letters.
+_SYMBOL_FONTS = ("symbol", "wingdings", "webdings", "zapf dingbats", "marlett", "mt extra")
 
 
 def _state(revisions: tuple[Revision, ...]) -> str:
@@ -126,8 +194,9 @@ def _revision(element: BaseOxmlElement, kind: str) -> Revision:
 class _Reader:
     """Walks a story's XML; remembers the complex fields open across paragraphs."""
 
-    def __init__(self) -> None:
+    def __init__(self, addresses: dict[str, str]) -> None:
         self.fields: list[list[str]] = []  # for each open field: [instruction, phase]
+        self.addresses = addresses  # relation id → URL, for the story being read
 
     def blocks(self, container: BaseOxmlElement, story: str) -> Iterator[Paragraph]:
         for child in container.iterchildren():
@@ -174,6 +243,8 @@ class _Reader:
                 self.inline(child, (*revisions, _revision(child, kind)), paragraph)
             elif tag == qn("w:r"):
                 self.run(child, revisions, paragraph)
+            elif tag == qn("w:hyperlink"):
+                self.hyperlink(child, revisions, paragraph)
             elif tag in _CONTAINERS:
                 self.inline(child, revisions, paragraph)
             elif tag == qn("w:bookmarkStart"):
@@ -181,6 +252,27 @@ class _Reader:
             elif tag in (qn("w:commentRangeStart"), qn("w:commentRangeEnd")):
                 kind = "comment-start" if tag == qn("w:commentRangeStart") else "comment-end"
                 paragraph.pieces.append(Piece(kind, name=child.get(qn("w:id")) or ""))
+
+    def hyperlink(
+        self, element: BaseOxmlElement, revisions: tuple[Revision, ...], paragraph: Paragraph
+    ) -> None:
+        """Read a link's text; a link whose whole text was inserted is the reviewer's: its URL.
+
+        A link that dossier printed keeps no address here: text typed into it extends it.
+        """
+        first = len(paragraph.pieces)
+        self.inline(element, revisions, paragraph)
+        texts = [
+            index
+            for index in range(first, len(paragraph.pieces))
+            if paragraph.pieces[index].kind == "text"
+        ]
+        if not texts or any(paragraph.pieces[i].state != INSERTED for i in texts):
+            return
+        # "" for a link to a place in the document (w:anchor), or to a relation not there
+        address = self.addresses.get(element.get(qn("r:id")) or "", "")
+        for index in texts:
+            paragraph.pieces[index] = replace(paragraph.pieces[index], link=address)
 
     def run(
         self, run: BaseOxmlElement, revisions: tuple[Revision, ...], paragraph: Paragraph
@@ -207,8 +299,12 @@ class _Reader:
                 )
                 texts.append(text)
             elif tag == qn("w:sym"):
-                character = chr(int(child.get(qn("w:char")) or "20", 16))
-                paragraph.pieces.append(Piece("text", character, _state(revisions), revisions))
+                character, note = symbol(
+                    child.get(qn("w:font")) or "", child.get(qn("w:char")) or ""
+                )
+                paragraph.pieces.append(
+                    Piece("text", character, _state(revisions), revisions, note=note)
+                )
         if change is not None:
             paragraph.format_changes.append(
                 FormatChange(_revision(change, "format"), "".join(texts))

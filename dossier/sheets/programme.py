@@ -9,6 +9,7 @@ deleted. edition.yaml is written as `dossier review` writes it: only what change
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -21,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier.errors import DossierError, display_path
+from dossier.build import check
+from dossier.errors import DataError, DossierError, display_path
 from dossier.french import French, read_days, read_hours
 from dossier.load import check_values, find_edition_file, load_edition, load_model
-from dossier.model import Calendar, ColumnMapping, Edition
+from dossier.model import Calendar, ColumnMapping, Edition, parse_path
 from dossier.model import Event as EventModel
-from dossier.sheets.read import Row, as_date, as_time, normalise, read_sheet
+from dossier.sheets.read import IGNORED, Row, as_date, as_time, normalise, read_sheet
 from dossier.source import (
     AddKey,
     DeleteItem,
@@ -34,6 +36,8 @@ from dossier.source import (
     InsertItem,
     RemoveKey,
     SetValue,
+    SourceError,
+    edit_text,
     read_data,
     write_edits,
 )
@@ -119,8 +123,10 @@ def import_programme(
     state = _read_state(target.parent)
     result = Imported(file, target, len(table.rows))
     edits, wanted = _plan(wanted, model, data, state, result)
+    if edits:  # held to what dossier check and build will ask of it, --dry-run or not
+        _check_candidate(target, text, edits, wanted, table.columns)
     if edits and not dry_run:
-        write_edits(target, edits, load_edition)
+        write_edits(target, edits, check)
         result.written = True
     if not dry_run:
         _write_state(target.parent, {w.identity: _fingerprint(w.event) for w in wanted}, state)
@@ -154,6 +160,7 @@ _FIELD_NAMES = {
     "lien": "link",
     "remarques": "notes",
     "catégorie": "category",
+    IGNORED: IGNORED,  # a column to leave out without a warning
     **{
         name: name
         for name in (
@@ -452,6 +459,67 @@ def _plan(
                 "retirez-le à la main s'il est annulé"
             )
     return edits, wanted
+
+
+def _check_candidate(
+    target: Path, text: str, edits: list[Edit], wanted: list[_Wanted], headers: dict[str, str]
+) -> None:
+    """Check edition.yaml as the import would leave it, as dossier check does; refuse located.
+
+    A problem in an imported event is said at the cell it comes from; any other, in the file.
+    """
+    try:
+        candidate = edit_text(text, edits)
+    except SourceError as error:
+        raise DossierError(f"{display_path(target)} : {error}") from None
+    descriptor, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(candidate)
+        logging.disable(logging.WARNING)  # the edition's warnings are dossier check's to say
+        try:
+            check(Path(temporary))
+        finally:
+            logging.disable(logging.NOTSET)
+    except DataError as error:
+        lines = _at_cells(error, read_data(candidate), wanted, target, headers)
+        raise DossierError("\n".join(lines)) from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _at_cells(
+    error: DataError, data: Any, wanted: list[_Wanted], target: Path, headers: dict[str, str]
+) -> list[str]:
+    """Say each problem of a checked candidate at the cell its value comes from, if it does."""
+    found: list[tuple[int, int, dict[str, Any]]] = []
+    for index, section in enumerate(data.get("sections") or []):
+        if isinstance(section, dict) and section.get("kind") == "calendar":
+            for number, event in enumerate(section.get("events") or []):
+                if isinstance(event, dict):
+                    found.append((index, number, event))
+    shared = _shared_links([e for _, _, e in found]) | _shared_links([w.event for w in wanted])
+    by_identity = {w.identity: w for w in wanted}
+    rows: dict[tuple[str | int, ...], _Wanted] = {
+        (index, number): by_identity[key]
+        for index, number, event in found
+        if (key := _identity(event, index, shared)) in by_identity
+    }
+    lines = []
+    for problem in error.problems:
+        path = parse_path(problem.field)
+        event = path[1:4:2] if len(path) > 4 and path[2] == "events" else ()
+        item = rows.get(event) if len(event) == 2 else None
+        if item is None:
+            lines.append(str(dataclasses.replace(problem, file=target)))
+            continue
+        name = _CELLS.get(str(path[4]), "title")
+        cell = item.row.cells.get(name)
+        label = headers.get(name, FRENCH.get(name, name))
+        lines.append(f"{cell.where if cell else item.row.where}: {label}: {problem.message}")
+    return lines
 
 
 def _update(path: tuple, current: dict[str, Any], wanted: dict[str, Any]) -> list[Edit]:

@@ -1,24 +1,33 @@
 """Registration spreadsheets (CSV, XLSX, ODS) read as rows of cells, each located file:sheet:cell.
 
-CSV is read with the standard csv module (UTF-8, with or without BOM, or Windows-1252; `;` or
-`,`), XLSX with openpyxl, ODS with python-calamine. Columns are found by their French headers,
-matched leniently, or named in a mapping file. Values stay what the spreadsheet holds (text,
-numbers, dates, times) until the programme's own rules read them.
+CSV is read with the standard csv module (UTF-8, with or without BOM, Windows-1252, or UTF-16
+with its BOM as Excel's « Texte Unicode » writes it; `;`, `,` or a tab), XLSX with openpyxl,
+ODS with python-calamine. Columns are found by their French headers, matched leniently, or
+named in a mapping file; a column found under no field is named in a warning, never dropped
+silently. Values stay what the spreadsheet holds (text, numbers, dates, times) until the
+programme's own rules read them; a merged cell gives its value to every cell it covers; what
+holds no value (an error, a formula never computed) is refused at its cell.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import re
 import unicodedata
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
-from dossier.errors import DossierError, display_path
+from dossier.errors import DossierError, display_path, os_reason
+
+log = logging.getLogger("dossier")
 
 FIELDS = (
     "title",
@@ -60,6 +69,41 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
 }
 SUFFIXES = (".csv", ".xlsx", ".ods")
+IGNORED = "ignorer"  # a mapping file's field for a column to leave out, without a warning
+# What a spreadsheet shows in a cell whose formula failed: Excel (English and French), Calc.
+ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"}
+    | {"#NUL!", "#VALEUR!", "#NOM?", "#NOMBRE!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!"}
+)
+_CALC_ERROR = re.compile(r"Err:\d{3}")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A cell that holds no value: an error, or a formula whose result was never computed."""
+
+    text: str  # what the cell shows, or its formula
+    formula: bool = False
+
+    def message(self) -> str:
+        if self.formula:
+            return (
+                f"la formule {self.text} n'a pas de valeur calculée (fichier écrit par un "
+                "programme) : ouvrez-le dans Excel ou LibreOffice et enregistrez-le, ou "
+                "remplacez la formule par son résultat"
+            )
+        return (
+            f"la cellule affiche l'erreur {self.text} : corrigez sa formule ou écrivez la "
+            "valeur à la main"
+        )
+
+
+def _fault(value: Any) -> Fault | None:
+    if isinstance(value, Fault):
+        return value
+    if isinstance(value, str) and (value.strip() in ERRORS or _CALC_ERROR.fullmatch(value)):
+        return Fault(value.strip())
+    return None
 
 
 @dataclass(frozen=True)
@@ -122,25 +166,73 @@ def read_sheet(file: Path, sheet: str | None = None, mapping: Mapping[str, str] 
             f"{display_path(file)} : format non pris en charge ; dossier import lit les "
             f"fichiers {', '.join(SUFFIXES)}"
         )
-    if not file.is_file():
-        raise DossierError(f"{display_path(file)} : fichier introuvable")
+    _check_regular(file)
     try:
         name, table = {".csv": _csv, ".xlsx": _xlsx, ".ods": _ods}[suffix](file, sheet)
     except DossierError:
         raise
     except Exception as error:  # each reader raises its own kinds for a damaged file
-        raise DossierError(
-            f"{display_path(file)} : fichier illisible ({type(error).__name__}: {error})"
-        ) from None
+        raise DossierError(f"{display_path(file)} : {_unreadable(suffix, error)}") from None
     return _rows(file, name, table, mapping or {})
+
+
+def _check_regular(file: Path) -> None:
+    """Refuse what is not a regular file: missing, a folder, a pipe, a device."""
+    try:
+        if file.is_file():
+            return
+        exists = file.exists()
+    except OSError as error:
+        raise DossierError(f"{display_path(file)} : {os_reason(error)}") from None
+    if not exists:
+        raise DossierError(f"{display_path(file)} : fichier introuvable")
+    if file.is_dir():
+        raise DossierError(f"{display_path(file)} : c'est un dossier, pas un fichier de tableur")
+    raise DossierError(
+        f"{display_path(file)} : ce n'est pas un fichier ordinaire (un tube ou un périphérique) "
+        ": enregistrez le tableur dans un fichier et donnez celui-ci"
+    )
+
+
+_KINDS = {".csv": "CSV", ".xlsx": "XLSX (Excel)", ".ods": "ODS (LibreOffice, OpenOffice)"}
+
+
+def _unreadable(suffix: str, error: Exception) -> str:
+    """Say in French why a spreadsheet file could not be read."""
+    kind = _KINDS[suffix]
+    save = f"ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format {kind}"
+    if isinstance(error, OSError) and error.errno:
+        return f"fichier illisible ({os_reason(error)})"
+    if isinstance(error, UnicodeDecodeError):
+        return (
+            "le texte n'est ni en UTF-8 ni en Windows-1252 (octet "
+            f"0x{error.object[error.start]:02x} illisible) : enregistrez-le en « CSV UTF-8 »"
+        )
+    if isinstance(error, csv.Error):
+        return f"CSV mal formé ({error}) : {save}"
+    if isinstance(error, zipfile.BadZipFile) or "zip" in str(error).lower():
+        return (
+            f"ce n'est pas un fichier {kind} (son contenu n'est pas celui d'un classeur) : {save}"
+        )
+    return f"ce n'est pas un classeur {kind} lisible (un autre document renommé ?) : {save}"
 
 
 def _csv(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     raw = file.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # what French spreadsheets export by default on Windows
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        text = raw.decode("utf-32")
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = raw.decode("utf-16")  # Excel's « Texte Unicode » export: tabs, UTF-16 with BOM
+    elif b"\x00\x00" in raw[:200] or raw[:200].count(b"\x00") > len(raw[:200]) // 4:
+        raise DossierError(
+            f"{display_path(file)} : le texte semble en UTF-16 sans BOM, que dossier ne lit "
+            "pas : enregistrez-le en « CSV UTF-8 »"
+        )
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")  # what French spreadsheets export by default on Windows
     # the header line says the separator: French exports use « ; », others « , » or a tab
     header = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=header.count)
@@ -151,14 +243,34 @@ def _csv(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
 def _xlsx(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(file, read_only=True, data_only=True)
+    # the values Excel computed last, with the cells' kinds (an error) and the merged ranges
+    workbook = load_workbook(file, data_only=True)
     try:
-        names = workbook.sheetnames
-        name = _choose(file, names, sheet)
-        rows = [list(row) for row in workbook[name].iter_rows(values_only=True)]
+        name = _choose(file, workbook.sheetnames, sheet)
+        worksheet = workbook[name]
+        rows = [
+            [Fault(str(cell.value)) if cell.data_type == "e" else cell.value for cell in row]
+            for row in worksheet.iter_rows()
+        ]
+        merged = [
+            (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
+            for r in worksheet.merged_cells.ranges
+        ]
     finally:
         workbook.close()
-    return name, rows
+    # the formulas: one that a program wrote, never computed, has no value to give
+    formulas = load_workbook(file, read_only=True, data_only=False)
+    try:
+        for number, row in enumerate(formulas[name].iter_rows()):
+            for column, cell in enumerate(row):
+                if getattr(cell, "data_type", None) != "f":
+                    continue
+                inside = number < len(rows) and column < len(rows[number])
+                if inside and rows[number][column] is None:
+                    rows[number][column] = Fault(str(cell.value), formula=True)
+    finally:
+        formulas.close()
+    return name, _fill_merged(rows, merged)
 
 
 def _ods(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
@@ -168,8 +280,84 @@ def _ods(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     name = _choose(file, workbook.sheet_names, sheet)
     table = workbook.get_sheet_by_name(name)
     start_row, start_column = table.start or (0, 0)
-    rows = [[None] * start_column + list(row) for row in table.to_python(skip_empty_area=False)]
-    return name, [[]] * start_row + rows
+    rows: list[list[Any]] = [[] for _ in range(start_row)]
+    rows += [[None] * start_column + list(row) for row in table.to_python(skip_empty_area=False)]
+    # calamine gives neither the merged ranges of an ODS nor its formulas: content.xml has them
+    merged, formulas = _ods_spans(file, name)
+    for number, column, formula in formulas:
+        if number < len(rows) and column < len(rows[number]) and rows[number][column] in ("", None):
+            rows[number][column] = Fault(formula, formula=True)
+    return name, _fill_merged(rows, merged)
+
+
+_ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+}
+
+
+_VALUES = ("value", "date-value", "time-value", "boolean-value", "string-value")
+
+
+def _ods_spans(
+    file: Path, sheet: str
+) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, str]]]:
+    """Return an ODS sheet's merged ranges and its formulas that hold no value, by position."""
+    table_ns, office_ns = f"{{{_ODS['table']}}}", f"{{{_ODS['office']}}}"
+    with zipfile.ZipFile(file) as archive:
+        root = ET.fromstring(archive.read("content.xml"))
+    merged: list[tuple[int, int, int, int]] = []
+    formulas: list[tuple[int, int, str]] = []
+    for table in root.iter(f"{table_ns}table"):
+        if table.get(f"{table_ns}name") != sheet:
+            continue
+        number = 0
+        for row in _ods_rows(table, table_ns):
+            repeated = int(row.get(f"{table_ns}number-rows-repeated") or 1)
+            column = 0
+            for cell in row:
+                count = int(cell.get(f"{table_ns}number-columns-repeated") or 1)
+                rows_spanned = int(cell.get(f"{table_ns}number-rows-spanned") or 1)
+                columns_spanned = int(cell.get(f"{table_ns}number-columns-spanned") or 1)
+                if rows_spanned > 1 or columns_spanned > 1:
+                    merged.append(
+                        (number, column, number + rows_spanned - 1, column + columns_spanned - 1)
+                    )
+                formula = cell.get(f"{table_ns}formula")
+                valued = any(cell.get(f"{office_ns}{key}") for key in _VALUES) or "".join(
+                    cell.itertext()
+                )
+                if formula and not valued and repeated == 1:
+                    formulas.append((number, column, formula.removeprefix("of:")))
+                column += count
+            number += repeated
+            if number > 1_000_000:  # the empty rows a sheet repeats to its end
+                break
+    return merged, formulas
+
+
+def _ods_rows(element: ET.Element, table_ns: str) -> Iterator[ET.Element]:
+    for child in element:
+        if child.tag == f"{table_ns}table-row":
+            yield child
+        elif child.tag in (f"{table_ns}table-header-rows", f"{table_ns}table-row-group"):
+            yield from _ods_rows(child, table_ns)
+
+
+def _fill_merged(rows: list[list[Any]], merged: list[tuple[int, int, int, int]]) -> list[list[Any]]:
+    """Give each cell of a merged range the value of its top-left cell, as a reader sees it."""
+    for top, left, bottom, right in merged:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for number in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[number]
+            for column in range(left, right + 1):
+                if (number, column) == (top, left):
+                    continue
+                row.extend([None] * (column + 1 - len(row)))
+                row[column] = value
+    return rows
 
 
 def _choose(file: Path, names: list[str], sheet: str | None) -> str:
@@ -188,7 +376,7 @@ def _rows(file: Path, sheet: str, table: list[list[Any]], mapping: Mapping[str, 
     if header_index is None:
         raise DossierError(f"{prefix.rstrip(':')} : la feuille est vide")
     headers = table[header_index]
-    columns = _columns(headers, mapping)
+    columns = _columns(headers, mapping, f"{prefix}", header_index + 1)
     if "title" not in columns.values() and "description" not in columns.values():
         raise DossierError(
             f"{prefix}{header_index + 1}: aucune colonne « titre » ni « description » parmi "
@@ -197,6 +385,7 @@ def _rows(file: Path, sheet: str, table: list[list[Any]], mapping: Mapping[str, 
             "un fichier de correspondance (--mapping)"
         )
     rows = []
+    faults = []
     for index in range(header_index + 1, len(table)):
         values = table[index]
         if not any(_filled(v) for v in values):
@@ -207,26 +396,69 @@ def _rows(file: Path, sheet: str, table: list[list[Any]], mapping: Mapping[str, 
             )
             for c, field in columns.items()
         }
+        for c, field in columns.items():
+            fault = _fault(cells[field].value)
+            if fault is not None:
+                faults.append(f"{cells[field].where}: {headers[c]}: {fault.message()}")
         rows.append(Row(index + 1, f"{prefix}{index + 1}", cells))
+    if faults:
+        raise DossierError("\n".join(faults))
     found = {field: str(headers[c]) for c, field in columns.items()}
     return Sheet(file, sheet, found, rows)
 
 
 def _filled(value: Any) -> bool:
+    if isinstance(value, Fault):
+        return True
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _columns(headers: list[Any], mapping: Mapping[str, str]) -> dict[int, str]:
-    """Return column index → field, from the mapping file first, then the known headers."""
+def _columns(
+    headers: list[Any], mapping: Mapping[str, str], prefix: str = "", line: int = 1
+) -> dict[int, str]:
+    """Return column index → field, from the mapping file first, then the known headers.
+
+    Two columns for one field are refused, each named by its cell; a column for no field is
+    named in a warning (or left out silently, when the mapping file says « ignorer »).
+    """
     wanted = {normalise(header): field for header, field in mapping.items()}
     for field, names in HEADERS.items():
         for name in names:
             wanted.setdefault(name, field)
     columns: dict[int, str] = {}
+    problems = []
     for index, header in enumerate(headers):
-        found = wanted.get(normalise(header)) if _filled(header) else None
-        if found is not None and found not in columns.values():
-            columns[index] = found
+        if not _filled(header):
+            continue
+        where = f"{prefix}{column_name(index)}{line}"
+        found = wanted.get(normalise(header))
+        if found == IGNORED:
+            continue
+        if found is None:
+            log.warning(
+                "%s: warning: colonne « %s » ignorée : elle ne correspond à aucun champ d'un "
+                "événement ; pour la reprendre, nommez son champ dans --mapping (« %s: "
+                "remarques », par exemple), ou écrivez « %s: %s » pour ne plus voir ce message",
+                where,
+                header,
+                header,
+                header,
+                IGNORED,
+            )
+            continue
+        first = next((i for i, f in columns.items() if f == found), None)
+        if first is not None:
+            same = normalise(header) == normalise(headers[first])
+            problems.append(
+                f"{where}: colonne « {header} » "
+                + ("en double" if same else f"pour le même champ que « {headers[first]} »")
+                + f", déjà en {column_name(first)}{line} : renommez ou retirez l'une "
+                "des deux (ou dites laquelle ignorer dans --mapping)"
+            )
+            continue
+        columns[index] = found
+    if problems:
+        raise DossierError("\n".join(problems))
     return columns
 
 

@@ -16,11 +16,6 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.image.exceptions import (
-    InvalidImageStreamError,
-    UnexpectedEndOfFileError,
-    UnrecognizedImageError,
-)
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
@@ -30,9 +25,10 @@ from docx.shared import Emu, Length, Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.parfmt import ParagraphFormat
 
-from dossier.errors import RenderError
+from dossier.errors import Problem, RenderError, os_reason
 from dossier.render.docx import oxml
 from dossier.render.docx.pages import estimate_pages
+from dossier.render.docx.pictures import UNREADABLE, prepare_picture
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
 from dossier.theme import Theme
 from dossier.view import (
@@ -409,24 +405,14 @@ class Writer:
         paragraph = self.new_paragraph("body")
         ParagraphFormat(paragraph).alignment = align
         run = DocxParagraph(paragraph, self.document.part).add_run()
-        width: Length = Mm(box.width)
-        height: Length | None = None
-        if picture.pixels is not None:  # both sizes given: python-docx reads no resolution
-            pixels_wide, pixels_high = picture.pixels
-            width, height = _fit(box.width, box.height, pixels_wide / max(pixels_high, 1))
         try:
-            shape = run.add_picture(str(picture.path), width=width, height=height)
-        except (
-            OSError,
-            InvalidImageStreamError,
-            UnexpectedEndOfFileError,
-            UnrecognizedImageError,
-            ZeroDivisionError,
-        ) as error:  # the file, not the program: python-docx could not read this image
-            raise RenderError(
-                f"DOCX : l'image {picture.path.name} ne peut pas entrer dans le document "
-                f"({type(error).__name__}: {error or 'illisible'})"
-            ) from error
+            prepared = prepare_picture(picture.path)
+            pixels_wide, pixels_high = prepared.pixels
+            # both sizes given: python-docx reads no resolution, the box and the ratio decide
+            width, height = _fit(box.width, box.height, pixels_wide / max(pixels_high, 1))
+            shape = run.add_picture(io.BytesIO(prepared.data), width=width, height=height)
+        except (OSError, *UNREADABLE) as error:  # the file, not the program
+            raise RenderError(_unreadable(picture, error)) from error
         if shape.height > Mm(box.height):  # a tall picture: its height decides
             shape.width = Emu(int(shape.width * Mm(box.height) / shape.height))
             shape.height = Mm(box.height)
@@ -435,6 +421,19 @@ class Writer:
             properties.set("title", picture.alt.plain)
         if picture.caption:  # under its picture, aligned with it
             ParagraphFormat(self.paragraph("caption", picture.caption)).alignment = align
+
+
+def _unreadable(picture: Picture, error: Exception) -> str:
+    """Say, located at the image's field, that an image cannot go into the document."""
+    reason = f" ({os_reason(error)})" if isinstance(error, OSError) and error.errno else ""
+    message = (
+        f"DOCX : l'image {picture.path.name} ne peut pas entrer dans le document{reason} : "
+        "enregistrez-la à nouveau en PNG ou en JPEG (Paint, Aperçu, GIMP…)"
+    )
+    origin = picture.origin
+    if origin is None or origin.file is None:
+        return message
+    return str(Problem(origin.file, origin.line, origin.column, origin.field, message))
 
 
 def _fit(width: float, height: float, ratio: float) -> tuple[Length, Length]:
