@@ -62,7 +62,13 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.render",  # the registry; the renderers are imported in their own processes
     },
     "dossier.render": {"dossier.view"},
-    "dossier.render.html": {"dossier.errors", "dossier.view", "dossier.theme"},
+    "dossier.render.html": {
+        "dossier.errors",
+        "dossier.view",
+        "dossier.theme",
+        "dossier.render.cover",  # the room the cover leaves its picture, as the DOCX's
+    },
+    "dossier.render.cover": {"dossier.view", "dossier.theme"},
     "dossier.render.pdf": {
         "dossier.errors",
         "dossier.view",
@@ -82,6 +88,7 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.view",
         "dossier.theme",
         "dossier.render",
+        "dossier.render.cover",
         "dossier.render.docx.**",
     },
     "dossier.view": {"dossier.french", "dossier.model"},

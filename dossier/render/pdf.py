@@ -86,7 +86,8 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
     if variant not in variants:
         raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(variants)}")
     load_theme().check_glyphs(edition.strings())
-    fetcher = SandboxFetcher([folder, TEMPLATES, FONTS])
+    logo = load_theme().logo  # the ministry's file, wherever it keeps it
+    fetcher = SandboxFetcher([folder, TEMPLATES, FONTS, *([logo.path()] if logo else [])])
     html = render_html(edition, "print")
     try:
         document = HTML(
