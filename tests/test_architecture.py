@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "dossier.__main__": {"dossier.cli"},
     "dossier.cli": {
         "dossier.build",
+        "dossier.contactsheet",
         "dossier.errors",
         "dossier.render",
         "dossier.renewal",
@@ -31,6 +32,8 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.review.report",
         "dossier.sheets",
     },
+    # the contact sheet draws a built PDF's pages, in the theme's colours and font
+    "dossier.contactsheet": {"dossier.errors", "dossier.theme"},
     "dossier.renewal": {"dossier.errors", "dossier.load", "dossier.model", "dossier.source"},
     "dossier.sheets.**": {
         "dossier.errors",
@@ -113,7 +116,8 @@ HOMES: dict[str, set[str]] = {
     "lxml": {"dossier.render.docx.**"},
     # the glyph check reads the PDF's fonts; the DOCX's page estimate gets its metrics there
     "fontTools": {"dossier.theme"},
-    "PIL": {"dossier.load"},  # where images are checked
+    "PIL": {"dossier.load", "dossier.contactsheet"},  # images checked; the contact sheet drawn
+    "pypdfium2": {"dossier.contactsheet"},
     "openpyxl": {"dossier.sheets.**"},  # the spreadsheet readers
     "python_calamine": {"dossier.sheets.**"},
 }
