@@ -86,12 +86,19 @@ def pages_of(pdf: Path) -> int:
 
 
 def print_html(folder: Path, target: Path) -> None:
-    """Write the HTML that dossier gives WeasyPrint for this edition."""
+    """Write the press kit as the one HTML document its parts make, page numbers included.
+
+    dossier lays out each part of the PDF alone; WeasyPrint alone lays out the whole document
+    at once, and gives the same PDF (tests/render/test_pdf_parts.py holds them to it).
+    """
     from dossier.load import load_edition
-    from dossier.render.html import render_html
+    from dossier.render.pdf import pagination
     from dossier.view import prepare
 
-    target.write_text(render_html(prepare(load_edition(folder), folder)), encoding="utf-8")
+    view = prepare(load_edition(folder), folder)
+    layout = pagination(folder)
+    layout.lay_out(view)  # for the page numbers the document prints
+    target.write_text(layout.whole_html(view), encoding="utf-8")
 
 
 # What each build makes, by name: the web edition alone, and all three as `dossier build` does.

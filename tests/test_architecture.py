@@ -72,12 +72,13 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.render.cover",  # the room the cover leaves its picture, as the DOCX's
     },
     "dossier.render.cover": {"dossier.view", "dossier.theme"},
-    "dossier.render.pdf": {
+    "dossier.render.pdf.**": {
         "dossier.errors",
         "dossier.view",
         "dossier.theme",
         "dossier.render",
         "dossier.render.html",
+        "dossier.render.pdf.**",
     },
     "dossier.render.web": {
         "dossier.errors",
@@ -109,9 +110,9 @@ HOMES: dict[str, set[str]] = {
     "pydantic": {"dossier.model", "dossier.load", "dossier.theme"},
     "babel": {"dossier.french"},
     "jinja2": {"dossier.render.html"},
-    "weasyprint": {"dossier.render.pdf"},
+    "weasyprint": {"dossier.render.pdf.**"},
     "icalendar": {"dossier.render.web"},
-    "pydyf": {"dossier.render.pdf"},  # WeasyPrint's PDF objects, for the links' descriptions
+    "pydyf": {"dossier.render.pdf.**"},  # WeasyPrint's PDF objects, for the links' descriptions
     "docx": {"dossier.render.docx.**", "dossier.review.**"},
     "lxml": {"dossier.render.docx.**"},
     # the glyph check reads the PDF's fonts; the DOCX's page estimate gets its metrics there

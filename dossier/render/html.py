@@ -38,7 +38,11 @@ def render_html(
 ) -> str:
     """Render the view of an edition as one HTML document for the given medium.
 
-    page: what the screen's page needs besides the view (its stylesheet, its downloads).
+    page: what the page needs besides the view. For the screen: its stylesheet, its downloads.
+    For print, by default the whole press kit with its stylesheet; a part of it (see
+    dossier.render.pdf) gives `blocks` (what to render: "cover", "contents", sections, or
+    "pages", the footer's empty pages), `stylesheet` (empty when WeasyPrint is given it once
+    for all parts), `page_css` and `numbers` (the page number of each anchor, as text).
     """
     if medium not in MEDIA:
         raise ValueError(f"unknown medium {medium!r}; known: {', '.join(MEDIA)}")
@@ -47,6 +51,7 @@ def render_html(
         "edition": edition,
         "medium": medium,
         "source": picture_source(edition, medium),
+        "numbers": {},
     }
     if medium == "print":
         theme = load_theme()
@@ -56,9 +61,11 @@ def render_html(
             "splits": lambda event: theme.may_split(event.running_text()),
             "logo": theme.logo,
             "cover_room": round(picture_height(edition.cover, theme, "pdf"), 1),
-            "theme_css": theme.css(),
-            "print_css": (TEMPLATES / "print.css").read_text(encoding="utf-8"),
-            "page_number_css": page_number_css(edition.words.page_number),
+            "blocks": ["cover", "contents", *edition.sections],
+            "stylesheet": print_stylesheet(edition),
+            "page_css": "",
+            "page_count": 0,
+            "dated": True,  # a part of the PDF is not: its date would make every build differ
         }
     return template.render(context | dict(page or {}))
 
@@ -86,6 +93,33 @@ def fits_a_line(theme: Theme, line: Line, style: str = "body") -> bool:
 _POINTS_PER_MM = 72 / 25.4
 
 
+def print_stylesheet(edition: Edition) -> str:
+    """Return the printed press kit's whole stylesheet: the theme's, the layout's, the margins'."""
+    number = page_number_css(edition.words.page_number)
+    margins = f"@page {{ @bottom-right {{ content: {number}; }} }}"
+    if edition.draft:
+        # The draft's line in the header of every page but the cover's, as a literal: a part of
+        # the PDF laid out alone would not inherit a string set on the cover.
+        margins += (
+            f"\n@page {{ @top-center {{ content: {css_string(edition.draft.plain)}; "
+            "white-space: nowrap; vertical-align: bottom; padding-bottom: 3mm; } }"
+            "\n@page cover { @top-center { content: none; } }"
+        )
+    return "\n".join(
+        [
+            load_theme().css(),
+            (TEMPLATES / "print.css").read_text(encoding="utf-8"),
+            margins,
+        ]
+    )
+
+
+def css_string(text: str) -> str:
+    """Return a text as a CSS string: quoted, its quotes, backslashes and line breaks escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + re.sub(r"[\n\r\f]", lambda m: f"\\{ord(m.group()):x} ", escaped) + '"'
+
+
 def picture_source(edition: Edition, medium: str) -> Callable[[Picture], str]:
     """Return how a medium names a picture's file: an absolute URL, or a path from the page."""
     if medium == "print":
@@ -100,7 +134,7 @@ def page_number_css(pattern: str) -> str:
         if piece in ("{page}", "{pages}"):
             parts.append(f"counter({piece[1:-1]})")
         elif piece:
-            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            parts.append(css_string(piece))
     return " ".join(parts) or '""'
 
 

@@ -23,10 +23,9 @@ WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 
 
 @pytest.fixture(scope="session")
-def covers(outputs) -> tuple[Page, Page]:
+def covers(outputs, lo_pdf) -> tuple[Page, Page]:
     """The first page of the PDF, and of the DOCX as LibreOffice lays it out."""
-    lo = libreoffice_pdf(outputs["docx"], outputs["folder"] / "libreoffice")
-    return read_pages(outputs["pdf"])[0], read_pages(lo)[0]
+    return read_pages(outputs["pdf"])[0], read_pages(lo_pdf)[0]
 
 
 def test_the_period_on_the_cover_says_its_year(outputs, covers) -> None:

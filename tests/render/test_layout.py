@@ -47,12 +47,6 @@ def pdf_pages(outputs) -> list[Page]:
     return read_pages(outputs["pdf"])
 
 
-@pytest.fixture(scope="session")
-def lo_pdf(outputs) -> Path:
-    """The edition's DOCX as LibreOffice lays it out, exported as a PDF with its bookmarks."""
-    return libreoffice_pdf(outputs["docx"], outputs["folder"] / "libreoffice")
-
-
 def running_lines(view: Edition) -> list[str]:
     """Return the running text of the edition: its paragraphs, list items and themes."""
     found = []

@@ -12,7 +12,6 @@ from urllib.parse import unquote, urlsplit
 
 from dossier.errors import RenderError
 from dossier.render import RENDERERS
-from dossier.render.html import render_html
 from dossier.theme import FONTS, TEMPLATES, load_theme
 from dossier.view import Edition
 
@@ -50,10 +49,11 @@ try:
     # stdout and raises OSError, which the user sees instead as one line naming the package.
     with contextlib.redirect_stdout(io.StringIO()):
         import pydyf
-        from weasyprint import HTML
         from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 except OSError as error:
     raise RenderError(missing_library(error)) from None
+
+from dossier.render.pdf.layout import Pagination  # noqa: E402 - once WeasyPrint is known to load
 
 
 class SandboxFetcher:
@@ -79,6 +79,21 @@ class SandboxFetcher:
         return path.is_file() and any(path.is_relative_to(root) for root in self.roots)
 
 
+# The layout of each edition this process has laid out: a build lays out once, then the process
+# ends; the watch mode's renderer stays, and lays out again only the parts an edit changed.
+_PAGINATIONS: dict[Path, Pagination] = {}
+
+
+def pagination(folder: Path) -> Pagination:
+    """Return the layout kept for an edition's folder, made on first use."""
+    key = folder.resolve()
+    if key not in _PAGINATIONS:
+        logo = load_theme().logo  # the ministry's file, wherever it keeps it
+        roots = [folder, TEMPLATES, FONTS, *([logo.path()] if logo else [])]
+        _PAGINATIONS[key] = Pagination(folder, SandboxFetcher(roots))
+    return _PAGINATIONS[key]
+
+
 def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> bytes:
     """Lay out the edition as a tagged PDF of the given variant, the first one by default."""
     variants = RENDERERS["pdf"].variant_names
@@ -86,13 +101,9 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
     if variant not in variants:
         raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(variants)}")
     load_theme().check_glyphs(edition.strings())
-    logo = load_theme().logo  # the ministry's file, wherever it keeps it
-    fetcher = SandboxFetcher([folder, TEMPLATES, FONTS, *([logo.path()] if logo else [])])
-    html = render_html(edition, "print")
+    layout = pagination(folder)
     try:
-        document = HTML(
-            string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render()
+        document = layout.lay_out(edition)
         return document.write_pdf(
             pdf_variant=variant,
             pdf_tags=True,
@@ -101,7 +112,11 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
             finisher=describe_links,
         )
     except FatalURLFetchingError as error:
+        _PAGINATIONS.pop(folder.resolve(), None)
         raise RenderError(str(error.__cause__ or error)) from None
+    except BaseException:
+        _PAGINATIONS.pop(folder.resolve(), None)  # a layout cut short is not kept
+        raise
 
 
 def describe_links(document: Any, pdf: Any) -> None:

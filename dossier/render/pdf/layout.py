@@ -1,0 +1,298 @@
+"""The PDF laid out part by part: each part that opens a page is a WeasyPrint document of its own.
+
+Why parts: after an edit, only the parts whose HTML changed are laid out again (the watch
+mode keeps a `Pagination` alive between builds); the contents' and the cross-references' page
+numbers are printed from the layout itself instead of WeasyPrint's target-counter(), which lays
+their pages out two or three times; and a 500-page programme needs the memory of one part's
+layout at a time, not of the whole document's.
+
+How the parts join into a PDF that reads as one layout (the tests compare it with the whole
+document laid out at once, byte for byte):
+
+- every part is laid out with the same stylesheet, parsed once, and the same fonts;
+- a part whose first page is even starts on a left page (`html { break-before: left }`), so
+  that its margins and its running header are those of its place;
+- the footer (running title, « 3 / 30 ») depends on the page's number and on the page count:
+  each part is laid out without it, then the footers of all pages are laid out at once in a
+  document of as many empty pages (`blocks: ["pages"]`) and set on each page;
+- the contents' and « voir p. » numbers are literal (`data-page`), taken from the previous
+  layout; once every part is laid out, the page each anchor fell on is checked, and the parts
+  that printed a wrong number are laid out again, until none does (one more pass, in practice).
+
+Pages of several documents are written as one with `Document.copy`: links, outline and the
+structure tree are made at write time from all the pages.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weasyprint import CSS, HTML, Document
+from weasyprint.document import Page
+from weasyprint.formatting_structure.boxes import MarginBox
+from weasyprint.text.fonts import FontConfiguration
+
+from dossier.errors import RenderError
+from dossier.render.html import print_stylesheet, render_html
+from dossier.view import Edition, Picture, Section
+
+log = logging.getLogger("dossier")
+
+# A number printed wrong moves its part's lines only in a pathological edition; after this many
+# passes, the layout is refused rather than printed with a wrong page number.
+MAX_PASSES = 6
+# What a part lays out without, and the footers' document brings.
+_NO_FOOTER = "@page { @bottom-left { content: none; } @bottom-right { content: none; } }"
+_LEFT_FIRST = "html { break-before: left; }"
+_FOOTER = ("@bottom-left", "@bottom-center", "@bottom-right")
+
+Block = str | Section
+
+
+@dataclass
+class _Laid:
+    """One part laid out: its pages, as the part's document made them."""
+
+    document: Document
+    children: list[tuple[object, ...]]  # each page's boxes, before the footer is set on it
+    anchors: dict[str, int]  # where each anchor fell: the index of its page in the part
+    seconds: float
+
+    @property
+    def pages(self) -> list[Page]:
+        return self.document.pages
+
+
+@dataclass
+class Report:
+    """What the last layout did: how many parts, how many laid out anew, how long it took."""
+
+    parts: int = 0
+    laid_out: int = 0
+    passes: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    changed: list[str] = field(default_factory=list)  # the parts laid out, by their anchor
+
+
+class Pagination:
+    """The layout of one edition's PDF, kept part by part between builds."""
+
+    def __init__(self, folder: Path, fetcher: Callable[[str], object]) -> None:
+        self.base_url = folder.resolve().as_uri() + "/"
+        self.fetcher = fetcher
+        self.fonts = FontConfiguration()
+        self.images: dict[str, object] = {}  # WeasyPrint's cache of decoded images, by URL
+        self.stylesheet: tuple[str, CSS] | None = None
+        self.laid: dict[str, _Laid] = {}  # by the part's HTML: the same HTML lays out the same
+        self.footers: tuple[str, Document] | None = None
+        self.numbers: dict[str, str] = {}  # the page of each anchor, in the last layout
+        self.report = Report()
+
+    def lay_out(self, edition: Edition) -> Document:
+        """Return the edition's pages as one document, laying out only the parts that changed."""
+        started = time.perf_counter()
+        report = Report()
+        sheet = self._stylesheet(edition)
+        source = _versioned_source(edition)
+        parts = _parts(edition)
+        numbers = dict(self.numbers)
+        laid: dict[str, _Laid] = {}
+        with _collector_paused():
+            for report.passes in range(1, MAX_PASSES + 1):
+                order: list[_Laid] = []
+                for blocks in parts:
+                    left = sum(len(part.pages) for part in order) % 2 == 1
+                    html = render_html(
+                        edition,
+                        "print",
+                        {
+                            "blocks": blocks,
+                            "numbers": numbers,
+                            "stylesheet": "",
+                            "page_css": _NO_FOOTER + (_LEFT_FIRST if left else ""),
+                            "source": source,
+                            "dated": False,
+                        },
+                    )
+                    part = laid.get(html) or self.laid.get(html)
+                    if part is None:
+                        part = self._render(html, sheet)
+                        report.laid_out += 1
+                        report.changed.append(_name(blocks))
+                    laid[html] = part
+                    order.append(part)
+                found = _numbers(order)
+                if all(numbers.get(anchor) == found.get(anchor) for anchor in _referenced(edition)):
+                    break
+                numbers = found
+            else:
+                raise RenderError(
+                    "PDF : les numéros de page du sommaire et des renvois ne se stabilisent pas "
+                    f"après {MAX_PASSES} mises en page ; raccourcissez les titres du sommaire"
+                )
+            pages = self._with_footers(edition, order, sheet)
+        # Only what this layout used is kept: the next one compares with it.
+        self.laid = {html: part for html, part in laid.items() if part in order}
+        self.numbers = found
+        report.parts = len(parts)
+        report.pages = len(pages)
+        report.seconds = time.perf_counter() - started
+        self.report = report
+        document = order[0].document.copy(pages)
+        document.metadata = copy.copy(document.metadata)  # the cover's document keeps its own
+        document.metadata.created = edition.created.isoformat(timespec="seconds")
+        return document
+
+    def whole_html(self, edition: Edition) -> str:
+        """Return the press kit as one HTML document, with the numbers of the last layout.
+
+        Laid out at once by WeasyPrint, it gives the very PDF the parts give (a test holds them
+        to it, byte for byte); the benchmark times WeasyPrint alone on it.
+        """
+        page = {"numbers": self.numbers, "source": _versioned_source(edition)}
+        return render_html(edition, "print", page)
+
+    def _stylesheet(self, edition: Edition) -> CSS:
+        text = print_stylesheet(edition)
+        if self.stylesheet is None or self.stylesheet[0] != text:
+            css = CSS(
+                string=text,
+                base_url=self.base_url,
+                url_fetcher=self.fetcher,
+                font_config=self.fonts,
+            )
+            self.stylesheet = (text, css)
+            self.laid.clear()  # laid out with another stylesheet: nothing can be kept
+            self.footers = None
+        return self.stylesheet[1]
+
+    def _render(self, html: str, sheet: CSS) -> _Laid:
+        started = time.perf_counter()
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=[sheet], font_config=self.fonts, cache=self.images
+        )
+        anchors: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                anchors.setdefault(anchor, index)
+        children = [tuple(page._page_box.children) for page in document.pages]
+        if not gc.isenabled():  # paused by lay_out: this part's garbage goes now, the rest stays
+            gc.collect()
+            gc.freeze()
+        return _Laid(document, children, anchors, time.perf_counter() - started)
+
+    def _with_footers(self, edition: Edition, order: Sequence[_Laid], sheet: CSS) -> list[Page]:
+        """Set on every page its footer, laid out once for the whole sequence of pages."""
+        count = sum(len(part.pages) for part in order)
+        html = render_html(
+            edition,
+            "print",
+            {
+                "blocks": ["pages"],
+                "page_count": count,
+                "stylesheet": "",
+                "page_css": "",
+                "dated": False,
+            },
+        )
+        if self.footers is None or self.footers[0] != html:
+            footers = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=[sheet], font_config=self.fonts, cache=self.images
+            )
+            if len(footers.pages) != count:
+                raise RuntimeError(f"{len(footers.pages)} footers for {count} pages")
+            self.footers = (html, footers)
+        pages = []
+        for (page, children), footer in zip(_pages(order), self.footers[1].pages, strict=True):
+            boxes = tuple(
+                box
+                for box in footer._page_box.children
+                if isinstance(box, MarginBox) and box.at_keyword in _FOOTER
+            )
+            page._page_box.children = children + boxes  # the part's own boxes, kept apart
+            pages.append(page)
+        return pages
+
+    def forget_images(self) -> None:
+        """Drop the decoded images: a file may have changed under the same name."""
+        self.images.clear()
+
+
+def _pages(order: Sequence[_Laid]) -> Iterator[tuple[Page, tuple[object, ...]]]:
+    for part in order:
+        yield from zip(part.pages, part.children, strict=True)
+
+
+def _parts(edition: Edition) -> list[list[Block]]:
+    """Split the press kit where its pages break: the cover, the contents, each section that
+    opens a page with those that follow it on the same pages."""
+    parts: list[list[Block]] = [["cover"], ["contents"]]
+    for section in edition.sections:
+        if section.new_page:
+            parts.append([section])
+        else:
+            parts[-1].append(section)
+    return parts
+
+
+def _name(blocks: list[Block]) -> str:
+    first = blocks[0]
+    return first if isinstance(first, str) else first.anchor
+
+
+def _numbers(order: Sequence[_Laid]) -> dict[str, str]:
+    """Return the page number each anchor fell on, counting the pages of all parts."""
+    numbers: dict[str, str] = {}
+    first = 1
+    for part in order:
+        for anchor, index in part.anchors.items():
+            numbers.setdefault(anchor, str(first + index))
+        first += len(part.pages)
+    return numbers
+
+
+def _referenced(edition: Edition) -> set[str]:
+    """Return the anchors whose page number the press kit prints: contents and cross-references."""
+    anchors = {entry.anchor for entry in edition.contents.entries}
+    for line in edition.lines():
+        for text in line.texts:
+            anchors.update(span.page_of for span in text.spans if span.page_of)
+    return anchors
+
+
+def _versioned_source(edition: Edition) -> Callable[[Picture], str]:
+    """Name each picture by its file and its version: a replaced image is a changed part."""
+
+    def source(picture: Picture) -> str:
+        try:
+            status = picture.path.stat()
+        except OSError:  # WeasyPrint will say so, through the fetcher
+            return picture.path.as_uri()
+        return f"{picture.path.as_uri()}?v={status.st_mtime_ns}-{status.st_size}"
+
+    return source
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep Python's cycle collector out of the layout, which makes millions of objects.
+
+    What exists before is frozen (never scanned again); the collector runs once after.
+    """
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.unfreeze()

@@ -1,0 +1,172 @@
+"""The PDF laid out part by part reads as one layout, and an edit lays out only what it changed.
+
+The reference is the whole press kit as one HTML document laid out by WeasyPrint at once: the
+parts must give the same PDF, byte for byte. Then a layout kept between edits (the watch
+mode's) must give, after each edit, the PDF a fresh layout of the same data gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+from weasyprint import HTML
+
+from dossier.load import load_edition
+from dossier.render.pdf import SandboxFetcher, describe_links
+from dossier.render.pdf.layout import Pagination
+from dossier.theme import FONTS, TEMPLATES
+from dossier.view import prepare
+from tests.conftest import COMPLETE_EDITION, EDITION_2021, SMALL_EDITION, require_tool
+
+OPTIONS = {
+    "pdf_variant": "pdf/ua-1",
+    "pdf_tags": True,
+    "custom_metadata": False,
+    "optimize_images": True,
+    "finisher": describe_links,
+}
+
+
+def fresh(folder: Path) -> Pagination:
+    return Pagination(folder, SandboxFetcher([folder, TEMPLATES, FONTS]))
+
+
+def view_of(folder: Path):
+    return prepare(load_edition(folder), folder)
+
+
+@pytest.mark.parametrize(
+    "edition", [SMALL_EDITION, COMPLETE_EDITION, EDITION_2021], ids=lambda p: p.name
+)
+def test_the_parts_give_the_pdf_of_the_whole_layout_byte_for_byte(edition: Path) -> None:
+    view = view_of(edition)
+    pagination = fresh(edition)
+    parts = pagination.lay_out(view).write_pdf(**OPTIONS)
+    assert pagination.report.parts > 3
+    whole = HTML(
+        string=pagination.whole_html(view),
+        base_url=edition.resolve().as_uri() + "/",
+        url_fetcher=pagination.fetcher,
+    ).render()
+    assert parts == whole.write_pdf(**OPTIONS)
+
+
+def facts(pdf: bytes, where: Path) -> dict[str, object]:
+    """What a reader sees of a PDF: each page's text, the outline, the links, the labels."""
+    file = where / "facts.pdf"
+    file.write_bytes(pdf)
+    text = subprocess.run(
+        [require_tool("pdftotext"), "-layout", str(file), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    with pikepdf.open(file) as document:
+        numbers = {page.objgen: n for n, page in enumerate(document.pages)}
+        outline: list[tuple[int, str, int]] = []
+        with document.open_outline() as tree:
+
+            def walk(items, depth: int) -> None:
+                for item in items:
+                    outline.append((depth, item.title, numbers[item.destination[0].objgen]))
+                    walk(item.children, depth + 1)
+
+            walk(tree.root, 0)
+        links = [
+            (
+                n,
+                str(annotation.A.URI) if "/A" in annotation else str(annotation.Dest)[:60],
+                [round(float(x)) for x in annotation.Rect],
+            )
+            for n, page in enumerate(document.pages)
+            for annotation in page.get("/Annots", [])
+            if annotation.get("/Subtype") == "/Link"
+        ]
+        labels = str(document.Root.get("/PageLabels"))
+        images = [
+            sorted(
+                hashlib.sha256(image.read_raw_bytes()).hexdigest()
+                for image in page.get_images().values()
+            )
+            for page in document.pages
+        ]
+    return {
+        "pages": text.split("\f"),
+        "outline": outline,
+        "links": links,
+        "labels": labels,
+        "images": images,
+    }
+
+
+def replace(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"the edit does not apply: {old!r}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EVENT = """      - title: Atelier ajouté
+        organisers: Etalab
+        date: 2024-02-28
+        start: 14:00
+        description: >-
+          {text}
+"""
+
+
+def test_a_kept_layout_gives_after_each_edit_the_pdf_of_a_fresh_one(tmp_path: Path) -> None:
+    folder = tmp_path / "petite"
+    shutil.copytree(SMALL_EDITION, folder)
+    file = folder / "edition.yaml"
+    kept = fresh(folder)
+    kept.lay_out(view_of(folder))
+    long = " ".join(["Une longue description, pour que le programme prenne une page de plus."] * 9)
+    edits = [
+        ("a word", lambda: replace(file, "Nous continuerons.", "Nous continuerons ensemble.")),
+        (
+            "events: the programme gains a page",
+            lambda: replace(
+                file,
+                "    links:\n      - text: Tout le programme",
+                "".join(EVENT.format(text=long) for _ in range(6))
+                + "    links:\n      - text: Tout le programme",
+            ),
+        ),
+        ("a section removed", lambda: _remove_section(file, "  - kind: edito\n")),
+        ("an image replaced", lambda: _new_image(folder / "images" / "portrait.png")),
+    ]
+    before = kept.report.pages
+    for name, edit in edits:
+        edit()
+        view = view_of(folder)
+        kept_pdf = kept.lay_out(view).write_pdf(**OPTIONS)
+        fresh_pdf = fresh(folder).lay_out(view).write_pdf(**OPTIONS)
+        assert facts(kept_pdf, tmp_path) == facts(fresh_pdf, tmp_path), name
+        if name == "a word":
+            # one part laid out anew, not the seven
+            assert kept.report.changed == ["trois-questions-a"], kept.report
+        if name.startswith("events"):
+            assert kept.report.pages > before, "the edit was meant to add a page"
+        if name == "an image replaced":
+            # same name, new file: its part is laid out anew (its size may differ)
+            assert "trois-questions-a" in kept.report.changed, kept.report
+
+
+def _remove_section(file: Path, start: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    begin = text.index(start)
+    end = text.index("\n  - kind:", begin + 1) + 1
+    file.write_text(text[:begin] + text[end:], encoding="utf-8")
+
+
+def _new_image(path: Path) -> None:
+    stat = path.stat()
+    Image.new("RGB", (300, 400), "darkred").save(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
