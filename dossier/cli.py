@@ -252,6 +252,12 @@ def _output_options(make: argparse.ArgumentParser, edition_help: str) -> None:
         help="où écrire les fichiers (par défaut : build)",
     )
     make.add_argument(
+        "--pages",
+        action="store_true",
+        help="écrit aussi la planche contact du PDF, <slug>-pages.png : toutes ses pages, "
+        "numérotées, d'un coup d'œil",
+    )
+    make.add_argument(
         "--draft",
         action="store_true",
         help="marque chaque page « PROJET », avec la version et la date de revision:",
@@ -324,7 +330,10 @@ class _ProblemFormatter(logging.Formatter):
 def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
     terminal = cast(TextIO, _Terminal(stdout or sys.stdout))
-    arguments = _parser().parse_args(argv)
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if getattr(arguments, "pages", False) and "pdf" not in arguments.format:
+        parser.error("--pages montre les pages du PDF : ajoutez pdf à --format")
     try:
         os.getcwd()
     except FileNotFoundError:
@@ -465,6 +474,10 @@ def _build(arguments: argparse.Namespace, stdout: TextIO) -> None:
             f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",
             file=stdout,
         )
+        if arguments.pages and output.format == "pdf":
+            from dossier.contactsheet import write_contact_sheet
+
+            print(f"Pages : {write_contact_sheet(output.path)}", file=stdout)
 
 
 def _options(arguments: argparse.Namespace) -> Options:

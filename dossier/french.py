@@ -287,17 +287,20 @@ class French:
             return f"à {self.time(start)}"
         return f"de {self.time(start)} à {self.time(end)}"
 
-    def range(self, first: dt.date, last: dt.date) -> Rich:
-        """Write a range of days: "du 2 au 30 novembre 2021", "du 28 octobre au 3 novembre"."""
+    def range(self, first: dt.date, last: dt.date, year: bool | None = None) -> Rich:
+        """Write a range of days: "du 2 au 30 novembre 2021", "du 28 octobre au 3 novembre".
+
+        year: True writes the year whatever the edition's style (the edition's own period).
+        """
         if first == last:
-            return self.date(first)
+            return self.date(first, year=year)
         if first.year != last.year:
             start = self.date(first, year=True)
         elif first.month != last.month:
             start = self.date(first, year=False)
         else:
             start = self.day(first)
-        return _merge([Span("du "), *start, Span(" au "), *self.date(last)])
+        return _merge([Span("du "), *start, Span(" au "), *self.date(last, year=year)])
 
     def days(self, dates: Sequence[dt.date]) -> Rich:
         """Write separate days: "les 4 et 5 novembre", "les 28 octobre, 5 et 19 novembre"."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -97,6 +98,45 @@ class Box(_Strict):
     height: Annotated[float, Field(gt=0)]
 
 
+class Logo(_Strict):
+    """The ministry's logo, which the ministry supplies: its file, its words, its height."""
+
+    file: str  # absolute, or from the project's folder
+    alt: Annotated[str, Field(min_length=1)]  # what a screen reader says of it
+    height: Annotated[float, Field(gt=0, le=80)]  # millimetres on the cover
+
+    def path(self) -> Path:
+        """Return the logo's file."""
+        return (PROJECT / Path(self.file).expanduser()).resolve()
+
+    def check(self, theme_file: Path) -> None:
+        """Refuse a logo whose file is not there, naming the theme file that names it."""
+        path = self.path()
+        if not path.is_file():
+            raise DataError(
+                [Problem(theme_file, None, None, "logo.file", f"pas de fichier logo : {path}")]
+            )
+        if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise DataError(
+                [
+                    Problem(
+                        theme_file,
+                        None,
+                        None,
+                        "logo.file",
+                        f"le logo doit être une image PNG ou JPEG (les deux sorties la "
+                        f"prennent) : {path.name}",
+                    )
+                ]
+            )
+
+
+class Calendar(_Strict):
+    """How calendars are set: from how many lines of text an event may break across pages."""
+
+    split_lines: Annotated[int, Field(ge=2)]
+
+
 class Images(_Strict):
     """The size of each kind of picture."""
 
@@ -127,6 +167,7 @@ class Look(_Strict):
     before: Annotated[float, Field(ge=0)] | None = None  # points
     after: Annotated[float, Field(ge=0)] | None = None  # points
     keep: bool | None = None  # keep with the next paragraph
+    hyphenate: bool | None = None  # running text, which may be hyphenated; never inherited
     indent: Annotated[float, Field(ge=0)] | None = None  # millimetres from the left margin
 
 
@@ -146,6 +187,7 @@ class Style:
     after: float
     keep: bool
     indent: float  # millimetres
+    hyphenate: bool = False
 
     @property
     def bold(self) -> bool:
@@ -236,7 +278,9 @@ class Theme(_Strict):
 
     colours: Colours
     page: Page
+    calendar: Calendar
     images: Images
+    logo: Logo | None = None
     styles: dict[str, Look]
     roles: dict[str, Look]
     fonts: Fonts
@@ -284,6 +328,7 @@ class Theme(_Strict):
             before=pick("before", 0.0),
             after=pick("after", 0.0),
             keep=bool(look.keep),
+            hyphenate=bool(look.hyphenate),
             indent=look.indent or 0.0,
         )
 
@@ -296,6 +341,37 @@ class Theme(_Strict):
     def pdf_font(self) -> FontFamily:
         """Return the first PDF family whose files are all in fonts/; warn when falling back."""
         return _choose_font(tuple(self.fonts.pdf))
+
+    def pdf_metrics(self, bold: bool = False) -> Metrics:
+        """Return the metrics of the PDF's font, regular or bold, to measure its lines."""
+        return _metrics(self.pdf_font().files()["bold" if bold else "regular"])
+
+    def lines(
+        self,
+        texts: Iterable[str],
+        style: str = "body",
+        indent: float = 0.0,
+        output: str = "pdf",
+        width: float | None = None,
+    ) -> int:
+        """Return how many lines texts take, each a paragraph, in an output's font.
+
+        indent: millimetres the column loses to a rule or a margin; width: the column's, in
+        millimetres, the text's width by default. Both outputs decide on this count, so that
+        they split the same events.
+        """
+        look = self.style(style)
+        metrics = self.pdf_metrics(look.bold) if output == "pdf" else self.docx_metrics(look.bold)
+        column = ((width or self.page.text_width) - indent) * _POINTS_PER_MM
+        return sum(_wrap(text.split(), metrics, look.size, column) for text in texts)
+
+    def may_split(self, texts: Iterable[str]) -> bool:
+        """Say whether an event of this running text may break across two pages.
+
+        Both outputs ask, and split the same events; the column is the PDF's, inside the rule
+        and the padding at the event's left.
+        """
+        return self.lines(texts, indent=EVENT_INDENT) > self.calendar.split_lines
 
     def docx_metrics(self, bold: bool) -> Metrics:
         """Return the metrics of the DOCX's font, regular or bold."""
@@ -389,6 +465,20 @@ class Theme(_Strict):
 
 
 _POINTS_PER_MM = 72 / 25.4
+EVENT_INDENT = 6.0  # millimetres: the rule and the padding at an event's left (print.css)
+
+
+def _wrap(words: list[str], metrics: Metrics, size: float, width: float) -> int:
+    """Return how many lines words take when each line holds what fits, greedily."""
+    lines, used = 1, 0.0
+    space = metrics.width(" ", size)
+    for word in words:
+        needed = metrics.width(word, size) + (space if used else 0.0)
+        if used and used + needed > width:
+            lines, used = lines + 1, metrics.width(word, size)
+        else:
+            used += needed
+    return lines
 
 
 def _in_points(value: float) -> str:
@@ -425,11 +515,14 @@ def _style_rule(style: Style, points: Callable[[float], str] = _in_points) -> st
         declarations.append(f"letter-spacing: {style.tracking}em")
     if style.keep:
         declarations.append("break-after: avoid")
+    declarations.append(f"hyphens: {'auto' if style.hyphenate else 'manual'}")
     if style.indent:
         on_screen = points is not _in_points
         indent = points(style.indent * _POINTS_PER_MM) if on_screen else f"{style.indent}mm"
         declarations.append(f"margin-left: {indent}")
-    return f".s-{_css_name(style.name)} {{ {'; '.join(declarations)}; }}"
+    # running text's paragraphs carry no class: the body style is theirs
+    selector = f".s-{_css_name(style.name)}" + (", p:not([class])" if style.name == "body" else "")
+    return f"{selector} {{ {'; '.join(declarations)}; }}"
 
 
 def _role_rule(role: Role) -> str:
@@ -482,7 +575,23 @@ def _metrics(path: Path) -> Metrics:
     return Metrics(widths, units, (hhea.ascent - hhea.descent) / units, widths[ord("n")])
 
 
+THEME_VARIABLE = "DOSSIER_THEME"  # another theme file: a ministry's own, with its logo
+
+
+def load_theme(file: Path | None = None) -> Theme:
+    """Read the theme file, strictly, as the edition's data are read.
+
+    Without a file: the one DOSSIER_THEME names, else templates/theme.yaml.
+    """
+    if file is None:
+        chosen = os.environ.get(THEME_VARIABLE)
+        file = Path(chosen).expanduser() if chosen else THEME_FILE
+    return _load_theme(file.resolve())
+
+
 @cache
-def load_theme(file: Path = THEME_FILE) -> Theme:
-    """Read the theme file, strictly, as the edition's data are read."""
-    return load_model(file, Theme)
+def _load_theme(file: Path) -> Theme:
+    theme = load_model(file, Theme)
+    if theme.logo is not None:
+        theme.logo.check(file)
+    return theme

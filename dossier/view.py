@@ -91,6 +91,50 @@ class Line:
         """Return the origins of the fields this line prints, in order."""
         return tuple(t.origin for t in self.texts if t.origin is not None)
 
+    def cut(self, measure: Callable[[str], float], at_least: float) -> tuple[Line, Line]:
+        """Return the line cut in two, its end measuring at least at_least (or the whole line).
+
+        measure gives the width of a string; the cut falls at a space where it can, never
+        inside a link, a superscript or a page number. A renderer sets the end apart: the PDF
+        never hyphenates it, so that no paragraph's last line starts with half a word.
+        """
+        texts = list(self.texts)
+        total = 0.0
+        for t in range(len(texts) - 1, -1, -1):
+            spans = texts[t].spans
+            for s in range(len(spans) - 1, -1, -1):
+                span = spans[s]
+                width = measure(span.text)
+                whole = bool(span.href or span.page_of or span.sup)
+                if total + width >= at_least and not whole:
+                    space = _space_before(span.text, measure, at_least - total)
+                    if space is not None:
+                        head = dataclasses.replace(span, text=span.text[: space + 1])
+                        end = dataclasses.replace(span, text=span.text[space + 1 :])
+                        return _split(texts, t, (*spans[:s], head), (end, *spans[s + 1 :]))
+                total += width
+                if total >= at_least:
+                    return _split(texts, t, spans[:s], spans[s:])
+        return Line(()), self
+
+
+def _split(texts: list[Text], at: int, head: Rich, end: Rich) -> tuple[Line, Line]:
+    """Return two lines: the texts before at and head, then end and the texts after at."""
+    text = texts[at]
+    return (
+        Line((*texts[:at], dataclasses.replace(text, spans=head))),
+        Line((dataclasses.replace(text, spans=end), *texts[at + 1 :])),
+    )
+
+
+def _space_before(text: str, measure: Callable[[str], float], at_least: float) -> int | None:
+    """Return the last space of a text after which it measures at least at_least, if any."""
+    space = len(text)
+    while (space := text.rfind(" ", 0, space)) >= 0:
+        if measure(text[space + 1 :]) >= at_least:
+            return space
+    return None
+
 
 def word(text: str, role: str = "") -> Text:
     """Return a word of the program (a label, a separator), which no field holds."""
@@ -254,6 +298,11 @@ class Event:
         if self.hours is None:
             return Line((self.days,))
         return Line((self.days, word(self.separator), self.hours))
+
+    def running_text(self) -> Iterator[str]:
+        """Yield each paragraph of running text: description and notes, a list item each."""
+        for line in itertools.chain(_block_lines(self.description), _block_lines(self.notes)):
+            yield line.plain
 
     def lines(self) -> Iterator[Line]:
         """Yield what the event prints, in reading order."""
@@ -874,8 +923,11 @@ class _Preparer:
     def edition(self, draft: bool) -> Edition:
         edition, words, french = self.model, self.words, self.french
         title = self.text(edition.title, ("title",))
+        # the edition's own period always says its year: on the cover and in the metadata, it
+        # stands alone, with no year around it to take
         period = Text(
-            french.range(edition.period.start, edition.period.end), self.origin(("period",))
+            french.range(edition.period.start, edition.period.end, year=True),
+            self.origin(("period",)),
         )
         source = edition.source
         sections: list[Section] = []

@@ -83,3 +83,11 @@ def outputs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     built = {o.format: o.path for o in build(folder, ALL_FORMATS, out)}
     view = prepare(load_edition(folder), folder)
     return {"view": view, "folder": out, "edition": folder, **built}
+
+
+@pytest.fixture(scope="session")
+def lo_pdf(outputs) -> Path:
+    """The edition's DOCX as LibreOffice lays it out, exported as a PDF with its bookmarks."""
+    from tests.layout import libreoffice_pdf
+
+    return libreoffice_pdf(outputs["docx"], outputs["folder"] / "libreoffice")

@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "dossier.__main__": {"dossier.cli"},
     "dossier.cli": {
         "dossier.build",
+        "dossier.contactsheet",
         "dossier.errors",
         "dossier.render",
         "dossier.renewal",
@@ -34,6 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     },
     # the watch mode: builds (a Session) and finds the data file to watch
     "dossier.watch": {"dossier.build", "dossier.errors", "dossier.load"},
+    # the contact sheet draws a built PDF's pages, in the theme's colours and font
+    "dossier.contactsheet": {"dossier.errors", "dossier.theme"},
     "dossier.renewal": {"dossier.errors", "dossier.load", "dossier.model", "dossier.source"},
     "dossier.sheets.**": {
         "dossier.build",  # its check: what dossier import writes, dossier check accepts
@@ -67,7 +70,13 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.render",  # the registry; the renderers are imported in their own processes
     },
     "dossier.render": {"dossier.view"},
-    "dossier.render.html": {"dossier.errors", "dossier.view", "dossier.theme"},
+    "dossier.render.html": {
+        "dossier.errors",
+        "dossier.view",
+        "dossier.theme",
+        "dossier.render.cover",  # the room the cover leaves its picture, as the DOCX's
+    },
+    "dossier.render.cover": {"dossier.view", "dossier.theme"},
     "dossier.render.pdf.**": {
         "dossier.errors",
         "dossier.view",
@@ -88,6 +97,7 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.view",
         "dossier.theme",
         "dossier.render",
+        "dossier.render.cover",
         "dossier.render.docx.**",
     },
     "dossier.view": {"dossier.french", "dossier.model"},
@@ -113,8 +123,10 @@ HOMES: dict[str, set[str]] = {
     "lxml": {"dossier.render.docx.**"},
     # the glyph check reads the PDF's fonts; the DOCX's page estimate gets its metrics there
     "fontTools": {"dossier.theme"},
-    # where images are checked, and where the DOCX makes upright, readable copies of them
-    "PIL": {"dossier.load", "dossier.render.docx.**"},
+    # where images are checked, where the DOCX makes upright, readable copies of them, and
+    # where the contact sheet is drawn
+    "PIL": {"dossier.load", "dossier.render.docx.**", "dossier.contactsheet"},
+    "pypdfium2": {"dossier.contactsheet"},
     "openpyxl": {"dossier.sheets.**"},  # the spreadsheet readers
     "python_calamine": {"dossier.sheets.**"},
 }

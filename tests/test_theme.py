@@ -61,4 +61,4 @@ def test_a_broken_theme_is_located(tmp_path: Path) -> None:
     text = THEME_FILE.read_text(encoding="utf-8").replace('primary: "#000091"', "primary: #000091")
     broken.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=r"theme.yaml:\d+:\d+: colours.primary: la valeur est vide"):
-        load_theme.__wrapped__(broken)
+        load_theme(broken)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, partial
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from dossier.theme import TEMPLATES, load_theme
-from dossier.view import Edition, Picture
+from dossier.render.cover import picture_height
+from dossier.theme import TEMPLATES, Theme, load_theme
+from dossier.view import Edition, Line, Picture
 
 # print: the PDF's document, every file named by its absolute file: URL, read by WeasyPrint's
 # sandboxed fetcher. screen: the web edition's page, every file named relative to the page,
@@ -53,7 +54,13 @@ def render_html(
         "numbers": {},
     }
     if medium == "print":
+        theme = load_theme()
         context |= {
+            "ends": partial(last_words, theme),
+            "fits": partial(fits_a_line, theme),
+            "splits": lambda event: theme.may_split(event.running_text()),
+            "logo": theme.logo,
+            "cover_room": round(picture_height(edition.cover, theme, "pdf"), 1),
             "blocks": ["cover", "contents", *edition.sections],
             "stylesheet": print_stylesheet(edition),
             "page_css": "",
@@ -61,6 +68,29 @@ def render_html(
             "dated": True,  # a part of the PDF is not: its date would make every build differ
         }
     return template.render(context | dict(page or {}))
+
+
+def last_words(theme: Theme, line: Line) -> tuple[Line, Line]:
+    """Cut a paragraph before its last words, those that a line of its column could hold.
+
+    The PDF never hyphenates them: a hyphenated word can then only end a line that more than
+    a line follows, and no paragraph's last line starts with the end of a word. The text's
+    width is the widest a column of running text has.
+    """
+    look = theme.style("body")
+    metrics = theme.pdf_metrics()
+    width = theme.page.text_width * _POINTS_PER_MM
+    return line.cut(lambda text: metrics.width(text, look.size), width)
+
+
+def fits_a_line(theme: Theme, line: Line, style: str = "body") -> bool:
+    """Say whether a line, set in a style, fits in the text's width: then it need never break."""
+    look = theme.style(style)
+    metrics = theme.pdf_metrics(look.bold)
+    return metrics.width(line.plain, look.size) <= theme.page.text_width * _POINTS_PER_MM
+
+
+_POINTS_PER_MM = 72 / 25.4
 
 
 def print_stylesheet(edition: Edition) -> str:

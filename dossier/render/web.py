@@ -165,7 +165,8 @@ def to_ical(edition: Edition) -> bytes:
 def _vevent(edition: Edition, event: Event) -> CalendarEvent:
     schedule = event.schedule
     component = CalendarEvent()
-    identity = f"{edition.slug}\n{schedule.first.isoformat()}\n{event.name}".encode()
+    # Stable from one build to the next, and apart for two sessions of one workshop a day.
+    identity = f"{edition.slug}\n{schedule.iso_start()}\n{event.name}".encode()
     component.add("uid", f"{hashlib.sha256(identity).hexdigest()[:24]}@{edition.slug}")
     component.add("dtstamp", edition.created.astimezone(dt.UTC))
     component.add("summary", event.name)

@@ -28,6 +28,7 @@ __all__ = [
     "drop_legacy_parts",
     "end_field",
     "set_character_spacing",
+    "set_paragraph_flag",
     "set_setting",
     "start_field",
 ]
@@ -81,6 +82,30 @@ def set_setting(settings: Element, tag: str, val: str) -> None:
         else:
             settings.append(element)
     element.set(qn("w:val"), val)
+
+
+# CT_PPrBase's sequence, for the on/off flags set here.
+_PPR_ORDER = """
+pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr
+shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN
+bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc
+textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange
+""".split()  # noqa: SIM905 - the schema's order, as written in it
+
+
+def set_paragraph_flag(properties: Element, tag: str, on: bool) -> None:
+    """Set an on/off property of w:pPr (suppressAutoHyphens…) where the schema wants it."""
+    for old in properties.findall(qn(f"w:{tag}")):
+        properties.remove(old)
+    if not on:
+        return
+    flag = OxmlElement(f"w:{tag}")
+    following = {qn(f"w:{name}") for name in _PPR_ORDER[_PPR_ORDER.index(tag) + 1 :]}
+    for index, child in enumerate(properties):
+        if child.tag in following:
+            properties.insert(index, flag)
+            return
+    properties.append(flag)
 
 
 def set_character_spacing(properties: CT_RPr, twips: int) -> None:

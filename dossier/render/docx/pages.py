@@ -137,10 +137,10 @@ def _box(element: CT_P, look: _Look, text_width: float, fonts: dict[bool, Metric
         for w in text.split(" ")
         if w
     ]
-    count = _wrap(words, metrics.width(" ", look.size), width) if words else 1
-    lines = [line] * count
-    for extent in element.iter(qn("wp:extent")):
-        lines.append(int(extent.get("cy")) / EMU_PER_POINT)
+    pictures = [int(e.get("cy")) / EMU_PER_POINT for e in element.iter(qn("wp:extent"))]
+    # a picture alone in its paragraph is its line: the line is as tall as the picture
+    count = _wrap(words, metrics.width(" ", look.size), width) if words else (0 if pictures else 1)
+    lines = [line] * count + [max(height, line) for height in pictures]
     breaks = [b for b in element.iter(qn("w:br")) if b.get(qn("w:type")) == "page"]
     return _Box(
         bookmarks=tuple(b.get(qn("w:name")) for b in element.iter(qn("w:bookmarkStart"))),

@@ -11,6 +11,7 @@ from docx.shared import Mm, Pt
 from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.styles.styles import Styles
 
+from dossier.render.docx import oxml
 from dossier.render.docx.oxml import Element, rgb, set_character_spacing
 from dossier.theme import Style, Theme
 
@@ -154,6 +155,9 @@ def _apply(style: ParagraphStyle, look: Style, family: str) -> None:
     paragraph.line_spacing = Pt(round(look.size * look.leading, 2))
     paragraph.keep_with_next = look.keep
     paragraph.widow_control = True
+    oxml.set_paragraph_flag(
+        style.element.get_or_add_pPr(), "suppressAutoHyphens", not look.hyphenate
+    )
     paragraph.left_indent = Mm(look.indent) if look.indent else None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterable
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
@@ -26,6 +27,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.parfmt import ParagraphFormat
 
 from dossier.errors import Problem, RenderError, os_reason
+from dossier.render.cover import picture_height
 from dossier.render.docx import oxml
 from dossier.render.docx.pages import estimate_pages
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
@@ -44,6 +46,7 @@ from dossier.view import (
     InterviewSection,
     Line,
     MissionsSection,
+    Origin,
     Paragraph,
     Picture,
     ProfilesSection,
@@ -153,15 +156,19 @@ class Writer:
         edition, cover = self.edition, self.edition.cover
         if edition.draft:
             self.paragraph("draft", edition.draft)
-        if cover.ministry:
+        logo = self.theme.logo
+        if logo is not None:  # the ministry's block: its logo, which names it
+            self.image(logo.path(), logo.alt, self.theme.page.text_width, logo.height)
+        elif cover.ministry:
             self.paragraph("ministry", cover.ministry)
         self.paragraph("cover_kind", cover.kind)
         self.paragraph("title", cover.title, links=False, level=TITLE_LEVEL)
         self.optional("subtitle", cover.subtitle)
         self.optional("cover_edition", cover.edition)
         self.paragraph("cover_line", cover.period)
-        if cover.picture is not None:
-            self.picture(cover.picture, WD_ALIGN_PARAGRAPH.LEFT)
+        if cover.picture is not None:  # as tall as the cover's text leaves room for
+            room = picture_height(cover, self.theme, "docx", draft=bool(edition.draft))
+            self.picture(cover.picture, WD_ALIGN_PARAGRAPH.LEFT, height=room)
         # The publisher stands at the foot of the cover, as the PDF's band does: in the cover
         # section's footer, whatever the height of what comes above it.
         footer = self.document.sections[0].footer.part
@@ -289,21 +296,27 @@ class Writer:
     def event(self, event: Event) -> None:
         date = self.paragraph("event_date", event.when)
         oxml.add_bookmark(date, next(self._bookmark_ids), self.anchor(event.anchor))
-        paragraphs = [date]
+        head = [date]
         if event.title:
-            paragraphs.append(
-                self.paragraph("event_title", event.title, links=False, level=event.level)
-            )
+            head.append(self.paragraph("event_title", event.title, links=False, level=event.level))
         if event.organisers:
-            paragraphs.append(self.paragraph("organisers", event.organisers))
-        paragraphs += self.blocks(event.description)
-        if event.link:
-            paragraphs.append(self.paragraph("link_line", event.link))
-        paragraphs += self.blocks(event.notes)
-        for paragraph in paragraphs[:-1]:  # an event stays on one page
+            head.append(self.paragraph("organisers", event.organisers))
+        description = self.blocks(event.description)
+        after = [self.paragraph("link_line", event.link)] if event.link else []
+        after += self.blocks(event.notes)
+        if self.theme.may_split(event.running_text()):
+            # A long event may break after its head and its first lines, as in the PDF (widow
+            # control keeps two lines of a paragraph together); its link and notes stay with
+            # its last lines.
+            kept = head + (description[-1:] if after else []) + after[:-1]
+            together = False
+        else:
+            kept = (head + description + after)[:-1]  # an event stays on one page
+            together = True
+        for paragraph in kept:
             look = ParagraphFormat(paragraph)
             look.keep_with_next = True
-            look.keep_together = True
+            look.keep_together = together or None
 
     def blocks(self, blocks: Iterable[Block]) -> list[CT_P]:
         written = []
@@ -399,38 +412,70 @@ class Writer:
         text = oxml.add_field(parent, f"PAGEREF {bookmark} \\h", "?")
         self._page_numbers.append((bookmark, text))
 
-    def picture(self, picture: Picture, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.RIGHT):
-        """Add a picture in a paragraph of its own, sized by its role in the theme."""
+    def picture(
+        self,
+        picture: Picture,
+        align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.RIGHT,
+        height: float | None = None,
+    ) -> None:
+        """Add a picture in a paragraph of its own, sized by its role in the theme.
+
+        height: millimetres it may take at most, when less than its role's box.
+        """
         box = getattr(self.theme.images, picture.role)
+        paragraph = self.image(
+            picture.path,
+            picture.alt.plain,
+            box.width,
+            min(box.height, height or box.height),
+            align,
+            picture.origin,
+        )
+        look = ParagraphFormat(paragraph)
+        look.keep_with_next = True  # a picture belongs to what follows it: a byline, a text
+        if picture.caption:  # under its picture, aligned with it
+            ParagraphFormat(self.paragraph("caption", picture.caption)).alignment = align
+
+    def image(
+        self,
+        path: Path,
+        alt: str,
+        width_mm: float,
+        height_mm: float,
+        align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT,
+        origin: Origin | None = None,
+    ) -> CT_P:
+        """Add an image in a paragraph of its own, as large as fits a box of millimetres.
+
+        origin: where the edition names the image, to locate the message if it cannot go in.
+        """
         paragraph = self.new_paragraph("body")
         ParagraphFormat(paragraph).alignment = align
         run = DocxParagraph(paragraph, self.document.part).add_run()
         try:
-            prepared = prepare_picture(picture.path)
+            prepared = prepare_picture(path)
             pixels_wide, pixels_high = prepared.pixels
             # both sizes given: python-docx reads no resolution, the box and the ratio decide
-            width, height = _fit(box.width, box.height, pixels_wide / max(pixels_high, 1))
+            width, height = _fit(width_mm, height_mm, pixels_wide / max(pixels_high, 1))
             shape = run.add_picture(io.BytesIO(prepared.data), width=width, height=height)
         except (OSError, *UNREADABLE) as error:  # the file, not the program
-            raise RenderError(_unreadable(picture, error)) from error
-        if shape.height > Mm(box.height):  # a tall picture: its height decides
-            shape.width = Emu(int(shape.width * Mm(box.height) / shape.height))
-            shape.height = Mm(box.height)
+            raise RenderError(_unreadable(path, origin, error)) from error
+        if shape.height > Mm(height_mm):  # a tall picture: its height decides
+            shape.width = Emu(int(shape.width * Mm(height_mm) / shape.height))
+            shape.height = Mm(height_mm)
         for properties in paragraph.iter(qn("wp:docPr")):
-            properties.set("descr", picture.alt.plain)
-            properties.set("title", picture.alt.plain)
-        if picture.caption:  # under its picture, aligned with it
-            ParagraphFormat(self.paragraph("caption", picture.caption)).alignment = align
+            properties.set("descr", alt)
+            properties.set("title", alt)
+        return paragraph
 
 
-def _unreadable(picture: Picture, error: Exception) -> str:
+def _unreadable(path: Path, origin: Origin | None, error: Exception) -> str:
     """Say, located at the image's field, that an image cannot go into the document."""
     reason = f" ({os_reason(error)})" if isinstance(error, OSError) and error.errno else ""
     message = (
-        f"DOCX : l'image {picture.path.name} ne peut pas entrer dans le document{reason} : "
+        f"DOCX : l'image {path.name} ne peut pas entrer dans le document{reason} : "
         "enregistrez-la à nouveau en PNG ou en JPEG (Paint, Aperçu, GIMP…)"
     )
-    origin = picture.origin
     if origin is None or origin.file is None:
         return message
     return str(Problem(origin.file, origin.line, origin.column, origin.field, message))

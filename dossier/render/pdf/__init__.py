@@ -88,7 +88,9 @@ def pagination(folder: Path) -> Pagination:
     """Return the layout kept for an edition's folder, made on first use."""
     key = folder.resolve()
     if key not in _PAGINATIONS:
-        _PAGINATIONS[key] = Pagination(folder, SandboxFetcher([folder, TEMPLATES, FONTS]))
+        logo = load_theme().logo  # the ministry's file, wherever it keeps it
+        roots = [folder, TEMPLATES, FONTS, *([logo.path()] if logo else [])]
+        _PAGINATIONS[key] = Pagination(folder, SandboxFetcher(roots))
     return _PAGINATIONS[key]
 
 
