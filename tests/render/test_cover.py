@@ -78,6 +78,9 @@ def test_the_visual_has_the_room_of_a_cover(outputs, covers) -> None:
         assert width >= 0.98 * box.width or height >= 90, (width, height)
         assert width <= box.width + 1
         assert height <= box.height + 1
+        # set where the cover's text starts, in both outputs: not pushed past the margin
+        left = min(line.box.left for line in cover.lines)
+        assert abs(picture.left - left) < 1.5 * POINTS_PER_MM, (picture.left, left)
 
 
 def test_the_docx_sizes_each_picture_by_its_role(outputs) -> None:

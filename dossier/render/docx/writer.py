@@ -463,6 +463,11 @@ class Writer:
         if shape.height > Mm(height_mm):  # a tall picture: its height decides
             shape.width = Emu(int(shape.width * Mm(height_mm) / shape.height))
             shape.height = Mm(height_mm)
+        for inline in paragraph.iter(qn("wp:inline")):
+            # no distance around the picture: Word reads none where it is not written, but
+            # LibreOffice then keeps 3.2 mm on each side and pushes the picture past the margin
+            for side in ("distT", "distB", "distL", "distR"):
+                inline.set(side, "0")
         for properties in paragraph.iter(qn("wp:docPr")):
             properties.set("descr", alt)
             properties.set("title", alt)
