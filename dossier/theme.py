@@ -248,6 +248,7 @@ class FontFamily(_Strict):
         return {style: _font_file(getattr(self, style)) for style in FONT_STYLES}
 
 
+@cache  # resolving walks the path on disk: 1 ms, asked hundreds of times per build
 def _font_file(value: str) -> Path:
     return (PROJECT / value).resolve()
 
