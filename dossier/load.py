@@ -203,12 +203,35 @@ def _decode(file: Path, raw: bytes) -> str:
         ) from None
 
 
+# libyaml's parser, when PyYAML has it: the same nodes and marks, twenty times faster (2021:
+# 0.004 s against 0.106 s). It recurses in C, where 40 000 nested brackets crash the process:
+# it reads only files whose nesting cannot go that deep (the depth is at most the number of
+# brackets, or the length of a line). It never speaks to the user: a file it refuses is read
+# again by PyYAML's own parser, whose messages the hints below translate.
+_FAST_LOADER: Any = getattr(yaml, "CBaseLoader", None)
+_FAST_AT_MOST = 8000  # brackets in the file, characters on a line
+
+
+def _fast_compose(text: str) -> yaml.Node | None:
+    """Return the file's node by libyaml, or None: no libyaml, too deep a file, or an error."""
+    if _FAST_LOADER is None:
+        return None
+    if text.count("[") + text.count("{") > _FAST_AT_MOST:
+        return None
+    if re.search(f"[^\n]{{{_FAST_AT_MOST}}}", text):
+        return None
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except (yaml.YAMLError, UnicodeError):  # a lone surrogate escaped, for one
+        return None
+
+
 def _compose(file: Path, text: str) -> _Located:
     located = _Located()
     _refuse_hidden_breaks(file, text)
     try:
         # BaseLoader resolves no implicit type: 12:30, no, 01000 all stay text.
-        node = yaml.compose(text, Loader=yaml.BaseLoader)
+        node = _fast_compose(text) or yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -386,7 +409,7 @@ def _walk(node: yaml.Node, path: Path_, located: _Located, stack: set[int]) -> A
         )
         return None
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+        if not node.style and node.value in ("", "~", "null", "Null", "NULL"):
             return None  # YAML's ways of writing « nothing »: not the text « ~ » on the cover
         forbidden = _FORBIDDEN.search(node.value)
         if forbidden is not None:

@@ -247,3 +247,67 @@ def test_the_loaded_edition_keeps_its_source() -> None:
     assert len(source.digest) == 64
     origin = edition.origin(("sections", 9, "events", 4, "title"))
     assert (origin.field, origin.line) == ("sections[9].events[4].title", 326)
+
+
+# --- libyaml reads, PyYAML speaks ---------------------------------------------------------
+
+
+def _nodes(node, found: list) -> list:
+    """Every node of a document in order: its kind, tag, value, plainness and place."""
+    import yaml
+
+    plain = not getattr(node, "style", None)
+    found.append(
+        (type(node).__name__, node.tag, plain, node.start_mark.line, node.start_mark.column)
+    )
+    if isinstance(node, yaml.ScalarNode):
+        found.append(node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _nodes(item, found)
+    else:
+        for key, value in node.value:
+            _nodes(key, found)
+            _nodes(value, found)
+    return found
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [EDITION_2021, *sorted(p.parent for p in (SMALL_EDITION.parent).glob("*/edition.yaml"))],
+    ids=lambda p: p.name,
+)
+def test_libyaml_reads_every_edition_as_pyyaml_does(folder: Path) -> None:
+    import yaml
+
+    from dossier import load
+
+    if load._FAST_LOADER is None:
+        pytest.skip("PyYAML without libyaml here")
+    text = (folder / "edition.yaml").read_text(encoding="utf-8")
+    fast = load._fast_compose(text)
+    assert fast is not None
+    assert _nodes(fast, []) == _nodes(yaml.compose(text, Loader=yaml.BaseLoader), [])
+
+
+@pytest.mark.parametrize("depth", [9_000, 50_000])
+def test_brackets_too_deep_for_libyaml_never_reach_it(tmp_path: Path, depth: int) -> None:
+    """libyaml recurses in C: 40 000 nested brackets end the process with a segfault."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    (folder / "edition.yaml").write_text("title: " + "[" * depth + "]" * depth + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "dossier", "check", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr[-500:]
+    assert "s'imbriquent à plus de 40 niveaux" in result.stderr
+    assert "Traceback" not in result.stderr
