@@ -7,6 +7,7 @@ top left corner of the page, as a reader looks at it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -203,6 +204,14 @@ def outline_pages(pdf: Path) -> list[tuple[str, int]]:
 
 def libreoffice_pdf(docx: Path, folder: Path) -> Path:
     """Return the DOCX as LibreOffice lays it out and exports it, bookmarks included."""
+    return libreoffice_export(docx, folder, "pdf")
+
+
+def libreoffice_export(document: Path, folder: Path, to: str) -> Path:
+    """Return a document as LibreOffice saves it in another format (to: its filter), in folder.
+
+    LibreOffice runs with a profile of its own in folder: two at once never share one.
+    """
     soffice = require_tool("soffice")
     folder.mkdir(parents=True, exist_ok=True)
     subprocess.run(
@@ -211,18 +220,18 @@ def libreoffice_pdf(docx: Path, folder: Path) -> Path:
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
             "--headless",
             "--convert-to",
-            "pdf",
+            to,
             "--outdir",
             str(folder),
-            str(docx),
+            str(document),
         ],
         check=True,
         capture_output=True,
         timeout=600,
     )
-    pdf = folder / (docx.stem + ".pdf")
-    assert pdf.is_file(), "LibreOffice exited 0 but wrote nothing: it could not load the file"
-    return pdf
+    exported = folder / f"{document.stem}.{to.split(':')[0]}"
+    assert exported.is_file(), "LibreOffice exited 0 but wrote nothing: it could not load the file"
+    return exported
 
 
 def squash(text: str) -> str:
@@ -284,3 +293,52 @@ def contents_check(pdf: Path, view: Edition, contents_page: int = 2) -> list[tup
         real = next(n for t, n in outline if squash(t) == title)
         found.append((entry.text.plain, number, real))
     return found
+
+
+def pdf_facts(pdf: Path) -> dict[str, object]:
+    """What a reader sees of a PDF: each page's text, the outline, the links, the page labels,
+    the contents' numbers and each page's images (by their bytes)."""
+    text = subprocess.run(
+        [require_tool("pdftotext"), "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    with pikepdf.open(pdf) as document:
+        numbers = {page.objgen: n for n, page in enumerate(document.pages)}
+        outline: list[tuple[int, str, int]] = []
+        with document.open_outline() as tree:
+
+            def walk(items, depth: int) -> None:
+                for item in items:
+                    outline.append((depth, item.title, numbers[item.destination[0].objgen]))
+                    walk(item.children, depth + 1)
+
+            walk(tree.root, 0)
+        links = [
+            (
+                n,
+                str(annotation.A.URI) if "/A" in annotation else str(annotation.Dest),
+                [round(float(x)) for x in annotation.Rect],
+            )
+            for n, page in enumerate(document.pages)
+            for annotation in page.get("/Annots", [])
+            if annotation.get("/Subtype") == "/Link"
+        ]
+        labels = str(document.Root.get("/PageLabels"))
+        images = [
+            sorted(
+                hashlib.sha256(image.read_raw_bytes()).hexdigest()
+                for image in page.get_images().values()
+            )
+            for page in document.pages
+        ]
+    pages = text.split("\f")
+    return {
+        "pages": pages,
+        "outline": outline,
+        "links": links,
+        "labels": labels,
+        "contents": re.findall(r"\.\s(\d+)\n", pages[1]) if len(pages) > 1 else [],
+        "images": images,
+    }

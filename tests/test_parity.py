@@ -26,6 +26,7 @@ from dossier.render.web import PAGE, calendar_name
 from dossier.theme import load_theme
 from dossier.view import Edition, Line, Picture
 from tests.conftest import EDITIONS, require_tool
+from tests.layout import libreoffice_export
 
 
 def squash(text: str) -> str:
@@ -117,24 +118,7 @@ def docx_stream(path: Path) -> str:
 
 def libreoffice_stream(path: Path, folder: Path) -> str:
     """Return the DOCX's text as LibreOffice exports it (headers and footers left out)."""
-    soffice = require_tool("soffice")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-            "--outdir",
-            str(folder),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    exported = folder / (path.stem + ".txt")
-    assert exported.is_file(), "LibreOffice exited 0 but wrote nothing: it could not load the file"
+    exported = libreoffice_export(path, folder, "txt:Text (encoded):UTF8")
     return squash(exported.read_text(encoding="utf-8-sig"))
 
 

@@ -20,12 +20,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pikepdf
 from PIL import Image
 
 from dossier.build import Options, build
 from dossier.watch import watch
 from tests.conftest import ROOT, SMALL_EDITION, require_tool
+from tests.layout import pdf_facts
 
 SLUG = "semaine-donnee-2024"
 
@@ -72,46 +72,6 @@ class Running:
         assert self.error is None, self.error
 
 
-def facts(pdf: Path) -> dict[str, object]:
-    """What a reader sees of a PDF: the text of each page, outline, links, labels."""
-    text = subprocess.run(
-        [require_tool("pdftotext"), "-layout", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    with pikepdf.open(pdf) as document:
-        numbers = {page.objgen: n for n, page in enumerate(document.pages)}
-        outline: list[tuple[int, str, int]] = []
-        with document.open_outline() as tree:
-
-            def walk(items, depth: int) -> None:
-                for item in items:
-                    outline.append((depth, item.title, numbers[item.destination[0].objgen]))
-                    walk(item.children, depth + 1)
-
-            walk(tree.root, 0)
-        links = [
-            (
-                n,
-                str(annotation.A.URI) if "/A" in annotation else str(annotation.Dest),
-                [round(float(x)) for x in annotation.Rect],
-            )
-            for n, page in enumerate(document.pages)
-            for annotation in page.get("/Annots", [])
-            if annotation.get("/Subtype") == "/Link"
-        ]
-        labels = str(document.Root.get("/PageLabels"))
-    contents = re.findall(r"\.\s(\d+)\n", text.split("\f")[1])
-    return {
-        "pages": text.split("\f"),
-        "outline": outline,
-        "links": links,
-        "labels": labels,
-        "contents": contents,
-    }
-
-
 def fresh_build(folder: Path, where: Path) -> Path:
     shutil.rmtree(where, ignore_errors=True)
     (output,) = build(folder, ("pdf",), where)
@@ -143,7 +103,7 @@ def test_each_save_gives_what_a_fresh_build_gives(tmp_path: Path) -> None:
     running = Running(folder, output)
     try:
         running.wait_for("première construction →")
-        first_pages = len(facts(pdf)["pages"])
+        first_pages = len(pdf_facts(pdf)["pages"])
         edits = [
             ("a word", lambda: replace(file, "Nous continuerons.", "Nous continuerons ensemble.")),
             (
@@ -163,8 +123,8 @@ def test_each_save_gives_what_a_fresh_build_gives(tmp_path: Path) -> None:
             edit()
             line = running.wait_for(r"modifié → PDF", after=told)
             assert re.search(r"PDF \d+,\d\d s, ", line), line
-            expected = facts(fresh_build(folder, tmp_path / "fresh"))
-            assert facts(pdf) == expected, name
+            expected = pdf_facts(fresh_build(folder, tmp_path / "fresh"))
+            assert pdf_facts(pdf) == expected, name
             if name == "a word":
                 assert "1 partie sur 7 mise en page" in line, line
             if name.startswith("events"):
@@ -187,7 +147,7 @@ def test_each_save_gives_what_a_fresh_build_gives(tmp_path: Path) -> None:
         told = len(running.lines)
         replace(file, "date: 2024-02-30", "date: 2024-02-26")
         running.wait_for("modifié → PDF", after=told)
-        assert facts(pdf) == facts(fresh_build(folder, tmp_path / "fresh"))
+        assert pdf_facts(pdf) == pdf_facts(fresh_build(folder, tmp_path / "fresh"))
     finally:
         running.close()
 

@@ -18,6 +18,7 @@ from dossier.french import NBSP
 from dossier.load import load_edition
 from dossier.render.docx import MARKER_PREFIX, MARKERS_NAMESPACE
 from tests.conftest import EDITION_2021, SMALL_EDITION, require_tool
+from tests.layout import libreoffice_export, libreoffice_pdf
 from tests.render.test_pdf import body_text, squash, texts_of
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -33,27 +34,7 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def converted(built: Path, tmp_path_factory) -> Path:
     """The DOCX as LibreOffice lays it out, as a PDF."""
-    soffice = require_tool("soffice")
-    out = tmp_path_factory.mktemp("lo")
-    profile = out / "profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(built),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pdf = out / (built.stem + ".pdf")
-    assert pdf.is_file(), "LibreOffice exited 0 but wrote nothing: it could not load the file"
-    return pdf
+    return libreoffice_pdf(built, tmp_path_factory.mktemp("lo"))
 
 
 def all_text(document: docx.Document) -> str:
@@ -304,24 +285,7 @@ def test_the_first_marker_precedes_the_text_of_its_paragraph(built: Path) -> Non
 
 
 def test_markers_survive_libreoffice_saving_the_file(built: Path, tmp_path: Path) -> None:
-    soffice = require_tool("soffice")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(tmp_path),
-            str(built),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    saved = tmp_path / built.name
-    assert saved.is_file(), "LibreOffice exited 0 but wrote nothing"
+    saved = libreoffice_export(built, tmp_path, "docx:MS Word 2007 XML")
     _, before = markers(docx.Document(built))
     root, after = markers(docx.Document(saved))
     assert root.get("slug") == "mois-innovation-publique-2021"

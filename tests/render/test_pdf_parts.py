@@ -7,13 +7,10 @@ mode's) must give, after each edit, the PDF a fresh layout of the same data give
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
-import pikepdf
 import pytest
 from PIL import Image
 from weasyprint import HTML
@@ -23,7 +20,8 @@ from dossier.render.pdf import SandboxFetcher, describe_links
 from dossier.render.pdf.layout import Pagination
 from dossier.theme import FONTS, TEMPLATES
 from dossier.view import prepare
-from tests.conftest import COMPLETE_EDITION, EDITION_2021, SMALL_EDITION, require_tool
+from tests.conftest import COMPLETE_EDITION, EDITION_2021, SMALL_EDITION
+from tests.layout import pdf_facts
 
 OPTIONS = {
     "pdf_variant": "pdf/ua-1",
@@ -59,51 +57,10 @@ def test_the_parts_give_the_pdf_of_the_whole_layout_byte_for_byte(edition: Path)
 
 
 def facts(pdf: bytes, where: Path) -> dict[str, object]:
-    """What a reader sees of a PDF: each page's text, the outline, the links, the labels."""
+    """What a reader sees of a PDF made in memory (tests.layout.pdf_facts)."""
     file = where / "facts.pdf"
     file.write_bytes(pdf)
-    text = subprocess.run(
-        [require_tool("pdftotext"), "-layout", str(file), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    with pikepdf.open(file) as document:
-        numbers = {page.objgen: n for n, page in enumerate(document.pages)}
-        outline: list[tuple[int, str, int]] = []
-        with document.open_outline() as tree:
-
-            def walk(items, depth: int) -> None:
-                for item in items:
-                    outline.append((depth, item.title, numbers[item.destination[0].objgen]))
-                    walk(item.children, depth + 1)
-
-            walk(tree.root, 0)
-        links = [
-            (
-                n,
-                str(annotation.A.URI) if "/A" in annotation else str(annotation.Dest)[:60],
-                [round(float(x)) for x in annotation.Rect],
-            )
-            for n, page in enumerate(document.pages)
-            for annotation in page.get("/Annots", [])
-            if annotation.get("/Subtype") == "/Link"
-        ]
-        labels = str(document.Root.get("/PageLabels"))
-        images = [
-            sorted(
-                hashlib.sha256(image.read_raw_bytes()).hexdigest()
-                for image in page.get_images().values()
-            )
-            for page in document.pages
-        ]
-    return {
-        "pages": text.split("\f"),
-        "outline": outline,
-        "links": links,
-        "labels": labels,
-        "images": images,
-    }
+    return pdf_facts(file)
 
 
 def replace(file: Path, old: str, new: str) -> None:
