@@ -212,6 +212,11 @@ class Session:
         self.jobs.clear()
 
 
+class _Expired(BaseException):
+    """The build's time is up. Not an Exception: a handler of the file's own faults on the way
+    (Pillow's broken image, for one) must not take the clock for a damaged file."""
+
+
 @contextlib.contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
     """Stop the whole build, loading and typesetting included, after its time.
@@ -224,15 +229,17 @@ def _deadline(seconds: float) -> Iterator[None]:
         return
 
     def expire(number: int, frame: object) -> None:
-        raise RenderError(
-            f"le travail dépasse {seconds:g} s et a été arrêté ; si l'édition est vraiment si "
-            "grande, relancez avec --timeout SECONDES"
-        )
+        raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds + 1)  # after the renderers' own, if theirs fires
     try:
         yield
+    except _Expired:
+        raise RenderError(
+            f"le travail dépasse {seconds:g} s et a été arrêté ; si l'édition est vraiment si "
+            "grande, relancez avec --timeout SECONDES"
+        ) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

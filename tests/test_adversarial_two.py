@@ -788,6 +788,29 @@ def test_the_time_limit_covers_the_loading_too(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 
+def test_the_clock_is_never_taken_for_a_damaged_image(tmp_path: Path, monkeypatch) -> None:
+    """The deadline falls while Pillow reads an image: said as the time, not as the file."""
+    import shutil
+    import time
+
+    from dossier.build import Options, build
+    from dossier.errors import RenderError
+
+    folder = tmp_path / "petite"
+    shutil.copytree(SMALL_EDITION, folder)
+    real_open = Image.open
+
+    def slow_open(*arguments, **keywords):
+        time.sleep(5)  # the build's own clock (0.5 s + 1 s) rings in here
+        return real_open(*arguments, **keywords)
+
+    monkeypatch.setattr(Image, "open", slow_open)
+    with pytest.raises(RenderError, match=r"dépasse 0\.5 s") as caught:
+        build(folder, ("pdf",), tmp_path / "out", Options(timeout=0.5))
+    assert "image" not in str(caught.value)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
 def test_a_timeout_past_the_clock_is_refused(capsys) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["build", "--timeout", "1e10"])
