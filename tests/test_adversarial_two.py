@@ -22,6 +22,7 @@ from PIL import Image, TiffImagePlugin
 
 from dossier.cli import main
 from tests.conftest import SMALL_EDITION, require_tool
+from tests.edits import children_of
 
 YAML = "edition.yaml"
 TITLE = "title: Semaine de la donnée ouverte"
@@ -690,19 +691,6 @@ def test_a_timeout_that_never_fires_is_refused(value: str, capsys) -> None:
 # --- Process life: interrupted, the command cleans up and says so --------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.parametrize(
     ("signal_name", "moment", "code"),
     [
@@ -739,7 +727,7 @@ def test_an_interrupted_build_stops_cleanly(
         env={**os.environ, "TMPDIR": str(scratch)},
     )
     time.sleep(moment)
-    children = _children(process.pid)
+    children = children_of(process.pid)
     number = getattr(signals, signal_name)
     if signal_name == "SIGINT":
         os.killpg(process.pid, number)  # a terminal sends Ctrl-C to the whole group

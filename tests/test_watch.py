@@ -20,11 +20,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from PIL import Image
-
 from dossier.build import Options, build
 from dossier.watch import watch
 from tests.conftest import ROOT, SMALL_EDITION, require_tool
+from tests.edits import children_of, is_zombie, new_image, remove_section, replace
 from tests.layout import pdf_facts
 
 SLUG = "semaine-donnee-2024"
@@ -72,18 +71,6 @@ class Running:
         assert self.error is None, self.error
 
 
-def fresh_build(folder: Path, where: Path) -> Path:
-    shutil.rmtree(where, ignore_errors=True)
-    (output,) = build(folder, ("pdf",), where)
-    return output.path
-
-
-def replace(file: Path, old: str, new: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    assert old in text, f"the edit does not apply: {old!r}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 EVENT = """      - title: Atelier ajouté {n}
         organisers: Etalab
         date: 2024-02-28
@@ -92,6 +79,12 @@ EVENT = """      - title: Atelier ajouté {n}
           {text}
 """
 LONG = " ".join(["Une description assez longue pour que le programme prenne de la place."] * 8)
+
+
+def fresh_build(folder: Path, where: Path) -> Path:
+    shutil.rmtree(where, ignore_errors=True)
+    (output,) = build(folder, ("pdf",), where)
+    return output.path
 
 
 def test_each_save_gives_what_a_fresh_build_gives(tmp_path: Path) -> None:
@@ -115,8 +108,8 @@ def test_each_save_gives_what_a_fresh_build_gives(tmp_path: Path) -> None:
                     + "    links:\n      - text: Tout le programme",
                 ),
             ),
-            ("a section removed", lambda: _remove_section(file, "  - kind: edito\n")),
-            ("an image replaced", lambda: _new_image(folder / "images" / "portrait.png")),
+            ("a section removed", lambda: remove_section(file, "  - kind: edito\n")),
+            ("an image replaced", lambda: new_image(folder / "images" / "portrait.png")),
         ]
         for name, edit in edits:
             told = len(running.lines)
@@ -218,7 +211,7 @@ def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path) -> None:
         for line in process.stdout:  # type: ignore[union-attr]
             if "première construction" in line:
                 break
-        children = _children(process.pid)
+        children = children_of(process.pid)
         assert children, "the renderers stay alive between builds"
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
         _, err = process.communicate(timeout=60)
@@ -229,7 +222,7 @@ def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path) -> None:
     assert "interrompu" in err
     assert "Traceback" not in err
     for child in children:
-        assert not Path(f"/proc/{child}").exists() or _zombie(child)
+        assert not Path(f"/proc/{child}").exists() or is_zombie(child)
     assert not [p for p in output.iterdir() if p.name.startswith(".")]
     assert list(scratch.iterdir()) == []
 
@@ -242,40 +235,9 @@ def _get(url: str) -> bytes:
         return b""
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            if re.search(rf"^PPid:\s+{pid}$", status, re.M):
-                found.append(int(entry.name))
-    return found
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return True
-
-
 def _text(pdf: Path) -> str:
     if not pdf.exists():
         return ""
     return subprocess.run(
         [require_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True
     ).stdout
-
-
-def _remove_section(file: Path, start: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    begin = text.index(start)
-    end = text.index("\n  - kind:", begin + 1) + 1
-    file.write_text(text[:begin] + text[end:], encoding="utf-8")
-
-
-def _new_image(path: Path) -> None:
-    Image.new("RGB", (300, 400), "darkred").save(path)

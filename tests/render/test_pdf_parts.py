@@ -7,12 +7,10 @@ mode's) must give, after each edit, the PDF a fresh layout of the same data give
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from weasyprint import HTML
 
 from dossier.load import load_edition
@@ -21,6 +19,7 @@ from dossier.render.pdf.layout import Pagination
 from dossier.theme import FONTS, TEMPLATES
 from dossier.view import prepare
 from tests.conftest import COMPLETE_EDITION, EDITION_2021, SMALL_EDITION
+from tests.edits import new_image, remove_section, replace
 from tests.layout import pdf_facts
 
 OPTIONS = {
@@ -63,12 +62,6 @@ def facts(pdf: bytes, where: Path) -> dict[str, object]:
     return pdf_facts(file)
 
 
-def replace(file: Path, old: str, new: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    assert old in text, f"the edit does not apply: {old!r}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 EVENT = """      - title: Atelier ajouté
         organisers: Etalab
         date: 2024-02-28
@@ -96,8 +89,8 @@ def test_a_kept_layout_gives_after_each_edit_the_pdf_of_a_fresh_one(tmp_path: Pa
                 + "    links:\n      - text: Tout le programme",
             ),
         ),
-        ("a section removed", lambda: _remove_section(file, "  - kind: edito\n")),
-        ("an image replaced", lambda: _new_image(folder / "images" / "portrait.png")),
+        ("a section removed", lambda: remove_section(file, "  - kind: edito\n")),
+        ("an image replaced", lambda: new_image(folder / "images" / "portrait.png")),
     ]
     before = kept.report.pages
     for name, edit in edits:
@@ -114,16 +107,3 @@ def test_a_kept_layout_gives_after_each_edit_the_pdf_of_a_fresh_one(tmp_path: Pa
         if name == "an image replaced":
             # same name, new file: its part is laid out anew (its size may differ)
             assert "trois-questions-a" in kept.report.changed, kept.report
-
-
-def _remove_section(file: Path, start: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    begin = text.index(start)
-    end = text.index("\n  - kind:", begin + 1) + 1
-    file.write_text(text[:begin] + text[end:], encoding="utf-8")
-
-
-def _new_image(path: Path) -> None:
-    stat = path.stat()
-    Image.new("RGB", (300, 400), "darkred").save(path)
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))

@@ -22,6 +22,7 @@ from dossier.build import build
 from dossier.cli import main
 from dossier.load import load_edition
 from tests.conftest import SMALL_EDITION
+from tests.edits import revise
 from tests.review.test_word_markup import mark, paragraph, run
 
 ANSWER = "Parce qu’un jour ne suffit pas."  # sections[2].questions[0].answer, line 77
@@ -40,13 +41,6 @@ def edition(tmp_path: Path) -> Path:
     folder = tmp_path / "petite"
     shutil.copytree(SMALL_EDITION, folder)
     return folder
-
-
-def revise(source: Path, target: Path, change: Callable[[docx.document.Document], None]) -> Path:
-    document = docx.Document(str(source))
-    change(document)
-    document.save(str(target))
-    return target
 
 
 def insert_after_answer(*children: Callable[[docx.document.Document], OxmlElement]):

@@ -9,7 +9,6 @@ damaged file, a file with nothing to report.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -23,6 +22,7 @@ from dossier.errors import DossierError
 from dossier.load import load_edition
 from dossier.review import apply_review, read_review
 from tests.conftest import COMPLETE_EDITION, SMALL_EDITION
+from tests.edits import revise
 
 WHEN = "2026-11-20T10:00:00Z"
 
@@ -39,13 +39,6 @@ def edition(tmp_path: Path) -> Path:
     folder = tmp_path / "complete"
     shutil.copytree(COMPLETE_EDITION, folder)
     return folder
-
-
-def revise(source: Path, target: Path, change: Callable[[docx.document.Document], None]) -> Path:
-    document = docx.Document(str(source))
-    change(document)
-    document.save(str(target))
-    return target
 
 
 def paragraph(document, text: str):
