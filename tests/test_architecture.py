@@ -55,8 +55,8 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.french",
         "dossier.load",
         "dossier.model",
+        "dossier.office.**",
         "dossier.render.docx",
-        "dossier.render.docx.oxml",
         "dossier.render.html",
         "dossier.review.**",
         "dossier.source",
@@ -99,7 +99,11 @@ ALLOWED: dict[str, set[str]] = {
         "dossier.render",
         "dossier.render.cover",
         "dossier.render.docx.**",
+        "dossier.office.**",
     },
+    # the DOCX's and the ODT's own protocol: WordprocessingML plumbing, the markers part,
+    # reading revisions; it knows no press kit, and both the DOCX writer and the review use it
+    "dossier.office.**": {"dossier.office.**"},
     "dossier.view": {"dossier.french", "dossier.model"},
     "dossier.french": {"dossier.model"},
     "dossier.theme": {"dossier.errors", "dossier.load", "dossier.model"},
@@ -119,8 +123,9 @@ HOMES: dict[str, set[str]] = {
     "icalendar": {"dossier.render.web"},
     "watchfiles": {"dossier.watch"},
     "pydyf": {"dossier.render.pdf.**"},  # WeasyPrint's PDF objects, for the links' descriptions
-    "docx": {"dossier.render.docx.**", "dossier.review.**"},
-    "lxml": {"dossier.render.docx.**"},
+    "docx": {"dossier.render.docx.**", "dossier.review.**", "dossier.office.**"},
+    "lxml": {"dossier.render.docx.**", "dossier.office.**"},
+    "odf": {"dossier.office.**"},  # odfpy: a review that comes back as OpenDocument
     # the glyph check reads the PDF's fonts; the DOCX's page estimate gets its metrics there
     "fontTools": {"dossier.theme"},
     # where images are checked, where the DOCX makes upright, readable copies of them, and
@@ -136,6 +141,8 @@ ARROWS = (
     "cli → build, review, sheets, watch → render/* → view → french, theme → model",
     "load → model",
     "review, sheets → source",
+    # the DOCX's own protocol, under both the writer and the review, as oxml/ under python-docx
+    "render/*, review → office",
     # dossier new stands with review and sheets: it writes an edition.yaml through source
     "cli → renewal → source",
 )
@@ -299,7 +306,7 @@ def test_the_arrows_make_one_order() -> None:
     below = reach()
     assert all(name not in lower for name, lower in below.items()), "ARROWS have a cycle"
     assert below["cli"] >= {"build", "render/*", "view", "french", "theme", "model", "source"}
-    assert below["build"] == {"render/*", "view", "french", "theme", "model"}
+    assert below["build"] == {"render/*", "office", "view", "french", "theme", "model"}
     assert below["review"] >= {"source", "render/*"}
     assert "cli" not in set().union(*below.values())  # the top
     assert "model" not in below  # the bottom

@@ -17,7 +17,7 @@ from dossier.french import Days, French, plain, read_days, read_hours, rich_text
 from dossier.french import untypeset as plain_typing
 from dossier.model import FieldPath, format_path, parse_path
 from dossier.review.fields import Added, FieldEdit, Printed, Unit
-from dossier.review.tracked import Revision
+from dossier.office.revisions import Revision
 from dossier.source import (
     AddKey,
     DeleteItem,

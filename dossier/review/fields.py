@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dossier.model import FieldPath, format_path, parse_path
-from dossier.render.docx import MARKER_PREFIX, MARKERS_NAMESPACE
-from dossier.review.tracked import DELETED, GONE, INSERTED, KEPT, Paragraph, Revision
+from dossier.office.markers import MARKER_PREFIX, MARKERS_NAMESPACE
+from dossier.office.revisions import DELETED, GONE, INSERTED, KEPT, Paragraph, Revision
 
 UNTRACKED = Revision("untracked", "", "")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from dossier.errors import display_path
 from dossier.review import Review
 from dossier.review.back import Change
-from dossier.review.tracked import Revision
+from dossier.office.revisions import Revision
 
 COVER = "Couverture et informations de l'édition"
 

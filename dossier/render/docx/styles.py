@@ -11,8 +11,8 @@ from docx.shared import Mm, Pt
 from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.styles.styles import Styles
 
-from dossier.render.docx import oxml
-from dossier.render.docx.oxml import Element, rgb, set_character_spacing
+from dossier.office import oxml
+from dossier.office.oxml import Element, rgb, set_character_spacing
 from dossier.theme import Style, Theme
 
 # Each theme style's Word style. Word's built-in names come first: the user's Word translates

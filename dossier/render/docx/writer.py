@@ -28,7 +28,8 @@ from docx.text.parfmt import ParagraphFormat
 
 from dossier.errors import Problem, RenderError, os_reason
 from dossier.render.cover import picture_height
-from dossier.render.docx import oxml
+from dossier.office import oxml
+from dossier.office.markers import MARKER_PREFIX, MARKERS_NAMESPACE
 from dossier.render.docx.pages import estimate_pages
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
@@ -56,8 +57,6 @@ from dossier.view import (
     ThemesSection,
 )
 
-MARKERS_NAMESPACE = "urn:dossier:docx-markers:1"
-MARKER_PREFIX = "_d"  # a leading _ hides the bookmark from Word's list; 40 characters at most
 ANCHOR_PREFIX = "_Toc"  # Word's own prefix for the targets of a TOC field
 
 
