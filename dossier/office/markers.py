@@ -158,7 +158,9 @@ def read_markers(blob: bytes, is_path: object = None) -> Markers | None:
         paragraphs.append(Built(entry.get("style") or "", tuple(pieces), name))
     if problems:
         raise DamagedMarkers(problems)
-    return Markers(root.get("slug") or "", root.get("source-sha256") or "", version, tuple(paragraphs))
+    return Markers(
+        root.get("slug") or "", root.get("source-sha256") or "", version, tuple(paragraphs)
+    )
 
 
 def _piece(piece: ET.Element, namespace: str, where: str, is_path: object) -> Printed | str:

@@ -26,9 +26,9 @@ from dossier.load import find_edition_file, load_edition
 from dossier.model import Edition as Model
 from dossier.model import format_path
 from dossier.office.oxml import custom_xml_parts
+from dossier.office.revisions import Paragraph, comment_ranges, read_paragraphs
 from dossier.review.back import Change, Reader
 from dossier.review.fields import DamagedMarkers, Markers, Unit, read_markers, units
-from dossier.office.revisions import Paragraph, comment_ranges, read_paragraphs
 from dossier.source import SourceError, edit_text, read_data, write_edits
 from dossier.view import prepare
 

@@ -16,8 +16,8 @@ from typing import Any
 from dossier.french import Days, French, plain, read_days, read_hours, rich_text, same_print
 from dossier.french import untypeset as plain_typing
 from dossier.model import FieldPath, format_path, parse_path
-from dossier.review.fields import Added, FieldEdit, Printed, Unit
 from dossier.office.revisions import Revision
+from dossier.review.fields import Added, FieldEdit, Printed, Unit
 from dossier.source import (
     AddKey,
     DeleteItem,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import display_path
+from dossier.office.revisions import Revision
 from dossier.review import Review
 from dossier.review.back import Change
-from dossier.office.revisions import Revision
 
 COVER = "Couverture et informations de l'édition"
 

@@ -27,9 +27,9 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.parfmt import ParagraphFormat
 
 from dossier.errors import Problem, RenderError, os_reason
-from dossier.render.cover import picture_height
 from dossier.office import oxml
 from dossier.office.markers import MARKER_PREFIX, MARKERS_NAMESPACE
+from dossier.render.cover import picture_height
 from dossier.render.docx.pages import estimate_pages
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
