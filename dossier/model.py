@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import typing
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
@@ -246,13 +247,40 @@ def parse_path(text: str) -> FieldPath:
 
 
 @dataclass(frozen=True)
+class Kind:
+    """What a field is, as the outputs print it and a reviewer's edit of it reads back.
+
+    - "line": one text, set in French (a title, a name, a paragraph);
+    - "paragraphs": a list of paragraphs; "blocks": a list of blocks, each a paragraph, a bullet
+      list or a subheading; "bullets": a bullet list's items;
+    - "when": an event's days and hours (date, dates, from, to, start, end), printed as one line;
+    - "names": a list of names printed as one French list (« A, B et C »);
+    - "fixed": printed in a form the program composes (a period, an ordinal, a date of
+      publication, a link's address behind « En savoir plus »): never read back from its print.
+
+    Declared in the model's annotations (Annotated[…, Kind("blocks")]); Edition.field_kind
+    says it for a path, with the list an item belongs to: "line@blocks", "subheading@blocks".
+    """
+
+    name: str
+
+
+LINE, WHEN, NAMES, FIXED = "line", "when", "names", "fixed"
+LISTS = ("paragraphs", "blocks", "bullets")
+
+
+@dataclass(frozen=True)
 class Origin:
-    """Where a value of an edition comes from: its field, and its place in the source file."""
+    """Where a value of an edition comes from: its field, and its place in the source file.
+
+    kind is what the model says the field is (Kind; Edition.field_kind), "" when unknown.
+    """
 
     path: FieldPath
     file: Path | None = None
     line: int | None = None
     column: int | None = None
+    kind: str = ""
 
     @property
     def field(self) -> str:
@@ -289,6 +317,8 @@ class Source:
 
 
 Text = Annotated[str, BeforeValidator(_blank_is_error), AfterValidator(_check_text)]
+When = Kind(WHEN)
+Fixed = Kind(FIXED)
 Title = Annotated[Text, AfterValidator(_no_page_reference)]
 PlainText = Annotated[Text, AfterValidator(_no_link)]  # never a link: alt text, keywords
 Url = Annotated[str, AfterValidator(check_url)]
@@ -306,7 +336,7 @@ def _yes_no(value: Any) -> Any:
 
 Flag = Annotated[bool, BeforeValidator(_yes_no)]
 Slug = Annotated[str, Field(pattern=_SLUG.pattern, max_length=80)]
-Paragraphs = Annotated[list[Text], BeforeValidator(_as_list)]
+Paragraphs = Annotated[list[Text], BeforeValidator(_as_list), Kind("paragraphs")]
 
 
 class Model(BaseModel):
@@ -319,7 +349,7 @@ class Link(Model):
     """A link with its visible text."""
 
     text: Text
-    url: Url
+    url: Annotated[Url, Fixed]
 
 
 class Image(Model):
@@ -341,8 +371,10 @@ class Block(Model):
     """One block of running text: a paragraph, a bullet list or a subheading."""
 
     paragraph: Text | None = None
-    bullets: Annotated[list[Text], Field(min_length=1)] | None = Field(None, alias="list")
-    subheading: Title | None = None
+    bullets: Annotated[list[Text], Field(min_length=1), Kind("bullets")] | None = Field(
+        None, alias="list"
+    )
+    subheading: Annotated[Title, Kind("subheading")] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -368,7 +400,7 @@ class Block(Model):
         return self
 
 
-Blocks = Annotated[list[Block], BeforeValidator(_as_list)]
+Blocks = Annotated[list[Block], BeforeValidator(_as_list), Kind("blocks")]
 
 
 class SectionBase(Model):
@@ -448,7 +480,7 @@ class Entry(Model):
 
     name: Title
     detail: Text | None = None
-    url: Url | None = None
+    url: Annotated[Url, Fixed] | None = None
 
 
 class Directory(SectionBase):
@@ -468,15 +500,15 @@ class Event(Model):
     """
 
     title: Title | None = None
-    organisers: Annotated[list[Text], BeforeValidator(_as_list)] = []
-    date: Date | None = None
-    dates: Annotated[list[Date], Field(min_length=2)] | None = None
-    first_day: Date | None = Field(default=None, alias="from")
-    last_day: Date | None = Field(default=None, alias="to")
-    start: Time | None = None
-    end: Time | None = None
+    organisers: Annotated[list[Text], BeforeValidator(_as_list), Kind(NAMES)] = []
+    date: Annotated[Date, When] | None = None
+    dates: Annotated[list[Date], Field(min_length=2), When] | None = None
+    first_day: Annotated[Date, When] | None = Field(default=None, alias="from")
+    last_day: Annotated[Date, When] | None = Field(default=None, alias="to")
+    start: Annotated[Time, When] | None = None
+    end: Annotated[Time, When] | None = None
     description: Paragraphs = []
-    link: Url | None = None
+    link: Annotated[Url, Fixed] | None = None
     notes: Paragraphs = []
 
     @field_validator("dates")
@@ -643,7 +675,7 @@ class Publisher(Model):
     name: Title
     short_name: Title | None = None
     ministry: Text | None = None
-    url: Url | None = None
+    url: Annotated[Url, Fixed] | None = None
 
 
 class Style(Model):
@@ -665,16 +697,16 @@ class Edition(Model):
 
     title: Title
     subtitle: Title | None = None
-    edition_number: Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=999)] | None = (
-        None
-    )
-    period: Period
-    publication_date: Date | None = None
+    edition_number: (
+        Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=999), Fixed] | None
+    ) = None
+    period: Annotated[Period, Fixed]
+    publication_date: Annotated[Date, Fixed] | None = None
     publisher: Publisher
     slug: Slug
     locale: Annotated[str, AfterValidator(_check_locale)] = "fr_FR"
     style: Style = Style()
-    revision: Revision | None = None
+    revision: Annotated[Revision, Fixed] | None = None
     keywords: list[PlainText] = []
     cover_image: Image | None = None
     sections: Annotated[list[Section], Field(min_length=1)]
@@ -687,11 +719,67 @@ class Edition(Model):
 
     def origin(self, path: FieldPath) -> Origin:
         """Return where the value at a path comes from (field path only, when not loaded)."""
-        return self._source.origin(path) if self._source is not None else Origin(path)
+        origin = self._source.origin(path) if self._source is not None else Origin(path)
+        return replace(origin, kind=self.field_kind(origin.path))
+
+    def field_kind(self, path: FieldPath) -> str:
+        """Return what the field at a path is (Kind), with the list it is an item of.
+
+        « line », « when », « names », « fixed », a list's kind (« blocks »…), or an item of
+        a list: « line@paragraphs », « line@blocks », « subheading@blocks », « line@bullets ».
+        "" for a path the edition does not have.
+        """
+        node: Any = self
+        steps: list[str] = []  # the kind of each step: declared, or "item" for an index
+        for part in path:
+            if isinstance(node, BaseModel) and isinstance(part, str):
+                name = _field_named(type(node), part)
+                if name is None:
+                    return ""
+                steps.append(_declared_kind(type(node).model_fields[name]))
+                node = getattr(node, name)
+            elif isinstance(node, list | tuple) and isinstance(part, int) and part < len(node):
+                steps.append("item")
+                node = node[part]
+            else:
+                return ""
+        if not steps:
+            return ""
+        last = steps[-1]
+        if last == "item" and len(steps) >= 2:
+            holder = steps[-2]
+            if holder in LISTS:
+                return f"{LINE}@{holder}"
+            return holder if holder in (WHEN, NAMES, FIXED) else LINE
+        if len(steps) >= 3 and steps[-2] == "item" and steps[-3] == "blocks":
+            return f"{'subheading' if last == 'subheading' else LINE}@blocks"  # paragraph:
+        if any(step in (WHEN, FIXED) for step in steps[:-1]):  # period.start, revision.date
+            return next(step for step in steps if step in (WHEN, FIXED))
+        return LINE if last in ("", "subheading") else last
 
     def texts(self) -> Iterator[str]:
         """Yield every string of the edition, in reading order."""
         yield from _strings(self)
+
+
+def _field_named(model: type[BaseModel], key: str) -> str | None:
+    """Return the field a key of the file names: its name, or its alias (from:, list:)."""
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return name
+    return None
+
+
+def _declared_kind(info: Any) -> str:
+    """Return the Kind a field's annotation declares, outermost first; "" for plain text."""
+    found = [item for item in info.metadata if isinstance(item, Kind)]
+    pending = [info.annotation]
+    while not found and pending:
+        annotation = pending.pop(0)
+        found = [item for item in getattr(annotation, "__metadata__", ()) if isinstance(item, Kind)]
+        if typing.get_origin(annotation) is not list:  # a list's items are not the list
+            pending += [a for a in typing.get_args(annotation) if a is not type(None)]
+    return found[0].name if found else ""
 
 
 def _strings(value: Any) -> Iterator[str]:

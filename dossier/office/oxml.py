@@ -6,6 +6,8 @@ goes where. Element order follows the schema, declared once per parent where it 
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape, quoteattr
+
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
@@ -15,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
 from docx.oxml.text.paragraph import CT_P
 from docx.shared import RGBColor
+from lxml import etree
 from lxml.etree import _Element as Element
 
 __all__ = [
@@ -24,10 +27,12 @@ __all__ = [
     "add_field",
     "add_hyperlink",
     "add_run",
+    "custom_properties",
     "custom_xml_parts",
     "drop_legacy_parts",
     "end_field",
     "set_character_spacing",
+    "set_custom_properties",
     "set_paragraph_flag",
     "set_setting",
     "start_field",
@@ -242,6 +247,53 @@ def add_custom_xml_part(document: DocxDocument, blob: bytes) -> None:
     )
     item.relate_to(properties, RELATIONSHIP_TYPE.CUSTOM_XML_PROPS)
     document.part.relate_to(item, RELATIONSHIP_TYPE.CUSTOM_XML)
+
+
+CUSTOM_PROPERTIES = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_PROPERTIES_RELATION = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+_CUSTOM_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VARIANT_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_PROPERTY_SET = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the user-defined property set
+
+
+def set_custom_properties(document: DocxDocument, properties: dict[str, str]) -> None:
+    """Write docProps/custom.xml: named texts that Word shows as the document's own properties.
+
+    Word, LibreOffice (in an ODT too, as user-defined metadata) and comparison tools keep them.
+    """
+    entries = "".join(
+        f'<property fmtid="{_PROPERTY_SET}" pid="{index}" name={quoteattr(name)}>'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for index, (name, value) in enumerate(properties.items(), start=2)
+    )
+    blob = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{_CUSTOM_NAMESPACE}" xmlns:vt="{_VARIANT_NAMESPACE}">'
+        f"{entries}</Properties>"
+    ).encode()
+    package = document.part.package
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPERTIES, blob, package)
+    package.relate_to(part, _CUSTOM_PROPERTIES_RELATION)
+
+
+def custom_properties(document: DocxDocument) -> dict[str, str]:
+    """Return the document's custom properties that are texts, by name."""
+    for relation in document.part.package.rels.values():
+        if relation.reltype != _CUSTOM_PROPERTIES_RELATION or relation.is_external:
+            continue
+        try:
+            root = etree.fromstring(relation.target_part.blob)
+        except etree.XMLSyntaxError:
+            return {}
+        found = {}
+        for entry in root.iter(f"{{{_CUSTOM_NAMESPACE}}}property"):
+            value = entry.find(f"{{{_VARIANT_NAMESPACE}}}lpwstr")
+            if entry.get("name") and value is not None:
+                found[entry.get("name") or ""] = value.text or ""
+        return found
+    return {}
 
 
 def custom_xml_parts(document: DocxDocument) -> list[bytes]:

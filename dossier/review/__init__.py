@@ -25,10 +25,11 @@ from dossier.french import French
 from dossier.load import find_edition_file, load_edition
 from dossier.model import Edition as Model
 from dossier.model import format_path
+from dossier.office.markers import DamagedMarkers, read_markers
 from dossier.office.oxml import custom_xml_parts
 from dossier.office.revisions import Paragraph, comment_ranges, read_paragraphs
 from dossier.review.back import Change, Reader
-from dossier.review.fields import DamagedMarkers, Markers, Unit, read_markers, units
+from dossier.review.fields import Markers, Unit, is_field_path, markers_of, units
 from dossier.source import SourceError, edit_text, read_data, write_edits
 from dossier.view import prepare
 
@@ -172,7 +173,7 @@ def _open(path: Path) -> docx.document.Document:
 def _markers(document: docx.document.Document, path: Path) -> Markers:
     for blob in custom_xml_parts(document):
         try:
-            markers = read_markers(blob)
+            part = read_markers(blob, is_field_path)
         except DamagedMarkers as error:
             shown = error.problems[:10]
             more = len(error.problems) - len(shown)
@@ -189,8 +190,8 @@ def _markers(document: docx.document.Document, path: Path) -> Markers:
                     else ""
                 )
             ) from None
-        if markers is not None:
-            return markers
+        if part is not None:
+            return markers_of(part)
     raise DossierError(
         f"{display_path(path)} : ce DOCX n'a pas été fait par dossier (il ne porte pas les "
         "repères de ses champs) : dossier review ne relit que les DOCX de dossier build"

@@ -17,7 +17,7 @@ from dossier.french import Days, French, plain, read_days, read_hours, rich_text
 from dossier.french import untypeset as plain_typing
 from dossier.model import FieldPath, format_path, parse_path
 from dossier.office.revisions import Revision
-from dossier.review.fields import Added, FieldEdit, Printed, Unit
+from dossier.review.fields import UNTRACKED, Added, FieldEdit, Printed, Unit
 from dossier.source import (
     AddKey,
     DeleteItem,
@@ -135,18 +135,21 @@ class Reader:
         revisions = unit.revisions
         first = unit.fields[0] if unit.fields else None
         path, line = (first.path, first.line) if first else (None, None)
+        notes = [
+            Change("repère", path, line, unit.original, "", [], reason=note) for note in unit.notes
+        ]
         if unit.marker is None:
-            if not revisions:
-                return []
-            return [self.outside(unit, revisions)]
+            if unit.placed and not unit.changed:
+                return notes
+            return [*notes, self.outside(unit, revisions or [UNTRACKED])]
         if unit.problems:
             return [
                 Change("modifié", path, line, unit.original, "", revisions, reason=p)
                 for p in unit.problems
             ]
         if unit.deleted:
-            return [self.deleted(unit, revisions)]
-        changes = [self.edit(edit) for edit in unit.edits]
+            return [self.deleted(unit, revisions or [UNTRACKED])]
+        changes = notes + [self.edit(edit) for edit in unit.edits]
         if unit.words_changed:
             changes.append(
                 Change(

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import xml.etree.ElementTree as ET
+import re
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dossier.model import FieldPath, format_path, parse_path
-from dossier.office.markers import MARKER_PREFIX, MARKERS_NAMESPACE
+from dossier.office import markers
+from dossier.office.markers import MARKER_PREFIX
 from dossier.office.revisions import DELETED, GONE, INSERTED, KEPT, Paragraph, Revision
 
 UNTRACKED = Revision("untracked", "", "")
@@ -29,94 +31,36 @@ class Printed:
     path: FieldPath | None  # None: a word of the program (a label, a separator)
     line: int | None
     text: str  # page numbers left out
+    kind: str = ""  # what the model says the field is (model.Kind), "" when unknown
 
 
 @dataclass(frozen=True)
 class Markers:
-    """The markers part of a DOCX: the edition, the source's digest, each paragraph's pieces."""
+    """What a DOCX was built from: the edition, its digest, each paragraph in reading order."""
 
     slug: str
     digest: str
     paragraphs: dict[str, tuple[str, tuple[Printed, ...]]]  # marker → (style, pieces)
+    order: tuple[tuple[str, str, tuple[Printed, ...]], ...] = ()  # (marker or "", style, pieces)
 
 
-class DamagedMarkers(ValueError):
-    """The markers part is dossier's, but its content was changed: each problem, in French."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-MARKERS_VERSION = "1"
-
-
-def read_markers(blob: bytes) -> Markers | None:
-    """Read a custom XML part; None when it is not dossier's markers part.
-
-    Raises DamagedMarkers when it is, but what it holds is not what dossier writes.
-    """
-    try:
-        root = ET.fromstring(blob)
-    except ET.ParseError as error:
-        if MARKERS_NAMESPACE.encode() in blob:  # dossier's, broken by hand
-            raise DamagedMarkers([f"XML illisible, ligne {error.position[0]}"]) from None
-        return None
-    namespace = f"{{{MARKERS_NAMESPACE}}}"
-    if root.tag != f"{namespace}markers":
-        return None
-    problems: list[str] = []
-    version = root.get("version")
-    if version != MARKERS_VERSION:
-        problems.append(
-            f"version « {version or ''} » des repères, que cette version de dossier ne lit pas"
+def markers_of(part: markers.Markers) -> Markers:
+    """Return the markers part with field paths as the edition's (tuples), in reading order."""
+    order = []
+    for built in part.paragraphs:
+        pieces = tuple(
+            Printed(parse_path(p.path) if p.path else None, p.line, p.plain, p.kind)
+            for p in built.pieces
         )
-    if not root.get("slug"):
-        problems.append("le slug de l'édition manque")
-    paragraphs: dict[str, tuple[str, tuple[Printed, ...]]] = {}
-    for entry in root:
-        name = entry.get("name") or ""
-        if entry.tag != f"{namespace}p" or not name.startswith(MARKER_PREFIX):
-            problems.append(f"élément inattendu « {_local(entry.tag)} » {name}".rstrip())
-            continue
-        if name in paragraphs:
-            problems.append(f"{name} : repère en double")
-        pieces = []
-        for piece in entry:
-            found = _piece(piece, namespace, f"{name} : ")
-            if isinstance(found, str):
-                problems.append(found)
-            else:
-                pieces.append(found)
-        paragraphs[name] = (entry.get("style") or "", tuple(pieces))
-    if problems:
-        raise DamagedMarkers(problems)
-    return Markers(root.get("slug") or "", root.get("source-sha256") or "", paragraphs)
+        order.append((built.name, built.style, pieces))
+    named = {name: (style, pieces) for name, style, pieces in order if name}
+    return Markers(part.slug, part.digest, named, tuple(order))
 
 
-def _piece(piece: ET.Element, namespace: str, where: str) -> Printed | str:
-    """Read one printed piece of a marker, or say what is wrong with it."""
-    kind = _local(piece.tag)
-    if piece.tag not in (f"{namespace}f", f"{namespace}w"):
-        return f"{where}élément inattendu « {kind} »"
-    if any(child.tag != f"{namespace}page" for child in piece):
-        return f"{where}élément inattendu dans « {kind} »"
-    text = (piece.text or "") + "".join(page.tail or "" for page in piece)
-    if kind == "w":
-        return Printed(None, None, text)
-    written = piece.get("path") or ""
+def is_field_path(written: str) -> bool:
+    """Tell whether a markers part's path is written as an edition's field path is."""
     path = parse_path(written)
-    if not path or not isinstance(path[0], str) or format_path(path) != written:
-        return f"{where}" + (f"champ « {written} » illisible" if written else "champ vide")
-    line = piece.get("line")
-    if line is not None and not (line.isascii() and line.isdigit() and int(line) > 0):
-        shown = f"ligne « {line} »" if line else "ligne vide"
-        return f"{where}{written} : {shown}, qui n'est pas un numéro de ligne"
-    return Printed(path, int(line) if line is not None else None, text)
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    return bool(path) and isinstance(path[0], str) and format_path(path) == written
 
 
 @dataclass
@@ -167,12 +111,17 @@ class Unit:
     deleted: bool = False
     merged: bool = False  # its last paragraph mark was deleted: joined to the next one
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # where a marker and the text disagree
+    placed: bool = False  # found among the built paragraphs that print no field
+    changed: bool = False  # such a paragraph, and its text is no longer the one built
     words_changed: list[str] = field(default_factory=list)
     comments: dict[str, Printed | None] = field(default_factory=dict)  # id → piece anchored on
 
     @property
     def original(self) -> str:
         """Return the unit's text before the review (page numbers left out)."""
+        if not self.paragraphs:  # deleted without tracking: what was printed
+            return "".join(piece.text for piece in self.pieces)
         return "".join(c.text for c in _characters(self.paragraphs) if c.original and not c.page)
 
     @property
@@ -207,17 +156,114 @@ class _Character:
 
 
 def units(paragraphs: Iterable[Paragraph], markers: Markers) -> list[Unit]:
-    """Group the reviewed paragraphs by original paragraph and trace each to its fields."""
-    found: list[Unit] = []
+    """Group the reviewed paragraphs by original paragraph and trace each to its fields.
+
+    A marker is a hint, not the only witness: a paragraph whose marker was lost (an edit at
+    its first character deletes the bookmark; another editor drops them all) is found by
+    aligning the paragraphs with the document as it was built (the markers part lists every
+    paragraph in reading order): by its text before the review, or, edited without tracking,
+    as the one built paragraph between two paragraphs found.
+    """
+    groups: list[list[Paragraph]] = []
     current: list[Paragraph] = []
     for paragraph in paragraphs:
         current.append(paragraph)
         if paragraph.mark in (KEPT, DELETED):
-            found.append(_trace(Unit(current), markers))
+            groups.append(current)
             current = []
     if current:
-        found.append(_trace(Unit(current), markers))
+        groups.append(current)
+    groups = [group for group in groups if any(_text_of(p) for p in group)]
+    named, removed = _aligned(groups, markers)
+    found: list[Unit] = []
+    for index, group in enumerate(groups):
+        for name in removed.get(index, ()):
+            found.append(_removed(name, markers))
+        unit = _trace(Unit(group), markers, named.get(index))
+        previous = next((u for u in reversed(found) if u.marker and not u.deleted), None)
+        if unit.marker is None and not unit.placed and previous is not None:
+            # a paragraph the built document does not have, typed without tracking
+            characters = _characters(group)
+            revisions = _revisions(characters) or [UNTRACKED]
+            text, marked, lost, links = _written(characters)
+            style = group[-1].style
+            previous.after.append(Added(text, style, revisions, marked, lost, links))
+            continue
+        found.append(unit)
+    for name in removed.get(len(groups), ()):
+        found.append(_removed(name, markers))
     return found
+
+
+def _removed(name: str, markers: Markers) -> Unit:
+    """Return a built paragraph the reviewed document no longer has: deleted untracked."""
+    style, pieces = markers.paragraphs[name]
+    return Unit([], marker=name, style=style, pieces=pieces, deleted=True)
+
+
+def _text_of(paragraph: Paragraph) -> str:
+    return "".join(p.text for p in paragraph.pieces if p.kind == "text" and not _is_page(p))
+
+
+def _is_page(piece: object) -> bool:
+    return getattr(piece, "field", "").startswith(("PAGEREF", "PAGE"))
+
+
+def _key(text: str) -> str:
+    """Return a paragraph's text as the alignment compares it: spaces and forms aside."""
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"\s+", " ", text.replace("\u2011", "-")).strip()
+
+
+def _aligned(
+    groups: list[list[Paragraph]], markers: Markers
+) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """Return, for each group of reviewed paragraphs, the name of the built paragraph it is.
+
+    Built paragraphs without a marker (the contents, the cover's fixed words) take the name
+    "#n" (their place): they print no field, and a group found there is no field's. Also
+    return the marked built paragraphs the document no longer has, by the group they preceded.
+    """
+    order = markers.order
+    if not order:
+        return {}, {}
+    names = [name or f"#{index}" for index, (name, _, _) in enumerate(order)]
+    built = [_key("".join(p.text for p in pieces)) for _, _, pieces in order]
+    original = [_key("".join(_text_of_original(p) for p in group)) for group in groups]
+    matcher = difflib.SequenceMatcher(None, built, original, autojunk=False)
+    found: dict[int, str] = {}
+    removed: dict[int, list[str]] = {}
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            for offset in range(i2 - i1):
+                found[j1 + offset] = names[i1 + offset]
+            continue
+        # edited without tracking: each group takes the closest built paragraph, in order
+        taken: set[int] = set()
+        low = i1
+        for j in range(j1, j2):
+            best, score = None, 0.5
+            for i in range(low, i2):
+                ratio = difflib.SequenceMatcher(None, built[i], original[j]).ratio()
+                if ratio > score:
+                    best, score = i, ratio
+            if best is not None:
+                found[j] = names[best]
+                taken.add(best)
+                low = best + 1
+        for i in range(i1, i2):
+            if i not in taken and not names[i].startswith("#"):
+                after = [j for j in range(j1, j2) if j in found and names.index(found[j]) > i]
+                removed.setdefault(after[0] if after else j2, []).append(names[i])
+    return found, removed
+
+
+def _text_of_original(paragraph: Paragraph) -> str:
+    return "".join(
+        p.text
+        for p in paragraph.pieces
+        if p.kind == "text" and p.state in (KEPT, DELETED) and not _is_page(p)
+    )
 
 
 def _characters(
@@ -231,7 +277,7 @@ def _characters(
                 anchors[piece.name] = len(characters)
             if piece.kind != "text":
                 continue
-            page = piece.field.startswith("PAGEREF")
+            page = _is_page(piece)
             for character in piece.text:
                 characters.append(
                     _Character(
@@ -247,7 +293,7 @@ def _characters(
     return characters
 
 
-def _trace(unit: Unit, markers: Markers) -> Unit:
+def _trace(unit: Unit, markers: Markers, aligned: str | None = None) -> Unit:
     names = [
         p.name
         for paragraph in unit.paragraphs
@@ -258,18 +304,23 @@ def _trace(unit: Unit, markers: Markers) -> Unit:
     anchors: dict[str, int] = {}
     characters = _characters(unit.paragraphs, anchors)
     unit.comments = dict.fromkeys(anchors)
-    if not known:
+    if known and aligned is not None and aligned != known[0]:
+        unit.notes.append(
+            f"le repère {known[0]} de ce paragraphe et son texte ne désignent pas le même "
+            "paragraphe du DOCX fabriqué : le texte l'emporte"
+        )
+    name = aligned if aligned is not None else (known[0] if known else None)
+    if name is None or name not in markers.paragraphs:
+        unit.placed = name is not None  # a built paragraph that prints no field
+        if name is not None:
+            built = "".join(p.text for p in markers.order[int(name[1:])][2])
+            revised = "".join(c.text for c in characters if c.revised and not c.page)
+            unit.changed = _key(built) != _key(revised)
         return unit
-    unit.marker = known[0]
+    unit.marker = name
     unit.style, unit.pieces = markers.paragraphs[unit.marker]
     printed = "".join(piece.text for piece in unit.pieces)
     if unit.original != printed:
-        if any(c.state != KEPT for c in characters):
-            unit.problems.append(
-                "le texte de ce paragraphe avant les modifications suivies n'est plus celui que "
-                "dossier a imprimé : il a aussi été modifié sans suivi ; rien n'en est reporté"
-            )
-            return unit
         characters = _untracked(printed, characters)
     _attribute(unit, characters)
     for name, position in anchors.items():
@@ -282,21 +333,39 @@ def _trace(unit: Unit, markers: Markers) -> Unit:
 
 
 def _untracked(printed: str, characters: list[_Character]) -> list[_Character]:
-    """Turn an edit made without tracking into insertions and deletions against the print."""
+    """Turn edits made without tracking into insertions and deletions against the print.
+
+    The text before the tracked changes (kept and deleted) is held to what dossier printed:
+    what the print has and it lacks was deleted without tracking; what it has and the print
+    lacks was typed without tracking (deleted again with tracking, it is gone). Tracked
+    insertions stay where they are.
+    """
     text = [c for c in characters if not c.page]
-    matcher = difflib.SequenceMatcher(None, printed, "".join(c.text for c in text), False)
+    originals = [index for index, c in enumerate(text) if c.original]
+    matcher = difflib.SequenceMatcher(
+        None, printed, "".join(text[i].text for i in originals), autojunk=False
+    )
     revision = (UNTRACKED,)
-    result: list[_Character] = []
+    extra: set[int] = set()  # indices in text of originals the print does not have
+    missing: dict[int, str] = {}  # index in text (or len) → printed text deleted before it
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation == "equal":
-            result += text[j1:j2]
             continue
-        paragraph = text[j1].paragraph if j1 < len(text) else (text[-1].paragraph if text else 0)
-        result += [_Character(c, DELETED, revision, paragraph, False) for c in printed[i1:i2]]
-        result += [
-            _Character(c.text, INSERTED, revision, c.paragraph, False, link=c.link, note=c.note)
-            for c in text[j1:j2]
-        ]
+        extra.update(originals[j] for j in range(j1, j2))
+        if i2 > i1:
+            at = originals[j1] if j1 < len(originals) else len(text)
+            missing[at] = missing.get(at, "") + printed[i1:i2]
+    result: list[_Character] = []
+    for index, character in enumerate([*text, None]):
+        if index in missing:
+            paragraph = character.paragraph if character else (text[-1].paragraph if text else 0)
+            result += [_Character(c, DELETED, revision, paragraph, False) for c in missing[index]]
+        if character is None:
+            break
+        if index in extra:
+            state = INSERTED if character.state == KEPT else GONE
+            character = replace(character, state=state, revisions=(*character.revisions, *revision))
+        result.append(character)
     return result
 
 

@@ -237,7 +237,8 @@ def markers(document: docx.Document) -> tuple[ET.Element, dict[str, ET.Element]]
     ]
     assert len(parts) == 1, "one custom XML part holds the markers"
     root = ET.fromstring(parts[0])
-    return root, {p.get("name"): p for p in root.iter(f"{{{MARKERS_NAMESPACE}}}p")}
+    entries = root.iter(f"{{{MARKERS_NAMESPACE}}}p")
+    return root, {p.get("name"): p for p in entries if p.get("name")}
 
 
 def printed(entry: ET.Element) -> str:
@@ -273,6 +274,10 @@ def test_every_paragraph_of_a_field_is_marked_with_it(built: Path) -> None:
     fields = [f.get("path") for e in entries.values() for f in e if f.tag.endswith("}f")]
     assert "sections[9].events[4].title" in fields
     assert all(len(name) <= 40 and name.startswith("_") for name in entries)
+    # every paragraph with text is listed, in reading order: the contents' entries too
+    listed = list(root.iter(f"{{{MARKERS_NAMESPACE}}}p"))
+    assert any(p.get("style") == "TOC2" and not p.get("name") for p in listed)
+    assert len(listed) > len(entries)
 
 
 def test_the_first_marker_precedes_the_text_of_its_paragraph(built: Path) -> None:

@@ -74,7 +74,7 @@ def with_markers(source: Path, target: Path, old: str, new: str) -> Path:
 
 # --- F8: markers changed by hand ----------------------------------------------------------
 
-FIRST = '<f path="publisher.ministry" line="13">'
+FIRST = '<f path="publisher.ministry" line="13" kind="line">'
 TAMPERED = [
     ("line-in-words", 'line="77"', 'line="soixante-dix-sept"', "ligne « soixante-dix-sept »"),
     ("line-negative", 'line="77"', 'line="-77"', "ligne « -77 »"),
@@ -89,7 +89,7 @@ TAMPERED = [
     ("name-not-a-marker", 'name="_d2"', 'name="d2"', "élément inattendu « p » d2"),
     ("unknown-piece", FIRST, f"<x/>{FIRST}", "_d1 : élément inattendu « x »"),
     ("unknown-inside", FIRST, f"{FIRST}<b>gras</b>", "élément inattendu dans « f »"),
-    ("version", 'version="1"', 'version="7"', "version « 7 »"),
+    ("version", 'version="2"', 'version="7"', "version « 7 »"),
     ("slug-missing", 'slug="semaine-donnee-2024" ', "", "le slug de l'édition manque"),
     ("xml-broken", FIRST, FIRST.replace(">", ""), "XML illisible"),
 ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossier.render.docx.writer import MARKER_PREFIX, MARKERS_NAMESPACE, Writer
+from dossier.office.markers import MARKER_PREFIX, MARKERS_NAMESPACE
+from dossier.render.docx.writer import Writer
 from dossier.theme import Theme, load_theme
 from dossier.view import Edition
 

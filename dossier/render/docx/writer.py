@@ -11,7 +11,6 @@ import io
 import itertools
 from collections.abc import Iterable
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -28,7 +27,7 @@ from docx.text.parfmt import ParagraphFormat
 
 from dossier.errors import Problem, RenderError, os_reason
 from dossier.office import oxml
-from dossier.office.markers import MARKER_PREFIX, MARKERS_NAMESPACE
+from dossier.office.markers import MARKER_PREFIX, PAGE, Built, Printed, write_markers
 from dossier.render.cover import picture_height
 from dossier.render.docx.pages import estimate_pages
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
@@ -74,6 +73,10 @@ class Writer:
         self._page_numbers: list[tuple[str, oxml.Element]] = []  # (bookmark, cached w:t)
         self._relations: dict[tuple[int, str], str] = {}  # (id of the part, URL) → rId
         self.markers: list[tuple[str, str, Line]] = []  # (bookmark, style, line)
+        # every paragraph with text, as the review reads the document: the body, then the
+        # cover's footer (written first, read last)
+        self.built: list[Built] = []
+        self.built_footer: list[Built] = []
 
     # --- the document as a whole ---
 
@@ -92,6 +95,12 @@ class Writer:
             self.section(section)
         self.fill_page_numbers()
         oxml.add_custom_xml_part(self.document, self.marker_map())
+        # the edition and its source's state again, where any word processor keeps them (an
+        # ODT's user-defined metadata): a review that lost the markers part still finds them
+        oxml.set_custom_properties(
+            self.document,
+            {"dossier-slug": self.edition.slug, "dossier-source-sha256": self.edition.digest or ""},
+        )
         oxml.drop_legacy_parts(self.document)
         return _save(self.document)
 
@@ -132,22 +141,10 @@ class Writer:
             text.text = str(pages.get(bookmark, ""))
 
     def marker_map(self) -> bytes:
-        """Return the custom XML part: the edition, its source's digest, each marker's fields."""
-        edition = self.edition
-        entries = [
-            f'<p name="{name}" style="{style}">{_marker_texts(line)}</p>'
-            for name, style, line in self.markers
-        ]
-        head = (
-            f'<markers xmlns="{MARKERS_NAMESPACE}" version="1" '
-            f"slug={quoteattr(edition.slug)} source-sha256={quoteattr(edition.digest or '')}>"
+        """Return the custom XML part: the edition, its source's digest, each paragraph built."""
+        return write_markers(
+            self.edition.slug, self.edition.digest or "", self.built + self.built_footer
         )
-        return (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            + head
-            + "".join(entries)
-            + "</markers>"
-        ).encode()
 
     # --- cover, header, footer, contents ---
 
@@ -170,7 +167,7 @@ class Writer:
             self.picture(cover.picture, WD_ALIGN_PARAGRAPH.LEFT, height=room)
         # The publisher stands at the foot of the cover, as the PDF's band does: in the cover
         # section's footer, whatever the height of what comes above it.
-        footer = self.document.sections[0].footer.part
+        footer = self._cover_footer = self.document.sections[0].footer.part
         for paragraph in list(footer.element.iterchildren(qn("w:p"))):
             footer.element.remove(paragraph)
         self.paragraph("publisher", cover.publisher, story=footer)
@@ -215,6 +212,8 @@ class Writer:
             self.runs(link, entry.text, links=False)
             oxml.add_run(link, "\t")
             self.page_reference(link, self.anchor(entry.anchor))
+            pieces = (*printed(entry.text), Printed(None, None, "\t" + PAGE))
+            self.built.append(Built(self.styles[f"toc_{entry.level}"], pieces))
         if last is not None:
             oxml.end_field(last)
 
@@ -354,10 +353,14 @@ class Writer:
         if level is not None:
             paragraph.get_or_add_pPr().get_or_add_outlineLvl().val = level - 1
         self.runs(paragraph, line, links, story)
+        name = ""
         if mark and line.fields:
             name = f"{MARKER_PREFIX}{len(self.markers) + 1}"
             oxml.add_bookmark(paragraph, next(self._bookmark_ids), name, empty=True)
             self.markers.append((name, style, line))
+        if line and (story is None or story is getattr(self, "_cover_footer", None)):
+            built = Built(self.styles[style], printed(line), name)
+            (self.built if story is None else self.built_footer).append(built)
         return paragraph
 
     def optional(self, style: str, line: Line | None) -> None:
@@ -492,20 +495,25 @@ def _fit(width: float, height: float, ratio: float) -> tuple[Length, Length]:
     return Mm(width), Emu(int(Mm(width) / ratio))
 
 
-def _marker_texts(line: Line) -> str:
-    parts = []
+def printed(line: Line) -> tuple[Printed, ...]:
+    """Return what a line prints as the markers say it: one piece per field or word run.
+
+    A field cut in two (its last words set apart from hyphenation) is one piece again.
+    """
+    pieces: list[Printed] = []
     for text in line.texts:
-        content = "".join(
-            f'<page anchor="{escape(span.page_of)}"/>' if span.page_of else escape(span.text)
-            for span in text.spans
+        content = "".join(PAGE if span.page_of else span.text for span in text.spans)
+        origin = text.origin
+        piece = (
+            Printed(None, None, content)
+            if origin is None
+            else Printed(origin.field, origin.line, content, origin.kind)
         )
-        if text.origin is None:
-            parts.append(f"<w>{content}</w>")
-        else:
-            origin = text.origin
-            line_attribute = f' line="{origin.line}"' if origin.line is not None else ""
-            parts.append(f"<f path={quoteattr(origin.field)}{line_attribute}>{content}</f>")
-    return "".join(parts)
+        if pieces and pieces[-1].path == piece.path and (piece.path or pieces[-1].path is None):
+            last = pieces.pop()
+            piece = Printed(last.path, last.line, last.text + piece.text, last.kind)
+        pieces.append(piece)
+    return tuple(pieces)
 
 
 def _save(document: DocxDocument) -> bytes:

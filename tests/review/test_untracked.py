@@ -1,0 +1,116 @@
+"""Edits the cabinet made without tracking, or that lost their paragraph's marker, come back.
+
+An edit at the first character of a paragraph deletes its hidden marker; a reviewer who turns
+track changes off types into the text directly; another editor drops every marker. The review
+then finds each paragraph by aligning the document with the one dossier built: none of these
+edits is lost, and each is written where it belongs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from dossier.build import build
+from dossier.load import load_edition
+from dossier.review import apply_review, read_review
+from tests.conftest import EDITION_2021
+from tests.edits import revise
+
+EDITO = "Le 2 novembre s’ouvre"  # sections[0].paragraphs[0] starts so
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    (output,) = build(EDITION_2021, ("docx",), tmp_path_factory.mktemp("untracked"))
+    return output.path
+
+
+@pytest.fixture
+def edition(edition_copy) -> Path:
+    return edition_copy(EDITION_2021)
+
+
+def body_paragraph(document: docx.document.Document, start: str):
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith(start):
+            return paragraph
+    raise AssertionError(f"no paragraph starts with {start!r}")
+
+
+def drop_markers(paragraph) -> None:
+    for element in list(paragraph._p):
+        if element.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+            paragraph._p.remove(element)
+
+
+def retype(paragraph, text: str) -> None:
+    """Give a paragraph a new text as a word processor saves a direct edit: one plain run."""
+    for element in list(paragraph._p):
+        if element.tag != qn("w:pPr"):
+            paragraph._p.remove(element)
+    paragraph.add_run(text)
+
+
+def first_paragraph_text(edition: Path) -> str:
+    return load_edition(edition).sections[0].paragraphs[0]  # type: ignore[union-attr]
+
+
+def test_a_direct_edit_at_the_start_of_a_paragraph_comes_back(
+    built: Path, edition: Path, tmp_path: Path
+) -> None:
+    old = first_paragraph_text(edition)
+
+    def change(document) -> None:
+        paragraph = body_paragraph(document, EDITO)
+        drop_markers(paragraph)  # as Word and LibreOffice do for an edit at its first letter
+        retype(paragraph, "Désormais, l" + paragraph.text[1:] + " Et après.")
+
+    reviewed = revise(built, tmp_path / "direct.docx", change)
+    review = read_review(reviewed, edition)
+    (changed,) = [c for c in review.changes if c.field == "sections[0].paragraphs[0]"]
+    assert not changed.reason, changed.reason
+    assert all(r.kind == "untracked" for r in changed.revisions)  # author and date unknown
+    apply_review(review)
+    new = first_paragraph_text(edition)
+    assert new.startswith("Désormais, le 2 novembre")
+    assert new.endswith("Et après.")
+    assert new.removeprefix("Désormais, l").removesuffix(" Et après.") == old[1:]
+
+
+def test_a_paragraph_deleted_and_one_added_without_tracking_are_said(
+    built: Path, edition: Path, tmp_path: Path
+) -> None:
+    def change(document) -> None:
+        gone = body_paragraph(document, EDITO)
+        gone._p.getparent().remove(gone._p)
+        after = body_paragraph(document, "Les acteurs de proximité jouent")
+        new = after.insert_paragraph_before("Un paragraphe tapé par le cabinet.")
+        new.style = after.style
+
+    reviewed = revise(built, tmp_path / "direct.docx", change)
+    review = read_review(reviewed, edition)
+    kinds = {(c.kind, c.field) for c in review.changes}
+    assert ("supprimé", "sections[0].paragraphs[0]") in kinds
+    added = [c for c in review.changes if c.kind == "ajouté"]
+    assert [c.after for c in added] == ["Un paragraphe tapé par le cabinet."]
+    apply_review(review)
+    paragraphs = load_edition(edition).sections[0].paragraphs  # type: ignore[union-attr]
+    assert "Un paragraphe tapé par le cabinet." in paragraphs
+    assert not any(p.startswith("Le 2 novembre") for p in paragraphs)
+
+
+def test_a_paragraph_edited_outside_any_field_is_listed_not_lost(
+    built: Path, edition: Path, tmp_path: Path
+) -> None:
+    def change(document) -> None:
+        body_paragraph(document, "Dossier de presse").add_run(" (version du cabinet)")
+
+    reviewed = revise(built, tmp_path / "direct.docx", change)
+    review = read_review(reviewed, edition)
+    (outside,) = [c for c in review.changes if c.kind == "hors champ"]
+    assert "version du cabinet" in outside.after
+    assert outside.reason
