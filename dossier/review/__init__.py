@@ -88,7 +88,7 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
     current = _printed(model, file.parent)
-    reader = Reader(read_data(text), french, model.period.start.year, current)
+    reader = Reader(read_data(text), french, model.period.start.year, current, model.field_kind)
     paragraphs = read_paragraphs(document)
     found = units(paragraphs, markers)
     changes = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,6 @@ from dossier.source import (
 )
 
 DAY_KEYS = ("date", "dates", "from", "to")
-PARAGRAPH_LISTS = {"paragraphs", "body", "intro", "outro", "description", "notes", "answer"}
 # Word style ids of the paragraphs a reviewer may add to running text: a subheading has a style
 # of its own (render/docx/styles.py: Heading 3 is a section under another since the headings
 # took one hierarchy in every output).
@@ -59,11 +59,19 @@ class Change:
 class Reader:
     """Reads changes back against the edition's data as written in its file."""
 
-    def __init__(self, data: Any, french: French, year: int, current: dict[str, str]) -> None:
+    def __init__(
+        self,
+        data: Any,
+        french: French,
+        year: int,
+        current: dict[str, str],
+        kind: Callable[[FieldPath], str] = lambda path: "",
+    ) -> None:
         self.data = data
         self.french = french
         self.year = year
         self.current = current  # what each field prints today: the third witness
+        self.kind = kind  # what the model says a field is: model.Edition.field_kind
 
     def locate(self, path: FieldPath, text: str) -> FieldPath | None:
         """Find the field that prints a text today: at its path, or moved within its lists.
@@ -356,6 +364,9 @@ class Reader:
         ):
             change.reason = _links_added(added.links) + " : à reporter à la main"
             return change
+        if isinstance(target, str):
+            change.reason = target
+            return change
         if target is None or not value:
             change.reason = (
                 "paragraphe ajouté là où l'édition n'a pas de liste de paragraphes : "
@@ -373,24 +384,33 @@ class Reader:
 
     def place(
         self, path: FieldPath, style: str, after: bool
-    ) -> tuple[FieldPath, int, str | None] | None:
-        """Return the list, the index and the block kind a new paragraph goes to, if any."""
-        blocks = BLOCK_STYLES.get(style)
-        if len(path) >= 3 and path[-2] == "list" and isinstance(path[-1], int):
-            if blocks == "list":  # a new item of the same bullet list
-                return path[:-1], path[-1] + after, None
+    ) -> tuple[FieldPath, int, str | None] | str | None:
+        """Return the list, the index and the block kind a new paragraph goes to, if any.
+
+        The model says what each list holds: a list of blocks takes a subheading or a bullet
+        list, a list of paragraphs only paragraphs (a reason is returned for the others).
+        """
+        block = BLOCK_STYLES.get(style)
+        kind = self.kind(path)
+        if kind == "line@bullets":
+            if block == "list":  # a new item of the same bullet list
+                return path[:-1], path[-1] + after, None  # type: ignore[operator]
             path = path[:-2]  # a paragraph after the list: a new block after it
-        if path[-1] in ("paragraph", "subheading"):
-            path = path[:-1]
-        if isinstance(path[-1], int) and path[-2] in PARAGRAPH_LISTS:
-            container = self.value(path[:-1])
-            is_blocks = path[-2] in ("body", "outro") or any(
-                isinstance(item, dict) for item in container or ()
+            kind = self.kind(path)
+        if path[-1] in ("paragraph", "subheading") and len(path) > 1 and isinstance(path[-2], int):
+            path = path[:-1]  # a block written {paragraph: …}
+            kind = self.kind(path)
+        holder = kind.split("@")[1] if "@" in kind else kind
+        if holder not in ("paragraphs", "blocks"):
+            return None
+        if holder == "paragraphs" and block in ("subheading", "list"):
+            what = "un intertitre" if block == "subheading" else "une liste à puces"
+            return (
+                f"{what} ajouté là où l'édition ne prend que des paragraphes : à reporter à la main"
             )
-            return path[:-1], path[-1] + after, blocks if is_blocks else None
-        if path[-1] in PARAGRAPH_LISTS and isinstance(self.value(path), str):
-            return path, int(after), None  # a text standing for a one-item list
-        return None
+        if "@" in kind:
+            return path[:-1], path[-1] + after, block if holder == "blocks" else None  # type: ignore[operator]
+        return path, int(after), block if holder == "blocks" else None  # one text for the list
 
 
 def _links_added(links: tuple[tuple[str, str], ...]) -> str:

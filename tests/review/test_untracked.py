@@ -114,3 +114,33 @@ def test_a_paragraph_edited_outside_any_field_is_listed_not_lost(
     (outside,) = [c for c in review.changes if c.kind == "hors champ"]
     assert "version du cabinet" in outside.after
     assert outside.reason
+
+
+def insert_after(document, start: str, text: str, style: str) -> None:
+    """Add a paragraph of a Word style after the one that starts so, as a reviewer types it."""
+    anchor = body_paragraph(document, start)
+    new = anchor.insert_paragraph_before(text)
+    anchor._p.addprevious(anchor._p)  # swap: the new paragraph comes after its anchor
+    anchor._p.addnext(new._p)
+    new.style = document.styles[style]
+
+
+def test_a_subheading_goes_where_the_model_takes_one_and_is_refused_elsewhere(
+    built: Path, edition: Path, tmp_path: Path
+) -> None:
+    def change(document) -> None:
+        # after the profiles' intro (a list of blocks) and after an édito paragraph (a list of
+        # paragraphs only)
+        insert_after(
+            document, "Dans le cadre des mesures annoncées", "Quatre régions", "Subheading"
+        )
+        insert_after(document, "L’innovation ouverte est le fil", "Un intertitre", "Subheading")
+
+    reviewed = revise(built, tmp_path / "direct.docx", change)
+    review = read_review(reviewed, edition)
+    added = {c.after: c for c in review.changes if c.kind == "ajouté"}
+    assert not added["Quatre régions"].reason
+    assert "ne prend que des paragraphes" in added["Un intertitre"].reason
+    apply_review(review)
+    intro = load_edition(edition).sections[16].intro  # type: ignore[union-attr]
+    assert [block.subheading for block in intro] == [None, "Quatre régions"]
