@@ -25,9 +25,11 @@ from dossier.french import French
 from dossier.load import find_edition_file, load_edition
 from dossier.model import Edition as Model
 from dossier.model import format_path
-from dossier.office.markers import DamagedMarkers, read_markers
-from dossier.office.oxml import custom_xml_parts
+from dossier.office.markers import MARKERS_VERSION, DamagedMarkers, read_markers
+from dossier.office.markers import Markers as PartMarkers
+from dossier.office.oxml import custom_properties, custom_xml_parts
 from dossier.office.revisions import Paragraph, comment_ranges, read_paragraphs
+from dossier.render.docx import built_paragraphs
 from dossier.review.back import Change, Reader
 from dossier.review.fields import Markers, Unit, is_field_path, markers_of, units
 from dossier.source import SourceError, edit_text, read_data, write_edits
@@ -78,19 +80,39 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
     started = time.perf_counter()
     document = _open(docx_file)
     markers = _markers(document, docx_file)
-    file = _edition_file(markers.slug, edition, data, docx_file)
+    properties = custom_properties(document)
+    slug = markers.slug if markers else properties.get("dossier-slug", "")
+    if not slug and edition is None:
+        raise DossierError(
+            f"{display_path(docx_file)} : ce document ne dit pas de quelle édition il vient (il "
+            "ne porte ni les repères ni les propriétés de dossier) : donnez le dossier de "
+            "l'édition : dossier review FICHIER.docx data/<édition>"
+        )
+    file = _edition_file(slug, edition, data, docx_file)
     logging.disable(logging.WARNING)  # the edition's own warnings are dossier check's to say
     try:
         model = load_edition(file)
     finally:
         logging.disable(logging.NOTSET)
     source = model.source
+    if markers is None or not markers.order:  # lost, or version 1: the document as built now
+        digest = markers.digest if markers else properties.get("dossier-source-sha256", "")
+        built = built_paragraphs(prepare(model, file.parent))
+        slug = slug or model.slug
+        markers = markers_of(PartMarkers(slug, digest, MARKERS_VERSION, tuple(built)))
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
     current = _printed(model, file.parent)
     reader = Reader(read_data(text), french, model.period.start.year, current, model.field_kind)
     paragraphs = read_paragraphs(document)
     found = units(paragraphs, markers)
+    matched = sum(1 for unit in found if (unit.marker or unit.placed) and not unit.deleted)
+    if not properties and matched < len(markers.order) / 2:
+        raise DossierError(
+            f"{display_path(docx_file)} : ce DOCX n'a pas été fait par dossier à partir de "
+            f"cette édition ({matched} paragraphe(s) sur {len(markers.order)} s'y retrouvent) : "
+            "dossier review ne relit que les DOCX de dossier build"
+        )
     changes = [
         change
         for index, unit in enumerate(found)
@@ -106,7 +128,7 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
     review = Review(
         docx=docx_file,
         file=file,
-        slug=markers.slug,
+        slug=slug,
         stale=source is not None and markers.digest != source.digest,
         changes=changes,
         comments=comments,
@@ -170,7 +192,7 @@ def _open(path: Path) -> docx.document.Document:
         raise
 
 
-def _markers(document: docx.document.Document, path: Path) -> Markers:
+def _markers(document: docx.document.Document, path: Path) -> Markers | None:
     for blob in custom_xml_parts(document):
         try:
             part = read_markers(blob, is_field_path)
@@ -192,10 +214,7 @@ def _markers(document: docx.document.Document, path: Path) -> Markers:
             ) from None
         if part is not None:
             return markers_of(part)
-    raise DossierError(
-        f"{display_path(path)} : ce DOCX n'a pas été fait par dossier (il ne porte pas les "
-        "repères de ses champs) : dossier review ne relit que les DOCX de dossier build"
-    )
+    return None
 
 
 def _edition_file(slug: str, edition: Path | None, data: Path, docx_file: Path) -> Path:
@@ -203,7 +222,7 @@ def _edition_file(slug: str, edition: Path | None, data: Path, docx_file: Path) 
         file = find_edition_file(edition)
         written = read_data(file.read_text(encoding="utf-8-sig")) or {}
         found = written.get("slug") if isinstance(written, dict) else None
-        if found != slug:
+        if slug and found != slug:
             raise DossierError(
                 f"{display_path(docx_file)} : ce DOCX est celui de l'édition « {slug} », et "
                 f"{display_path(file)} est celle de « {found} » : rien n'est reporté"

@@ -144,3 +144,29 @@ def test_a_subheading_goes_where_the_model_takes_one_and_is_refused_elsewhere(
     apply_review(review)
     intro = load_edition(edition).sections[16].intro  # type: ignore[union-attr]
     assert [block.subheading for block in intro] == [None, "Quatre régions"]
+
+
+def test_a_document_that_lost_the_markers_part_is_read_against_the_data(
+    built: Path, edition: Path, tmp_path: Path
+) -> None:
+    """A trip through ODT or a comparison tool drops the part: the view rebuilt stands in."""
+
+    def change(document) -> None:
+        for key, relation in list(document.part.rels.items()):
+            if relation.reltype.endswith("/customXml"):
+                del document.part.rels[key]
+        for paragraph in document.paragraphs:
+            drop_markers(paragraph)
+        paragraph = body_paragraph(document, "L’innovation ouverte est le fil")
+        retype(paragraph, paragraph.text.replace("fil conducteur", "fil rouge"))
+
+    reviewed = revise(built, tmp_path / "sans-reperes.docx", change)
+    # the slug comes from the document's own properties
+    review = read_review(reviewed, data=edition.parent)
+    assert review.slug == "mois-innovation-publique-2021"
+    assert not review.stale
+    changed = [c for c in review.changes if c.reason == "" or c.edits]
+    assert [c.field for c in changed] == ["sections[0].paragraphs[1]"]
+    assert [c for c in review.changes if c not in changed] == []  # nothing else found
+    apply_review(review)
+    assert "fil rouge" in load_edition(edition).sections[0].paragraphs[1]  # type: ignore[union-attr]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossier.office.markers import MARKER_PREFIX, MARKERS_NAMESPACE
+from dossier.office.markers import MARKER_PREFIX, MARKERS_NAMESPACE, Built
 from dossier.render.docx.writer import Writer
 from dossier.theme import Theme, load_theme
 from dossier.view import Edition
 
-__all__ = ["MARKERS_NAMESPACE", "MARKER_PREFIX", "render_docx", "write_docx"]
+__all__ = ["MARKERS_NAMESPACE", "MARKER_PREFIX", "built_paragraphs", "render_docx", "write_docx"]
 
 
 def render_docx(edition: Edition, theme: Theme | None = None) -> bytes:
@@ -25,3 +25,14 @@ def render_docx(edition: Edition, theme: Theme | None = None) -> bytes:
 def write_docx(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
     """Write the edition as a DOCX at target (the build's entry, dossier.render.RENDERERS)."""
     target.write_bytes(render_docx(edition))
+
+
+def built_paragraphs(edition: Edition, theme: Theme | None = None) -> list[Built]:
+    """Return the paragraphs the DOCX of a view prints, as its markers part lists them.
+
+    The review's witness when a returned document lost the part (a trip through ODT, a
+    comparison tool): the document as it would be built from the edition's data.
+    """
+    writer = Writer(edition, theme or load_theme())
+    writer.write()
+    return writer.built + writer.built_footer
