@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -258,6 +259,12 @@ class Reader:
                 else "la modification touche un lien ou un renvoi de page : à reporter à la main"
             )
             return change
+        if not _keeps_references(value, new):
+            change.reason = (
+                "la modification retirerait un lien ou un renvoi de page du texte écrit : "
+                "à reporter à la main"
+            )
+            return change
         change.edits = [SetValue(path, new)]
         return change
 
@@ -416,6 +423,18 @@ class Reader:
 def _links_added(links: tuple[tuple[str, str], ...]) -> str:
     """Name the links a reviewer added, as the report says them."""
     return " ; ".join(f"lien ajouté vers {url} sur « {text.strip()} »" for text, url in links)
+
+
+def _keeps_references(old: str, new: str) -> bool:
+    """Tell whether a new value still has every link and page reference of the old one.
+
+    A printed form never goes back as data: a reviewer who deleted a link's whole text
+    removed the link, and that is for a person to confirm; what only looks so (an editor
+    that dropped a page number's field and its parenthesis) is never written.
+    """
+    kept = Counter((s.href, s.page_of) for s in rich_text(new) if s.href or s.page_of)
+    wanted = Counter((s.href, s.page_of) for s in rich_text(old) if s.href or s.page_of)
+    return not (wanted - kept) and new.count("{page}") >= old.count("{page}")
 
 
 def _keeps_links(new: str, edit: FieldEdit) -> bool:

@@ -202,7 +202,45 @@ def _removed(name: str, markers: Markers) -> Unit:
 
 
 def _text_of(paragraph: Paragraph) -> str:
-    return "".join(p.text for p in paragraph.pieces if p.kind == "text" and not _is_page(p))
+    masks = _page_masks(paragraph)
+    return "".join(
+        c
+        for index, p in enumerate(paragraph.pieces)
+        if p.kind == "text"
+        for c, page in zip(p.text, masks[index], strict=True)
+        if not page
+    )
+
+
+def _page_masks(paragraph: Paragraph) -> list[list[bool]]:
+    """Tell, for each character of each piece, whether it is a page number's digit.
+
+    The result of a page field is its number; an editor may hold more in it (LibreOffice
+    keeps a whole contents entry, « Édito⇥3 », or the « ). » after « voir p. 7 », in the
+    field): the last run of digits of each field's result is the number, the rest is text.
+    """
+    masks = [[False] * len(p.text) for p in paragraph.pieces]
+    groups: list[list[int]] = []
+    for index, piece in enumerate(paragraph.pieces):
+        if piece.kind != "text" or not _is_page(piece):
+            continue
+        previous = paragraph.pieces[groups[-1][-1]] if groups else None
+        if groups and groups[-1][-1] == index - 1 and previous and previous.field == piece.field:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    for group in groups:
+        places = [(i, k) for i in group for k in range(len(paragraph.pieces[i].text))]
+        digits = [n for n, (i, k) in enumerate(places) if paragraph.pieces[i].text[k].isdigit()]
+        if not digits:
+            continue
+        last = digits[-1]
+        first = last
+        while first - 1 in digits:
+            first -= 1
+        for i, k in places[first : last + 1]:
+            masks[i][k] = True
+    return masks
 
 
 def _is_page(piece: object) -> bool:
@@ -259,10 +297,13 @@ def _aligned(
 
 
 def _text_of_original(paragraph: Paragraph) -> str:
+    masks = _page_masks(paragraph)
     return "".join(
-        p.text
-        for p in paragraph.pieces
-        if p.kind == "text" and p.state in (KEPT, DELETED) and not _is_page(p)
+        c
+        for index, p in enumerate(paragraph.pieces)
+        if p.kind == "text" and p.state in (KEPT, DELETED)
+        for c, page in zip(p.text, masks[index], strict=True)
+        if not page
     )
 
 
@@ -272,13 +313,13 @@ def _characters(
     """Return the paragraphs' characters; note where each comment starts among them."""
     characters: list[_Character] = []
     for index, paragraph in enumerate(paragraphs):
-        for piece in paragraph.pieces:
+        masks = _page_masks(paragraph)
+        for number, piece in enumerate(paragraph.pieces):
             if piece.kind == "comment-start" and anchors is not None:
                 anchors[piece.name] = len(characters)
             if piece.kind != "text":
                 continue
-            page = _is_page(piece)
-            for character in piece.text:
+            for character, page in zip(piece.text, masks[number], strict=True):
                 characters.append(
                     _Character(
                         character,

@@ -224,3 +224,26 @@ def test_the_slug_finds_the_edition_in_data(reviewed: Path, tmp_path: Path, monk
     monkeypatch.chdir(tmp_path)
     review = read_review(reviewed)
     assert review.file == Path("data") / "2021" / "edition.yaml"
+
+
+def test_a_review_that_went_through_odt_comes_back_whole(
+    reviewed: Path, edition: Path, tmp_path: Path
+) -> None:
+    """Saved as .odt by the cabinet, then as .docx again: the markers part is gone, the
+    tracked changes stay; the review reads the same changes, none lost, none made up."""
+    from tests.layout import libreoffice_export
+
+    odt = libreoffice_export(reviewed, tmp_path / "odt", "odt")
+    back = libreoffice_export(odt, tmp_path / "docx", "docx:MS Word 2007 XML")
+    direct = read_review(reviewed, edition)
+    through = read_review(back, edition)
+
+    def said(review) -> list[tuple[str, str, str, bool]]:
+        return sorted((c.kind, c.field, c.after, bool(c.reason)) for c in review.changes)
+
+    assert said(through) == said(direct)
+    assert [c.text for c in through.comments] == [c.text for c in direct.comments]
+    apply_review(through)
+    load_edition(edition)  # dossier check's loading passes
+    text = (edition / "edition.yaml").read_text(encoding="utf-8")
+    assert "(voir [p. {page}](#quatre-laboratoires))." in text  # a printed form never goes back
