@@ -177,6 +177,13 @@ def apply_review(review: Review) -> Review:
 def _open(path: Path) -> docx.document.Document:
     if not path.is_file():
         raise DossierError(f"{display_path(path)} : fichier introuvable")
+    if _is_opendocument(path):
+        raise DossierError(
+            f"{display_path(path)} : c'est un document OpenDocument (.odt), que dossier review ne "
+            "lit pas encore : ouvrez-le dans LibreOffice et enregistrez-le au format Word "
+            "(Fichier > Enregistrer sous > Word 2007-365 .docx), suivi des modifications "
+            "compris, puis relancez dossier review sur ce .docx"
+        )
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
@@ -190,6 +197,15 @@ def _open(path: Path) -> docx.document.Document:
                 f"{display_path(path)} : une partie du DOCX est endommagée ({error})"
             ) from None
         raise
+
+
+def _is_opendocument(path: Path) -> bool:
+    """Tell whether a file is an OpenDocument package (its first member says its type)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return package.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
 
 
 def _markers(document: docx.document.Document, path: Path) -> Markers | None:

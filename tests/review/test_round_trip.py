@@ -227,7 +227,7 @@ def test_the_slug_finds_the_edition_in_data(reviewed: Path, tmp_path: Path, monk
 
 
 def test_a_review_that_went_through_odt_comes_back_whole(
-    reviewed: Path, edition: Path, tmp_path: Path
+    reviewed: Path, edition: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Saved as .odt by the cabinet, then as .docx again: the markers part is gone, the
     tracked changes stay; the review reads the same changes, none lost, none made up."""
@@ -235,6 +235,8 @@ def test_a_review_that_went_through_odt_comes_back_whole(
 
     odt = libreoffice_export(reviewed, tmp_path / "odt", "odt")
     back = libreoffice_export(odt, tmp_path / "docx", "docx:MS Word 2007 XML")
+    assert main(["review", str(odt), str(edition)]) == 1  # the .odt itself: said how to go on
+    assert "enregistrez-le au format Word" in capsys.readouterr().err
     direct = read_review(reviewed, edition)
     through = read_review(back, edition)
 
