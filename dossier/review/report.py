@@ -63,7 +63,7 @@ def who(change: Change) -> str:
     seen: list[str] = []
     for revision in change.revisions:
         if revision.kind == "untracked":
-            label = "sans suivi des modifications"
+            label = "sans suivi des modifications (auteur et date inconnus)"
         else:
             label = f"{revision.author or 'auteur inconnu'}, {when(revision)}".rstrip(", ")
         if label not in seen:

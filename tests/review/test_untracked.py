@@ -170,3 +170,15 @@ def test_a_document_that_lost_the_markers_part_is_read_against_the_data(
     assert [c for c in review.changes if c not in changed] == []  # nothing else found
     apply_review(review)
     assert "fil rouge" in load_edition(edition).sections[0].paragraphs[1]  # type: ignore[union-attr]
+
+
+def test_the_report_says_who_is_unknown(built: Path, edition: Path, tmp_path: Path) -> None:
+    from dossier.review.report import who
+
+    def change(document) -> None:
+        paragraph = body_paragraph(document, "L’innovation ouverte est le fil")
+        retype(paragraph, paragraph.text.replace("fil conducteur", "fil rouge"))
+
+    review = read_review(revise(built, tmp_path / "direct.docx", change), edition)
+    (changed,) = [c for c in review.changes if c.edits]
+    assert who(changed) == "sans suivi des modifications (auteur et date inconnus)"
