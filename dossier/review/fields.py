@@ -22,6 +22,7 @@ from dossier.office.markers import MARKER_PREFIX
 from dossier.office.revisions import DELETED, GONE, INSERTED, KEPT, Paragraph, Revision
 
 UNTRACKED = Revision("untracked", "", "")
+WINDOW = 40  # how many built paragraphs past the last one found an edited paragraph may be
 
 
 @dataclass(frozen=True)
@@ -281,8 +282,12 @@ def _aligned(
         low = i1
         for j in range(j1, j2):
             best, score = None, 0.5
-            for i in range(low, i2):
-                ratio = difflib.SequenceMatcher(None, built[i], original[j]).ratio()
+            # in order, and near: a block of hundreds of paragraphs costs no more than a window
+            for i in range(low, min(i2, low + WINDOW)):
+                matcher = difflib.SequenceMatcher(None, built[i], original[j], autojunk=False)
+                if matcher.real_quick_ratio() <= score or matcher.quick_ratio() <= score:
+                    continue
+                ratio = matcher.ratio()
                 if ratio > score:
                     best, score = i, ratio
             if best is not None:
