@@ -50,6 +50,7 @@ class Built:
     style: str
     pieces: tuple[Printed, ...]
     name: str = ""  # the marker's bookmark name, "" for a paragraph without one
+    story: str = "body"  # or "footer": the cover's footer
 
     @property
     def plain(self) -> str:
@@ -91,7 +92,8 @@ def write_markers(slug: str, digest: str, paragraphs: list[Built]) -> bytes:
     for paragraph in paragraphs:
         name = f" name={quoteattr(paragraph.name)}" if paragraph.name else ""
         pieces = "".join(_piece_xml(piece) for piece in paragraph.pieces)
-        entries.append(f"<p{name} style={quoteattr(paragraph.style)}>{pieces}</p>")
+        story = f" story={quoteattr(paragraph.story)}" if paragraph.story != "body" else ""
+        entries.append(f"<p{name} style={quoteattr(paragraph.style)}{story}>{pieces}</p>")
     head = (
         f'<markers xmlns="{MARKERS_NAMESPACE}" version="{MARKERS_VERSION}" '
         f"slug={quoteattr(slug)} source-sha256={quoteattr(digest)}>"
@@ -155,7 +157,10 @@ def read_markers(blob: bytes, is_path: object = None) -> Markers | None:
                 problems.append(found)
             else:
                 pieces.append(found)
-        paragraphs.append(Built(entry.get("style") or "", tuple(pieces), name))
+        story = entry.get("story") or "body"
+        if story not in ("body", "footer"):
+            problems.append(f"{name or 'paragraphe'} : partie « {story} » inconnue")
+        paragraphs.append(Built(entry.get("style") or "", tuple(pieces), name, story))
     if problems:
         raise DamagedMarkers(problems)
     return Markers(

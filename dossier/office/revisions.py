@@ -19,6 +19,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
+from dossier.office.oxml import custom_properties, custom_xml_parts
+
 KEPT, INSERTED, DELETED, GONE = "kept", "inserted", "deleted", "gone"
 
 _ADDING = {qn("w:ins"): "ins", qn("w:moveTo"): "moveTo"}
@@ -91,6 +93,7 @@ class Piece:
     name: str = ""
     field: str = ""
     link: str | None = None  # a link the reviewer added: its address ("" when none is known)
+    href: str | None = None  # the address of the link the text is in, whoever made it
     note: str = ""  # what an OBJECT text stands for, that the edition cannot hold
 
 
@@ -132,6 +135,49 @@ class Paragraph:
         """Return every revision of the paragraph, its mark's included."""
         found = [r for p in self.pieces for r in p.revisions]
         return found + list(self.mark_revisions) + [c.revision for c in self.format_changes]
+
+
+@dataclass(frozen=True)
+class ReturnedComment:
+    """A reviewer's comment: its id (as the anchors name it), who, when, what."""
+
+    name: str
+    author: str
+    initials: str
+    date: str  # ISO 8601, as the file holds it; "" when it holds none
+    text: str
+
+
+@dataclass
+class Returned:
+    """A document as the reviewer sent it back, whatever its format."""
+
+    paragraphs: list[Paragraph]
+    properties: dict[str, str]  # its custom properties that are texts
+    parts: list[bytes]  # its custom XML parts (where dossier's markers travel)
+    comments: list[ReturnedComment]
+
+
+def read_docx(document: DocxDocument) -> Returned:
+    """Read a DOCX opened with python-docx: paragraphs, properties, parts, comments."""
+    comments = []
+    for comment in document.comments:
+        stamp = comment.timestamp
+        comments.append(
+            ReturnedComment(
+                str(comment.comment_id),
+                comment.author or "",
+                comment.initials or "",
+                stamp.isoformat() if stamp is not None else "",
+                comment.text or "",
+            )
+        )
+    return Returned(
+        read_paragraphs(document),
+        custom_properties(document),
+        custom_xml_parts(document),
+        comments,
+    )
 
 
 def read_paragraphs(document: DocxDocument) -> list[Paragraph]:
@@ -228,6 +274,7 @@ class _Reader:
             if change is not None:
                 paragraph.format_changes.append(FormatChange(_revision(change, "format"), ""))
         self.inline(element, (), paragraph)
+        join_split_links(paragraph)
         for index, change in enumerate(paragraph.format_changes):
             if not change.text:  # a paragraph's look: name it by its text
                 paragraph.format_changes[index] = FormatChange(change.revision, paragraph.revised)
@@ -267,12 +314,16 @@ class _Reader:
             for index in range(first, len(paragraph.pieces))
             if paragraph.pieces[index].kind == "text"
         ]
-        if not texts or any(paragraph.pieces[i].state != INSERTED for i in texts):
-            return
         # "" for a link to a place in the document (w:anchor), or to a relation not there
         address = self.addresses.get(element.get(qn("r:id")) or "", "")
+        anchor = element.get(qn("w:anchor"))
+        added = bool(texts) and all(paragraph.pieces[i].state == INSERTED for i in texts)
         for index in texts:
-            paragraph.pieces[index] = replace(paragraph.pieces[index], link=address)
+            paragraph.pieces[index] = replace(
+                paragraph.pieces[index],
+                href=f"#{anchor}" if anchor else address,
+                link=address if added else None,
+            )
 
     def run(
         self, run: BaseOxmlElement, revisions: tuple[Revision, ...], paragraph: Paragraph
@@ -317,6 +368,24 @@ class _Reader:
             self.fields[-1][1] = "result"
         elif kind == "end" and self.fields:
             self.fields.pop()
+
+
+def join_split_links(paragraph: Paragraph) -> None:
+    """Text typed into a link is the link's, though the editor wrote it as a link of its own.
+
+    LibreOffice writes a link whose words were partly replaced with tracking as several
+    links to the same address: the inserted words' one is no link the reviewer added.
+    """
+    texts = [i for i, p in enumerate(paragraph.pieces) if p.kind == "text" and p.text]
+    for place, index in enumerate(texts):
+        piece = paragraph.pieces[index]
+        if piece.link is None:
+            continue
+        neighbours = [
+            paragraph.pieces[texts[k]] for k in (place - 1, place + 1) if 0 <= k < len(texts)
+        ]
+        if any(n.link is None and n.href and n.href == piece.href for n in neighbours):
+            paragraph.pieces[index] = replace(piece, link=None)
 
 
 def comment_ranges(paragraphs: list[Paragraph]) -> dict[str, str]:

@@ -27,10 +27,10 @@ from dossier.model import Edition as Model
 from dossier.model import format_path
 from dossier.office.markers import MARKERS_VERSION, DamagedMarkers, read_markers
 from dossier.office.markers import Markers as PartMarkers
-from dossier.office.oxml import custom_properties, custom_xml_parts
-from dossier.office.revisions import Paragraph, comment_ranges, read_paragraphs
+from dossier.office.odt import is_opendocument_text, read_odt
+from dossier.office.revisions import Paragraph, Returned, comment_ranges, read_docx
 from dossier.render.docx import built_paragraphs
-from dossier.review.back import Change, Reader
+from dossier.review.back import BLOCK_STYLES, Change, Reader
 from dossier.review.fields import Markers, Unit, is_field_path, markers_of, units
 from dossier.source import SourceError, edit_text, read_data, write_edits
 from dossier.view import prepare
@@ -78,9 +78,9 @@ class Review:
 def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path("data")) -> Review:
     """Read a reviewed DOCX against its edition (named, or found in data/ by its slug)."""
     started = time.perf_counter()
-    document = _open(docx_file)
-    markers = _markers(document, docx_file)
-    properties = custom_properties(document)
+    returned = _open(docx_file)
+    markers = _markers(returned, docx_file)
+    properties = returned.properties
     slug = markers.slug if markers else properties.get("dossier-slug", "")
     if not slug and edition is None:
         raise DossierError(
@@ -103,8 +103,15 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
     text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
     current = _printed(model, file.parent)
-    reader = Reader(read_data(text), french, model.period.start.year, current, model.field_kind)
-    paragraphs = read_paragraphs(document)
+    reader = Reader(
+        read_data(text),
+        french,
+        model.period.start.year,
+        current,
+        model.field_kind,
+        _text_styles(markers),
+    )
+    paragraphs = returned.paragraphs
     found = units(paragraphs, markers)
     matched = sum(1 for unit in found if (unit.marker or unit.placed) and not unit.deleted)
     if not properties and matched < len(markers.order) / 2:
@@ -119,7 +126,8 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
         for change in reader.unit(unit, found[index - 1] if index else None)
     ]
     changes += _format_changes(found)
-    comments = _comments(document, paragraphs, found)
+    changes += _missing_footer(markers, paragraphs)
+    comments = _comments(returned, found)
     if not changes and not comments:
         raise DossierError(
             f"{display_path(docx_file)} : aucune modification suivie ni aucun commentaire : "
@@ -174,18 +182,32 @@ def apply_review(review: Review) -> Review:
 # --- reading the DOCX ---------------------------------------------------------------------
 
 
-def _open(path: Path) -> docx.document.Document:
+def _open(path: Path) -> Returned:
+    """Read the returned document: a DOCX, or an OpenDocument text (.odt)."""
     if not path.is_file():
         raise DossierError(f"{display_path(path)} : fichier introuvable")
+    if is_opendocument_text(path):
+        try:
+            return read_odt(path)
+        except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as error:
+            raise DossierError(
+                f"{display_path(path)} : ce n'est pas un document OpenDocument lisible "
+                f"(archive endommagée : {type(error).__name__})"
+            ) from None
+        except Exception as error:  # the XML parser's errors
+            if type(error).__name__ in ("SAXParseException", "ExpatError", "ParseError"):
+                raise DossierError(
+                    f"{display_path(path)} : une partie du document OpenDocument est "
+                    f"endommagée ({error})"
+                ) from None
+            raise
     if _is_opendocument(path):
         raise DossierError(
-            f"{display_path(path)} : c'est un document OpenDocument (.odt), que dossier review ne "
-            "lit pas encore : ouvrez-le dans LibreOffice et enregistrez-le au format Word "
-            "(Fichier > Enregistrer sous > Word 2007-365 .docx), suivi des modifications "
-            "compris, puis relancez dossier review sur ce .docx"
+            f"{display_path(path)} : c'est un document OpenDocument qui n'est pas un texte "
+            "(tableur, présentation…) : dossier review relit le DOCX ou l'ODT du dossier de presse"
         )
     try:
-        return docx.Document(str(path))
+        document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise DossierError(
             f"{display_path(path)} : ce n'est pas un DOCX lisible (archive endommagée ou autre "
@@ -197,6 +219,7 @@ def _open(path: Path) -> docx.document.Document:
                 f"{display_path(path)} : une partie du DOCX est endommagée ({error})"
             ) from None
         raise
+    return read_docx(document)
 
 
 def _is_opendocument(path: Path) -> bool:
@@ -208,8 +231,8 @@ def _is_opendocument(path: Path) -> bool:
         return False
 
 
-def _markers(document: docx.document.Document, path: Path) -> Markers | None:
-    for blob in custom_xml_parts(document):
+def _markers(returned: Returned, path: Path) -> Markers | None:
+    for blob in returned.parts:
         try:
             part = read_markers(blob, is_field_path)
         except DamagedMarkers as error:
@@ -266,6 +289,41 @@ def _printed(model: Model, folder: Path) -> dict[str, str]:
     return printed
 
 
+def _text_styles(markers: Markers) -> frozenset[str]:
+    """Return the styles of the built paragraphs that print running text (lists of them)."""
+    styles = {
+        style
+        for _, style, pieces in markers.order
+        for piece in pieces
+        if piece.kind.endswith(("paragraphs", "blocks", "bullets"))
+    }
+    return frozenset(styles | set(BLOCK_STYLES) | {"Normal"}) if styles else frozenset()
+
+
+def _missing_footer(markers: Markers, paragraphs: list[Paragraph]) -> list[Change]:
+    """Say that the cover's footer did not come back, when it did not: nothing is deleted."""
+    if not markers.footer or any(p.story == "footer" for p in paragraphs):
+        return []
+    changes = []
+    for index in sorted(markers.footer):
+        pieces = markers.order[index][2]
+        first = next((piece for piece in pieces if piece.path is not None), None)
+        text = "".join(piece.text for piece in pieces)
+        changes.append(
+            Change(
+                "absent",
+                first.path if first else None,
+                first.line if first else None,
+                text,
+                text,
+                [],
+                reason="le pied de page de la couverture manque au document renvoyé (perdu par "
+                "une comparaison de documents ou un autre logiciel) : rien n'est reporté",
+            )
+        )
+    return changes
+
+
 def _format_changes(found: list[Unit]) -> list[Change]:
     changes = []
     for unit in found:
@@ -286,23 +344,19 @@ def _format_changes(found: list[Unit]) -> list[Change]:
     return changes
 
 
-def _comments(
-    document: docx.document.Document, paragraphs: list[Paragraph], found: list[Unit]
-) -> list[Comment]:
-    anchored = comment_ranges(paragraphs)
+def _comments(returned: Returned, found: list[Unit]) -> list[Comment]:
+    anchored = comment_ranges(returned.paragraphs)
     pieces = {name: piece for unit in found for name, piece in unit.comments.items()}
     comments = []
-    for comment in document.comments:
-        identifier = str(comment.comment_id)
-        piece = pieces.get(identifier)
-        stamp = comment.timestamp
+    for comment in returned.comments:
+        piece = pieces.get(comment.name)
         comments.append(
             Comment(
-                author=comment.author or "",
-                initials=comment.initials or "",
-                date=stamp.isoformat() if stamp is not None else "",
-                text=comment.text or "",
-                anchored=anchored.get(identifier, ""),
+                author=comment.author,
+                initials=comment.initials,
+                date=comment.date,
+                text=comment.text,
+                anchored=anchored.get(comment.name, ""),
                 field=format_path(piece.path) if piece and piece.path else "",
                 line=piece.line if piece else None,
             )

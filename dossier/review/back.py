@@ -67,8 +67,12 @@ class Reader:
         year: int,
         current: dict[str, str],
         kind: Callable[[FieldPath], str] = lambda path: "",
+        text_styles: frozenset[str] = frozenset(),
     ) -> None:
         self.data = data
+        # the styles of running text in the built document: a paragraph added in another
+        # (a date's, a link's, a title's) is not a paragraph of text
+        self.text_styles = text_styles
         self.french = french
         self.year = year
         self.current = current  # what each field prints today: the third witness
@@ -158,8 +162,11 @@ class Reader:
             ]
         if unit.deleted:
             return [self.deleted(unit, revisions or [UNTRACKED])]
-        changes = notes + [self.edit(edit) for edit in unit.edits]
-        if unit.words_changed:
+        when = [edit for edit in unit.edits if edit.piece.kind == "when"]
+        others = [edit for edit in unit.edits if edit.piece.kind != "when"]
+        changes = notes + (self.when(unit, when) if when else []) + [self.edit(e) for e in others]
+        line_of_days = bool(when) and all(p.kind == "when" for p in unit.fields)
+        if unit.words_changed and not line_of_days:  # a date line's words are read with it
             changes.append(
                 Change(
                     "modifié",
@@ -198,15 +205,22 @@ class Reader:
         return changes
 
     def outside(self, unit: Unit, revisions: list[Revision]) -> Change:
-        text = "".join(p.revised for p in unit.paragraphs)
+        before, text = unit.texts or (unit.original, "".join(p.revised for p in unit.paragraphs))
         return Change(
             "hors champ",
             None,
             None,
-            unit.original,
+            before,
             text,
             revisions,
-            reason="ce paragraphe n'imprime aucun champ de l'édition (sommaire, mention fixe) "
+            reason=(
+                "ce paragraphe reprend "
+                + ", ".join(format_path(piece.path) for piece in unit.composed_from if piece.path)
+                + " (une entrée du sommaire, refaite à chaque fabrication) : reportez-y la "
+                "modification si elle vaut aussi pour ce champ"
+            )
+            if unit.composed_from
+            else "ce paragraphe n'imprime aucun champ de l'édition (sommaire, mention fixe) "
             "ou a été ajouté seul : à reporter à la main s'il le faut",
         )
 
@@ -296,6 +310,60 @@ class Reader:
 
     # --- dates and hours ---
 
+    def when(self, unit: Unit, edits: list[FieldEdit]) -> list[Change]:
+        """Read an event's date line as one value: its days, then its hours.
+
+        Where a reviewer's typing falls between the day and the hours is not where the words
+        go: the whole line is read again, split where its hours begin, and each part that
+        changed is written to its keys (date, dates, from, to; start, end).
+        """
+        pieces = [p for p in unit.fields if p.kind == "when" and p.path is not None]
+        day = next((p for p in pieces if p.path and p.path[-1] in DAY_KEYS), None)
+        hour = next((p for p in pieces if p.path and p.path[-1] == "start"), None)
+        revisions = [r for edit in edits for r in edit.revisions]
+        revisions = list(dict.fromkeys(revisions))
+        before = "".join(p.text for p in unit.pieces)
+        after = "".join(p.revised for p in unit.paragraphs)
+        if same_print(before, after) or any(e.links or e.lost for e in edits):
+            # typed then taken out again, or what a date cannot hold: said field by field
+            return [self.edit(edit) for edit in edits]
+        days_text, hours_text = split_when(after)
+        changes = []
+        if day is not None and not same_print(days_text, day.text):
+            change = Change("modifié", day.path, day.line, day.text, days_text, revisions)
+            if self.witness(change):
+                change = self.days(change)
+            if change.reason:  # the line does not read: none of it is written
+                change.before, change.after = before, after
+                return [change]
+            changes.append(change)
+        printed_hours = hour.text if hour is not None else ""
+        if not same_print(hours_text, printed_hours):
+            assert pieces[0].path is not None
+            event = pieces[0].path[:-1]
+            path = hour.path if hour is not None else (*event, "start")
+            line = hour.line if hour is not None else pieces[0].line
+            change = Change("modifié", path, line, printed_hours, hours_text, revisions)
+            if hour is None or self.witness(change):
+                change = self.hours(change)
+            if change.reason:  # the hours do not read: the days are not written alone
+                change.before, change.after = before, after
+                return [change]
+            changes.append(change)
+        if not changes:  # the line reads as it did: what moved was spacing or punctuation
+            changes = [
+                Change(
+                    "modifié",
+                    pieces[0].path,
+                    pieces[0].line,
+                    before,
+                    after,
+                    revisions,
+                    reason="la date se lit comme avant : rien à reporter",
+                )
+            ]
+        return changes
+
     def days(self, change: Change) -> Change:
         assert change.path is not None
         event = change.path[:-1]
@@ -324,7 +392,11 @@ class Reader:
             )
             return change
         start, end = read
-        change.edits = [SetValue((*event, "start"), f"{start:%H:%M}")]
+        change.edits = [
+            SetValue((*event, "start"), f"{start:%H:%M}")
+            if "start" in mapping
+            else AddKey(event, "start", f"{start:%H:%M}", after=_last_day_key(mapping))
+        ]
         if end is not None:
             text = f"{end:%H:%M}"
             change.edits.append(
@@ -373,6 +445,12 @@ class Reader:
             return change
         if isinstance(target, str):
             change.reason = target
+            return change
+        if value and self.text_styles and added.style and added.style not in self.text_styles:
+            change.reason = (
+                f"paragraphe ajouté dans le style « {added.style} », que dossier compose "
+                "lui-même (date, lien, titre…) : à reporter à la main"
+            )
             return change
         if target is None or not value:
             change.reason = (
@@ -441,6 +519,22 @@ def _keeps_links(new: str, edit: FieldEdit) -> bool:
     """Tell whether the written value links every address the reviewer added."""
     wanted = {url for _, url in edit.links}
     return wanted <= {span.href for span in rich_text(new) if span.href}
+
+
+def split_when(text: str) -> tuple[str, str]:
+    """Split an event's date line where its hours begin: « 3 novembre 2021, de 9 h à 12 h »."""
+    match = re.search(
+        r"(?:^|[\s,]+)((?:de|à|a|dès|jusqu['’]à)?\s*\d{1,2}\s*(?:h|:)\s*\d{0,2}\b.*)$",
+        text,
+        flags=re.IGNORECASE,
+    )
+    if match is None:
+        return text.strip(" ,"), ""
+    return text[: match.start()].strip(" ,"), match.group(1).strip()
+
+
+def _last_day_key(mapping: dict[str, Any]) -> str | None:
+    return next((key for key in ("to", "from", "dates", "date") if key in mapping), None)
 
 
 def day_edits(event: FieldPath, mapping: dict[str, Any], read: Days) -> list[Edit]:

@@ -33,6 +33,7 @@ class Printed:
     line: int | None
     text: str  # page numbers left out
     kind: str = ""  # what the model says the field is (model.Kind), "" when unknown
+    pages: tuple[int, ...] = ()  # where in text a page number stood
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,21 @@ class Markers:
     digest: str
     paragraphs: dict[str, tuple[str, tuple[Printed, ...]]]  # marker → (style, pieces)
     order: tuple[tuple[str, str, tuple[Printed, ...]], ...] = ()  # (marker or "", style, pieces)
+    footer: frozenset[int] = frozenset()  # the places in order of the cover's footer
 
 
 def markers_of(part: markers.Markers) -> Markers:
     """Return the markers part with field paths as the edition's (tuples), in reading order."""
     order = []
+    footer = frozenset(i for i, built in enumerate(part.paragraphs) if built.story == "footer")
     for built in part.paragraphs:
         pieces = tuple(
-            Printed(parse_path(p.path) if p.path else None, p.line, p.plain, p.kind)
+            Printed(parse_path(p.path) if p.path else None, p.line, p.plain, p.kind, _slots(p.text))
             for p in built.pieces
         )
         order.append((built.name, built.style, pieces))
     named = {name: (style, pieces) for name, style, pieces in order if name}
-    return Markers(part.slug, part.digest, named, tuple(order))
+    return Markers(part.slug, part.digest, named, tuple(order), footer)
 
 
 def is_field_path(written: str) -> bool:
@@ -114,6 +117,8 @@ class Unit:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # where a marker and the text disagree
     placed: bool = False  # found among the built paragraphs that print no field
+    composed_from: tuple[Printed, ...] = ()  # such a paragraph: what it repeats (a heading)
+    texts: tuple[str, str] | None = None  # and its text as built, and as returned
     changed: bool = False  # such a paragraph, and its text is no longer the one built
     words_changed: list[str] = field(default_factory=list)
     comments: dict[str, Printed | None] = field(default_factory=dict)  # id → piece anchored on
@@ -156,6 +161,46 @@ class _Character:
         return self.state in (KEPT, INSERTED)
 
 
+def _slots(text: str) -> tuple[int, ...]:
+    """Return where, in a text without its page numbers, each page number stood."""
+    parts = text.split(markers.PAGE)
+    return tuple(itertools.accumulate(len(part) for part in parts[:-1]))
+
+
+def _lost_pages(pieces: tuple[Printed, ...], characters: list[_Character]) -> list[_Character]:
+    """Mark as page numbers the digits standing where the built paragraph had one.
+
+    A page number is a field that the word processor fills; a trip through another format or
+    Word's comparison turns it into plain digits. Where the built paragraph had a page
+    number, the digits the returned one holds there are that number, not an edit.
+    """
+    slots: list[int] = []
+    offset = 0
+    for piece in pieces:
+        slots += [offset + at for at in piece.pages]
+        offset += len(piece.text)
+    if not slots:
+        return characters
+    printed = "".join(piece.text for piece in pieces)
+    result = list(characters)
+    for wanted in (lambda c: c.original, lambda c: c.revised):
+        places = [i for i, c in enumerate(result) if not result[i].page and wanted(c)]
+        text = "".join(result[i].text for i in places)
+        matcher = difflib.SequenceMatcher(None, printed, text, autojunk=False)
+        for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+            if operation not in ("insert", "replace") or i1 not in slots:
+                continue
+            typed = text[j1:j2]
+            digits = re.match(r"\d+", typed)
+            if digits is None or (
+                operation == "replace" and printed[i1:i2] != typed[digits.end() :]
+            ):
+                continue
+            for j in range(j1, j1 + digits.end()):
+                result[places[j]] = replace(result[places[j]], page=True)
+    return result
+
+
 def units(paragraphs: Iterable[Paragraph], markers: Markers) -> list[Unit]:
     """Group the reviewed paragraphs by original paragraph and trace each to its fields.
 
@@ -165,6 +210,15 @@ def units(paragraphs: Iterable[Paragraph], markers: Markers) -> list[Unit]:
     paragraph in reading order): by its text before the review, or, edited without tracking,
     as the one built paragraph between two paragraphs found.
     """
+    paragraphs = _retyped(list(paragraphs))
+    if markers.footer and not any(p.story == "footer" for p in paragraphs):
+        # the cover's footer did not come back (Word's comparison drops the section's
+        # footers): not deleted by anyone; read_review says it is missing
+        markers = replace(
+            markers,
+            order=tuple(e for i, e in enumerate(markers.order) if i not in markers.footer),
+            footer=frozenset(),
+        )
     groups: list[list[Paragraph]] = []
     current: list[Paragraph] = []
     for paragraph in paragraphs:
@@ -194,6 +248,42 @@ def units(paragraphs: Iterable[Paragraph], markers: Markers) -> list[Unit]:
     for name in removed.get(len(groups), ()):
         found.append(_removed(name, markers))
     return found
+
+
+def _retyped(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Join a paragraph deleted whole and the one inserted whole in its place, of its style.
+
+    Word's comparison, and a reviewer who deletes a line and types it again, leave a
+    paragraph replaced as two: one deleted (its text and its mark), one inserted. It is one
+    paragraph whose text changed, as a title retyped is.
+    """
+    result: list[Paragraph] = []
+    for paragraph in paragraphs:
+        previous = result[-1] if result else None
+        if (
+            previous is not None
+            and previous.mark == DELETED
+            and previous.story == paragraph.story
+            and previous.style == paragraph.style
+            and paragraph.mark == INSERTED
+            and _whole(previous, DELETED)
+            and _whole(paragraph, INSERTED)
+        ):
+            result[-1] = Paragraph(
+                paragraph.story,
+                previous.style,
+                previous.pieces + paragraph.pieces,
+                format_changes=previous.format_changes + paragraph.format_changes,
+            )
+            continue
+        result.append(paragraph)
+    return result
+
+
+def _whole(paragraph: Paragraph, state: str) -> bool:
+    """Tell whether all the text of a paragraph, and some, is in one state."""
+    states = {p.state for p in paragraph.pieces if p.kind == "text" and p.text}
+    return states == {state}
 
 
 def _removed(name: str, markers: Markers) -> Unit:
@@ -267,6 +357,7 @@ def _aligned(
     if not order:
         return {}, {}
     names = [name or f"#{index}" for index, (name, _, _) in enumerate(order)]
+    place = {name: index for index, name in enumerate(names)}
     built = [_key("".join(p.text for p in pieces)) for _, _, pieces in order]
     original = [_key("".join(_text_of_original(p) for p in group)) for group in groups]
     matcher = difflib.SequenceMatcher(None, built, original, autojunk=False)
@@ -294,9 +385,26 @@ def _aligned(
                 found[j] = names[best]
                 taken.add(best)
                 low = best + 1
+        # one edited past recognition: the built paragraph of its style left between the
+        # paragraphs found around it (a label retyped, a title rewritten)
+        where = {j: place[found[j]] for j in range(j1, j2) if j in found}
+        for j in range(j1, j2):
+            if j in found:
+                continue
+            below = max((k for k in where if k < j), default=None)
+            above = min((k for k in where if k > j), default=None)
+            first = below + 1 if below is not None else j1
+            last = above if above is not None else j2
+            lonely = all(k in where for k in range(first, last) if k != j)
+            bottom = where[below] + 1 if below is not None else i1
+            top = where[above] if above is not None else i2
+            free = [i for i in range(bottom, top) if i not in taken]
+            if lonely and len(free) == 1 and order[free[0]][1] == groups[j][-1].style:
+                found[j] = names[free[0]]
+                taken.add(free[0])
         for i in range(i1, i2):
             if i not in taken and not names[i].startswith("#"):
-                after = [j for j in range(j1, j2) if j in found and names.index(found[j]) > i]
+                after = [j for j in range(j1, j2) if j in found and place[found[j]] > i]
                 removed.setdefault(after[0] if after else j2, []).append(names[i])
     return found, removed
 
@@ -359,14 +467,19 @@ def _trace(unit: Unit, markers: Markers, aligned: str | None = None) -> Unit:
     if name is None or name not in markers.paragraphs:
         unit.placed = name is not None  # a built paragraph that prints no field
         if name is not None:
-            built = "".join(p.text for p in markers.order[int(name[1:])][2])
+            pieces = markers.order[int(name[1:])][2]
+            unit.composed_from = tuple(piece for piece in pieces if piece.path is not None)
+            characters = _lost_pages(pieces, characters)
+            built = "".join(p.text for p in pieces)
             revised = "".join(c.text for c in characters if c.revised and not c.page)
             unit.changed = _key(built) != _key(revised)
+            unit.texts = (built, revised)
         return unit
     unit.marker = name
     unit.style, unit.pieces = markers.paragraphs[unit.marker]
+    characters = _lost_pages(unit.pieces, characters)
     printed = "".join(piece.text for piece in unit.pieces)
-    if unit.original != printed:
+    if "".join(c.text for c in characters if c.original and not c.page) != printed:
         characters = _untracked(printed, characters)
     _attribute(unit, characters)
     for name, position in anchors.items():

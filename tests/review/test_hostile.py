@@ -330,3 +330,18 @@ def test_what_the_edition_cannot_hold_is_reported_not_dropped(
     assert "laissé à une personne" in entry.split("\n", 1)[0], out
     assert reason in entry, out
     assert (edition / "edition.yaml").read_bytes() == before
+
+
+def test_a_broken_odt_is_refused_in_french(tmp_path: Path, capsys) -> None:
+    """An .odt whose parts are missing or not XML: one French line, no traceback."""
+    from tests.conftest import EDITION_2021
+
+    for name, content in (("tronque.odt", "<office:document-content"), ("vide.odt", "<x/>")):
+        odt = tmp_path / name
+        with zipfile.ZipFile(odt, "w") as package:
+            package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            package.writestr("content.xml", content)
+        assert main(["review", str(odt), str(EDITION_2021)]) == 1
+        err = capsys.readouterr().err
+        assert f"{name} : ce n'est pas un document OpenDocument lisible" in err
+        assert "Traceback" not in err

@@ -35,8 +35,11 @@ def edition(edition_copy) -> Path:
 
 
 def body_paragraph(document: docx.document.Document, start: str):
+    def loose(text: str) -> str:
+        return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
     for paragraph in document.paragraphs:
-        if paragraph.text.startswith(start):
+        if loose(paragraph.text).startswith(loose(start)):
             return paragraph
     raise AssertionError(f"no paragraph starts with {start!r}")
 
@@ -182,3 +185,42 @@ def test_the_report_says_who_is_unknown(built: Path, edition: Path, tmp_path: Pa
     review = read_review(revise(built, tmp_path / "direct.docx", change), edition)
     (changed,) = [c for c in review.changes if c.edits]
     assert who(changed) == "sans suivi des modifications (auteur et date inconnus)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "date", "start", "end"),
+    [
+        # the whole line retyped: where the typing falls between day and hours does not matter
+        ("Jeudi 4 novembre 2021, de 10 h à 12 h", "2021-11-04", "10:00", "12:00"),
+        ("4 novembre 2021 à 14 h", "2021-11-04", "14:00", None),
+        ("3 novembre 2021, de 9 h 30 à 11 h", "2021-11-03", "09:30", "11:00"),
+    ],
+)
+def test_an_event_s_date_line_is_read_as_one_value(
+    built: Path, edition: Path, tmp_path: Path, typed: str, date: str, start: str, end: str | None
+) -> None:
+    def change(document) -> None:
+        retype(body_paragraph(document, "3 novembre 2021, de 9 h 30"), typed)
+
+    review = read_review(revise(built, tmp_path / "date.docx", change), edition)
+    dated = [c for c in review.changes if c.field.startswith("sections[9].events[0].")]
+    assert dated
+    assert not any(c.reason for c in dated), [(c.field, c.reason) for c in dated]
+    apply_review(review)
+    event = load_edition(edition).sections[9].events[0]  # type: ignore[union-attr]
+    assert f"{event.date:%Y-%m-%d}" == date
+    assert f"{event.start:%H:%M}" == start
+    assert (f"{event.end:%H:%M}" if event.end else None) == end
+
+
+def test_a_date_line_that_does_not_read_is_listed(
+    built: Path, edition: Path, tmp_path: Path
+) -> None:
+    def change(document) -> None:
+        retype(body_paragraph(document, "3 novembre 2021, de 9 h 30"), "Date à confirmer")
+
+    review = read_review(revise(built, tmp_path / "date.docx", change), edition)
+    dated = [c for c in review.changes if c.field.startswith("sections[9].events[0].")]
+    assert dated
+    assert all(c.reason and not c.edits for c in dated)
+    assert any("ne se lit pas comme une date" in c.reason for c in dated)

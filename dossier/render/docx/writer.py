@@ -359,7 +359,9 @@ class Writer:
             oxml.add_bookmark(paragraph, next(self._bookmark_ids), name, empty=True)
             self.markers.append((name, style, line))
         if line and (story is None or story is getattr(self, "_cover_footer", None)):
-            built = Built(self.styles[style], printed(line), name)
+            built = Built(
+                self.styles[style], printed(line), name, "body" if story is None else "footer"
+            )
             (self.built if story is None else self.built_footer).append(built)
         return paragraph
 
