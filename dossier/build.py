@@ -252,14 +252,17 @@ def _make_output(output: Path) -> None:
         raise PlaceError(output, "le dossier de sortie ne peut pas être créé", error) from None
 
 
-def check(edition: Path | None = None) -> Path:
-    """Check an edition as a build would, without rendering; return its folder."""
-    from dossier.load import load_edition
+def check(edition: Path | None = None, quiet: bool = False) -> Path:
+    """Check an edition as a build would, without rendering; return its folder.
+
+    quiet: its warnings are not said (a draft of the file, checked before it is written).
+    """
+    from dossier.load import load_edition, read_edition
     from dossier.theme import load_theme
     from dossier.view import prepare
 
     folder = Path(edition) if edition is not None else find_default_edition()
-    model = load_edition(folder)
+    model = read_edition(folder)[0] if quiet else load_edition(folder)
     view = prepare(model, folder if folder.is_dir() else folder.parent)
     load_theme().check_glyphs(view.strings())
     return folder

@@ -88,18 +88,32 @@ _NOT_REGULAR = (
 
 
 def load_edition(edition: Path) -> Edition:
-    """Load and validate an edition folder (or its edition.yaml); raise DataError on any problem."""
+    """Load and validate an edition folder (or its edition.yaml); raise DataError on any problem.
+
+    Its warnings (an event outside the period…) are logged: dossier check and build say them.
+    """
+    result, warnings = read_edition(edition)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return result
+
+
+def read_edition(edition: Path) -> tuple[Edition, list[Problem]]:
+    """Load and validate an edition as load_edition does; return its warnings, unsaid.
+
+    For the commands that edit the file (review, import, new): the edition's own warnings are
+    dossier check's to say, not theirs.
+    """
     file = find_edition_file(Path(edition))
     result, located = _load(file, Edition)
     missing_files, sizes = _check_files(result, file, located)
     problems = _anchors(result, file, located) + missing_files
     if problems:
         raise DataError(problems)
-    for warning in _warnings(result, file, located):
-        log.warning("%s", warning)
+    warnings = _warnings(result, file, located)
     # The view keeps, for every string it prints, the field and line it came from.
     result._source = Source(file, located.digest, located.values, sizes)
-    return result
+    return result, warnings
 
 
 def load_model(file: Path, model: type[M]) -> M:

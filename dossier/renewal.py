@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from dossier.errors import DataError, DossierError, Problem, display_path
-from dossier.load import EDITION_FILE, find_edition_file, load_edition
+from dossier.load import EDITION_FILE, find_edition_file, read_edition
 from dossier.model import Calendar, Edition, FieldPath, Image, format_path
-from dossier.source import Edit, RemoveKey, SetValue, edit_text, read_data
+from dossier.source import Edit, RemoveKey, SetValue, Transaction
 
 log = logging.getLogger("dossier")
 
@@ -55,28 +55,22 @@ def new_edition(target: Path, source: Path, today: dt.date | None = None) -> Ren
     if target.exists():
         raise DossierError(f"{display_path(target)} existe déjà : dossier new ne remplace rien")
     file = find_edition_file(source)
-    logging.disable(logging.WARNING)  # the old edition's warnings are not the new one's
-    try:
-        old = load_edition(file)
-    finally:
-        logging.disable(logging.NOTSET)
-    text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    data = read_data(text)
+    old, _ = read_edition(file)  # the old edition's warnings are not the new one's
+    # the old file is read and edited, never written: the new one goes to another folder
+    transaction = Transaction(file, lambda draft: None)
+    data = transaction.data
     start, end = next_date(old.period.start), next_date(old.period.end)
     slug = _next_slug(old.slug, old.period.start.year, start.year)
-    new_text = edit_text(text, _edits(old, data, start, end, slug, today or dt.date.today()))
+    new_text = transaction.candidate(_edits(old, data, start, end, slug, today or dt.date.today()))
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
         (building / EDITION_FILE).write_text(new_text, encoding="utf-8")
         images = _copy_images(old, file.parent, building)
-        logging.disable(logging.WARNING)
         try:
-            new = load_edition(building)  # a new edition that does not load is never left
+            new, _ = read_edition(building)  # a new edition that does not load is never left
         except DataError as error:
             raise _in_source(error, old) from None
-        finally:
-            logging.disable(logging.NOTSET)
         building.rename(target)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)

@@ -9,20 +9,20 @@ an edit that would change anything else is refused, never written.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
-import logging
 import math
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from dossier.errors import DossierError
+from dossier.errors import DataError, DossierError, display_path
 from dossier.model import FieldPath, format_path
 
 Value = str | list[str] | dict[str, str]
@@ -127,35 +127,109 @@ def read_data(text: str) -> Any:
 
 
 def write_edits(file: Path, edits: Sequence[Edit], check: Callable[[Path], object]) -> str:
-    """Make the edits in a file; check the result (check raises) before it replaces the file.
+    """Make the edits in a file; check the result (check raises) before it replaces the file."""
+    return Transaction(file, check).commit(edits)
 
-    The new text is written beside the file, checked there (so that images resolve as for the
-    file itself) and renamed over it only then: a refused or failed edit leaves the file as it
-    was, and nothing half-written.
+
+class Transaction:
+    """One edit of an edition.yaml, as review, import and new make it.
+
+    The file is read once; edits are tried on its text (`candidate`), checked as dossier check
+    would check the file (`check`: written beside the file, so that images resolve as for the
+    file itself, its warnings unsaid), and written once (`commit`) only if the file is still
+    what was read: a refused or failed edit leaves it as it was, and nothing half-written. A
+    symbolic link is written through (the shared file gets the change, the link stays), a file
+    with other hard links is rewritten in place, its mode and owner are kept.
     """
-    raw = file.read_bytes()
-    text = raw.decode("utf-8-sig")
-    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    result = edit_text(text.replace("\r\n", "\n"), edits)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=file.parent, prefix=f".{file.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(bom + result.replace("\n", newline))
-            stream.flush()
-            os.fsync(stream.fileno())
-        logging.disable(logging.WARNING)  # a draft's warnings: the file's own are said by check
+
+    def __init__(self, file: Path, check: Callable[[Path], object]) -> None:
+        self.file = Path(file)
+        self.target = self.file.resolve()  # a symbolic link's file: what is written
+        self._check = check
+        self.raw = self.target.read_bytes()
+        text = self.raw.decode("utf-8-sig")
+        self.bom = "\ufeff" if self.raw.startswith(b"\xef\xbb\xbf") else ""
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.text = text.replace("\r\n", "\n")
+        self._checked: set[str] = set()
+
+    @property
+    def data(self) -> Any:
+        """Return the file's values as written (all text)."""
+        return read_data(self.text)
+
+    def candidate(self, edits: Sequence[Edit]) -> str:
+        """Return the text the edits give; raise SourceError for one that cannot be made."""
+        return edit_text(self.text, edits)
+
+    def check(self, edits: Sequence[Edit]) -> str:
+        """Return the text the edits give, checked; raise SourceError or the check's error.
+
+        A DataError names the user's file, not the draft beside it.
+        """
+        result = self.candidate(edits)
+        if result in self._checked:
+            return result
+        descriptor, temporary = tempfile.mkstemp(
+            dir=self.file.parent, prefix=f".{self.file.name}.", suffix=".tmp"
+        )
         try:
-            check(Path(temporary))
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                stream.write(result)
+            try:
+                self._check(Path(temporary))
+            except DataError as error:
+                problems = [
+                    replace(p, file=self.file) if Path(p.file) == Path(temporary) else p
+                    for p in error.problems
+                ]
+                raise DataError(problems) from None
         finally:
-            logging.disable(logging.NOTSET)
-        os.chmod(temporary, file.stat().st_mode & 0o777)
-        os.replace(temporary, file)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return result
+            Path(temporary).unlink(missing_ok=True)
+        self._checked.add(result)
+        return result
+
+    def commit(self, edits: Sequence[Edit]) -> str:
+        """Write the edits into the file, checked (once), as one replacement of the file."""
+        result = self.check(edits)
+        if self.target.read_bytes() != self.raw:
+            raise SourceError(
+                f"{display_path(self.file)} a été modifié pendant l'opération : rien n'est "
+                "écrit ; relancez-la"
+            )
+        status = self.target.stat()
+        # read-only as its owner set it: root could write it, but the user said no
+        if not os.access(self.target, os.W_OK) or not status.st_mode & 0o222:
+            raise SourceError(f"{display_path(self.file)} est en lecture seule : rien n'est écrit")
+        content = (self.bom + result.replace("\n", self.newline)).encode("utf-8")
+        if status.st_nlink > 1:  # other names share this file: replacing it would split them
+            with open(self.target, "r+b") as stream:
+                stream.write(content)
+                stream.truncate()
+                stream.flush()
+                os.fsync(stream.fileno())
+            return result
+        descriptor, temporary = tempfile.mkstemp(
+            dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(content)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, status.st_mode & 0o7777)
+            if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (
+                os.getuid(),
+                os.getgid(),
+            ):
+                # not ours to give away: then the file becomes the writer's
+                with contextlib.suppress(PermissionError):
+                    os.chown(temporary, status.st_uid, status.st_gid)
+            os.replace(temporary, self.target)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        self.raw = content
+        return result
 
 
 # --- Finding nodes ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from dossier.source import (
     RenameKey,
     SetValue,
     SourceError,
+    Transaction,
     edit_text,
     write_edits,
 )
@@ -211,3 +213,60 @@ def test_line_endings_and_bom_are_kept(tmp_path: Path) -> None:
 def test_the_2021_file_is_unchanged_by_an_empty_edit() -> None:
     text = (EDITION_2021 / "edition.yaml").read_text(encoding="utf-8")
     assert edit_text(text, []) == text
+
+
+def test_a_symbolic_link_is_written_through(tmp_path: Path) -> None:
+    """An edition.yaml linked to a shared folder: the shared file gets the edit, the link stays."""
+    shared = tmp_path / "partage" / "edition.yaml"
+    shared.parent.mkdir()
+    shared.write_text(SAMPLE, encoding="utf-8")
+    folder = tmp_path / "edition"
+    folder.mkdir()
+    (folder / "edition.yaml").symlink_to(shared)
+    write_edits(folder / "edition.yaml", [SetValue(("title",), "Autre titre")], lambda p: None)
+    assert (folder / "edition.yaml").is_symlink()
+    assert "title: Autre titre" in shared.read_text(encoding="utf-8")
+
+
+def test_a_hard_link_and_the_mode_are_kept(tmp_path: Path) -> None:
+    file = tmp_path / "edition.yaml"
+    file.write_text(SAMPLE, encoding="utf-8")
+    file.chmod(0o640)
+    other = tmp_path / "copie.yaml"
+    os.link(file, other)
+    write_edits(file, [SetValue(("title",), "Autre titre")], lambda p: None)
+    assert "title: Autre titre" in other.read_text(encoding="utf-8")  # one file, two names
+    assert file.stat().st_nlink == 2
+    assert file.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_read_only_file_is_not_rewritten(tmp_path: Path) -> None:
+    file = tmp_path / "edition.yaml"
+    file.write_text(SAMPLE, encoding="utf-8")
+    file.chmod(0o444)
+    with pytest.raises(SourceError, match="lecture seule"):
+        write_edits(file, [SetValue(("title",), "Autre titre")], lambda p: None)
+    assert file.read_text(encoding="utf-8") == SAMPLE
+
+
+def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    """Edited by hand while the command ran: the command's edit is refused, the hand edit kept."""
+    file = tmp_path / "edition.yaml"
+    file.write_text(SAMPLE, encoding="utf-8")
+    transaction = Transaction(file, lambda p: None)
+    file.write_text(SAMPLE.replace("title:", "# à la main\ntitle:"), encoding="utf-8")
+    with pytest.raises(SourceError, match="modifié pendant"):
+        transaction.commit([SetValue(("title",), "Autre titre")])
+    assert "# à la main" in file.read_text(encoding="utf-8")
+
+
+def test_a_transaction_checks_each_text_once(tmp_path: Path) -> None:
+    file = tmp_path / "edition.yaml"
+    file.write_text(SAMPLE, encoding="utf-8")
+    checked = []
+    transaction = Transaction(file, checked.append)
+    edits = [SetValue(("title",), "Autre titre")]
+    transaction.check(edits)
+    transaction.commit(edits)
+    assert len(checked) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["edition.yaml"]

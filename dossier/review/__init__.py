@@ -9,11 +9,9 @@ file as it is now.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -22,7 +20,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from dossier.build import check
 from dossier.errors import DataError, DossierError, display_path
 from dossier.french import French
-from dossier.load import find_edition_file, load_edition
+from dossier.load import find_edition_file, read_edition
 from dossier.model import Edition as Model
 from dossier.model import format_path
 from dossier.office.markers import MARKERS_VERSION, DamagedMarkers, read_markers
@@ -32,7 +30,7 @@ from dossier.office.revisions import Paragraph, Returned, comment_ranges, read_d
 from dossier.render.docx import built_paragraphs
 from dossier.review.back import BLOCK_STYLES, Change, Reader
 from dossier.review.fields import Markers, Unit, is_field_path, markers_of, units
-from dossier.source import SourceError, edit_text, read_data, write_edits
+from dossier.source import SourceError, Transaction, read_data
 from dossier.view import prepare
 
 __all__ = ["Comment", "Review", "apply_review", "read_review"]
@@ -89,11 +87,7 @@ def read_review(docx_file: Path, edition: Path | None = None, data: Path = Path(
             "l'édition : dossier review FICHIER.docx data/<édition>"
         )
     file = _edition_file(slug, edition, data, docx_file)
-    logging.disable(logging.WARNING)  # the edition's own warnings are dossier check's to say
-    try:
-        model = load_edition(file)
-    finally:
-        logging.disable(logging.NOTSET)
+    model, _ = read_edition(file)  # its own warnings are dossier check's to say
     source = model.source
     if markers is None or not markers.order:  # lost, or version 1: the document as built now
         digest = markers.digest if markers else properties.get("dossier-source-sha256", "")
@@ -154,11 +148,10 @@ def apply_review(review: Review) -> Review:
     Each change is tried on the file as it is, with those accepted before it, and kept only if
     the edition still loads: one bad change does not hold the others back.
     """
-    file = review.file
-    text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    transaction = Transaction(review.file, _quiet_check)
     wanted = [c for c in review.changes if c.edits and not c.reason]
     try:  # most reviews go in whole: one check
-        _check_loads(file, edit_text(text, [e for c in wanted for e in c.edits]))
+        transaction.check([e for c in wanted for e in c.edits])
         together = True
     except (SourceError, DataError):
         together = False
@@ -167,16 +160,21 @@ def apply_review(review: Review) -> Review:
         candidate = accepted + change.edits
         if not together:
             try:
-                _check_loads(file, edit_text(text, candidate))
+                transaction.check(candidate)
             except (SourceError, DataError) as error:
                 change.reason = f"refusé : {error}".replace("\n", " ; ")
                 continue
         accepted = candidate
         change.applied = True
     if accepted:
-        write_edits(file, accepted, check)
+        transaction.commit(accepted)
     review.written = sum(change.applied for change in review.changes)
     return review
+
+
+def _quiet_check(file: Path) -> None:
+    """Check a draft of edition.yaml as dossier check and build will, its warnings unsaid."""
+    check(file, quiet=True)
 
 
 # --- reading the DOCX ---------------------------------------------------------------------
@@ -362,24 +360,3 @@ def _comments(returned: Returned, found: list[Unit]) -> list[Comment]:
             )
         )
     return comments
-
-
-def _check_loads(file: Path, text: str) -> None:
-    """Check a candidate text beside the edition (its images resolve); raise its DataError."""
-    descriptor, temporary = tempfile.mkstemp(
-        dir=file.parent, prefix=f".{file.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        logging.disable(logging.WARNING)  # the period warnings: said once, by dossier check
-        try:
-            check(Path(temporary))  # as dossier check and build will: loaded, set, its glyphs
-        except DataError as error:  # name the user's file, not the draft beside it
-            for index, problem in enumerate(error.problems):
-                error.problems[index] = replace(problem, file=file)
-            raise DataError(error.problems) from None
-        finally:
-            logging.disable(logging.NOTSET)
-    finally:
-        Path(temporary).unlink(missing_ok=True)

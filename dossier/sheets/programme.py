@@ -25,7 +25,7 @@ from typing import Any
 from dossier.build import check
 from dossier.errors import DataError, DossierError, display_path
 from dossier.french import French, read_days, read_hours
-from dossier.load import check_values, find_edition_file, load_edition, load_model
+from dossier.load import check_values, find_edition_file, load_model, read_edition
 from dossier.model import Calendar, ColumnMapping, Edition, parse_path
 from dossier.model import Event as EventModel
 from dossier.sheets.read import IGNORED, Row, as_date, as_time, normalise, read_sheet
@@ -37,9 +37,8 @@ from dossier.source import (
     RemoveKey,
     SetValue,
     SourceError,
-    edit_text,
+    Transaction,
     read_data,
-    write_edits,
 )
 
 log = logging.getLogger("dossier")
@@ -109,24 +108,22 @@ def import_programme(
     """Bring a registrations file into an edition's calendars; raise on any bad row."""
     started = time.perf_counter()
     target = find_edition_file(edition)
-    logging.disable(logging.WARNING)
-    try:
-        model = load_edition(target)
-    finally:
-        logging.disable(logging.NOTSET)
+    model, _ = read_edition(target)  # its own warnings are dossier check's to say
     columns = _mapping(mapping) if mapping else {}
     table = read_sheet(file, sheet, columns)
     french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
     wanted = _read_rows(table.rows, model, french, table.columns)
-    text = target.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    data = read_data(text)
+    transaction = Transaction(target, lambda draft: check(draft, quiet=True))
     state = _read_state(target.parent)
     result = Imported(file, target, len(table.rows))
-    edits, wanted = _plan(wanted, model, data, state, result)
+    edits, wanted = _plan(wanted, model, transaction.data, state, result)
     if edits:  # held to what dossier check and build will ask of it, --dry-run or not
-        _check_candidate(target, text, edits, wanted, table.columns)
+        _check_candidate(transaction, edits, wanted, table.columns)
     if edits and not dry_run:
-        write_edits(target, edits, check)
+        try:
+            transaction.commit(edits)
+        except SourceError as error:
+            raise DossierError(f"{display_path(target)} : {error}") from None
         result.written = True
     if not dry_run:
         _write_state(target.parent, {w.identity: _fingerprint(w.event) for w in wanted}, state)
@@ -462,32 +459,21 @@ def _plan(
 
 
 def _check_candidate(
-    target: Path, text: str, edits: list[Edit], wanted: list[_Wanted], headers: dict[str, str]
+    transaction: Transaction, edits: list[Edit], wanted: list[_Wanted], headers: dict[str, str]
 ) -> None:
     """Check edition.yaml as the import would leave it, as dossier check does; refuse located.
 
     A problem in an imported event is said at the cell it comes from; any other, in the file.
     """
+    target = transaction.file
     try:
-        candidate = edit_text(text, edits)
+        transaction.check(edits)
     except SourceError as error:
         raise DossierError(f"{display_path(target)} : {error}") from None
-    descriptor, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(candidate)
-        logging.disable(logging.WARNING)  # the edition's warnings are dossier check's to say
-        try:
-            check(Path(temporary))
-        finally:
-            logging.disable(logging.NOTSET)
     except DataError as error:
+        candidate = transaction.candidate(edits)
         lines = _at_cells(error, read_data(candidate), wanted, target, headers)
         raise DossierError("\n".join(lines)) from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def _at_cells(
