@@ -42,7 +42,27 @@ def diff(before: str, after: str) -> Diff:
             old.append(("del", "".join(one[i1:i2])))
         if j2 > j1:
             new.append(("ins", "".join(other[j1:j2])))
-    return Diff(tuple(old), tuple(new))
+    return Diff(_joined(old), _joined(new))
+
+
+def _joined(marks: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Join changed words that only a space kept apart: « [-a b-] », not « [-a-] [-b-] »."""
+    result: list[tuple[str, str]] = []
+    for index, (kind, text) in enumerate(marks):
+        following = marks[index + 1][0] if index + 1 < len(marks) else "same"
+        if (
+            kind == "same"
+            and not text.strip()
+            and result
+            and result[-1][0] != "same"
+            and following == result[-1][0]
+        ):
+            result[-1] = (result[-1][0], result[-1][1] + text)
+        elif result and kind != "same" and result[-1][0] == kind:
+            result[-1] = (kind, result[-1][1] + text)
+        else:
+            result.append((kind, text))
+    return tuple(result)
 
 
 def _words(text: str) -> list[str]:
@@ -111,7 +131,8 @@ def text_report(review: Review, applied: bool) -> str:
         for change in changes:
             where = _where(review, change)
             state = _state(change, applied)
-            lines.append(f"  {where}{change.kind} — {who(change)} — {state}")
+            said = who(change)
+            lines.append(f"  {where}{change.kind} — {said + ' — ' if said else ''}{state}")
             marked = diff(change.before, change.after)
             if change.before:
                 lines.append("    avant : " + _marked(marked.before))

@@ -175,3 +175,16 @@ def test_edits_made_without_tracking_say_so(applied) -> None:
         assert said == {"sans suivi des modifications (auteur et date inconnus)"}
     elif not untracked or applied["way"] == "compare":
         assert all("Cabinet" in s for s in said), said
+
+
+def test_the_report_marks_a_retyped_line_whole() -> None:
+    from dossier.review.report import diff
+
+    marked = diff("Expérimentation et innovation publique", "Expérimenter pour mieux innover")
+    assert marked.before == (("del", "Expérimentation et innovation publique"),)
+    assert marked.after == (("ins", "Expérimenter pour mieux innover"),)
+    assert diff("le fil conducteur du", "le fil rouge du").after == (
+        ("same", "le fil "),
+        ("ins", "rouge"),
+        ("same", " du"),
+    )
