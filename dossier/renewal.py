@@ -168,6 +168,8 @@ def _to_rewrite(new: Edition, file: Path, old_year: int, old_number: int | None)
     for path, text in _strings(new.model_dump(by_alias=True, mode="json"), ()):
         if path[:1] == ("sections",) and new.sections[int(path[1])].kind in YEARLY_KINDS:
             continue
+        if new.field_kind(path) in ("fixed", "when", ""):
+            continue  # not a text to reread: an address, a date, what dossier composes
         cited = [str(old_year)] if year.search(text) else []
         if ordinal is not None and ordinal.search(text):
             cited.append(f"la {old_number}e édition")

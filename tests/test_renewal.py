@@ -90,3 +90,19 @@ def test_new_never_replaces_a_folder(data: Path) -> None:
         new_edition(data / "2022", data / "2021")
     assert list((data / "2022").iterdir()) == []
     assert [p.name for p in data.iterdir() if p.name.startswith(".")] == []
+
+
+def test_only_texts_are_named_to_reread(tmp_path: Path) -> None:
+    """An address or a composed field that holds the old year is no text to rewrite."""
+    source = tmp_path / "2021"
+    shutil.copytree(EDITION_2021, source)
+    file = source / "edition.yaml"
+    text = file.read_text(encoding="utf-8")
+    text = text.replace(
+        "url: https://www.modernisation.gouv.fr\n", "url: https://example.org/2021\n"
+    )
+    file.write_text(text, encoding="utf-8")
+    renewal = new_edition(tmp_path / "2022", source)
+    named = "\n".join(renewal.rewrite)
+    assert "publisher.url" not in named
+    assert "sections[8].heading: cite 2021" in named  # a heading is a text: named
