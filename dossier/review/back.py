@@ -167,6 +167,16 @@ class Reader:
         changes = notes + (self.when(unit, when) if when else []) + [self.edit(e) for e in others]
         line_of_days = bool(when) and all(p.kind == "when" for p in unit.fields)
         if unit.words_changed and not line_of_days:  # a date line's words are read with it
+            # where the words dossier composes changed too, which field the typing belongs to
+            # is not known (Word's comparison writes a link's new words outside the link):
+            # nothing of the paragraph is written, all of it is listed
+            for change in changes:
+                if change.edits:
+                    change.edits = []
+                    change.reason = (
+                        "la même modification touche des mots que dossier compose lui-même "
+                        "dans ce paragraphe : à reporter à la main"
+                    )
             changes.append(
                 Change(
                     "modifié",

@@ -188,3 +188,34 @@ def test_the_report_marks_a_retyped_line_whole() -> None:
         ("ins", "rouge"),
         ("same", " du"),
     )
+
+
+def test_a_link_retyped_through_word_s_comparison_is_never_half_written(tmp_path) -> None:
+    """Word's comparison writes a link's new words outside the link, beside a word dossier
+    composes: the review cannot tell whose they are, and lists it; it never writes half."""
+    import json
+
+    from dossier.load import load_edition
+    from tests.conftest import COMPLETE_EDITION
+    from tests.review.ways import compare, require_reviewer
+
+    tool = require_reviewer()
+    edition = tmp_path / "edition"
+    shutil.copytree(COMPLETE_EDITION, edition)
+    (docx,) = build(edition, ("docx",), tmp_path / "built")
+    edits = tmp_path / "edits.json"
+    edit = {"kind": "replace", "find": "des lieux)", "by": "interactive)", "within": "la carte des"}
+    edits.write_text(json.dumps([edit], ensure_ascii=False), "utf-8")
+    direct = tmp_path / "direct.docx"
+    command = ["/usr/bin/python3", str(tool), "--mode", "direct", str(docx.path), str(edits)]
+    subprocess.run(
+        [*command, str(direct)],
+        check=True,
+        capture_output=True,
+    )
+    redline = compare(docx.path, direct, tmp_path / "compare.docx")
+    review = apply_review(read_review(redline, edition, data=tmp_path))
+    text = load_edition(edition).sections[3].themes[2].link.text  # type: ignore[union-attr]
+    assert text in ("la carte des lieux", "la carte interactive")
+    if text == "la carte des lieux":
+        assert any("interactive" in c.after + c.reason for c in review.changes if c.reason)
