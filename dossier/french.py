@@ -184,7 +184,13 @@ class Words:
     draft_of: str = "du"
     edition: str = "édition"
     organisers: str = "Organisé par"
+    place: str = "Lieu\u00a0:"  # before an event's place
+    online: str = "En ligne\u00a0:"  # before the address to join an event from afar
+    online_about: str = "Rejoindre «\u202f{name}\u202f» en ligne"  # what a screen reader says
     published: str = "Publié le"
+    accessibility: str = "Accessibilité\u00a0:"  # RGAA's words, then the status
+    conformity: str = "{status} conforme"  # « partiellement conforme »
+    statement: str = "déclaration d’accessibilité"  # the link to the statement
     title_separator: str = " — "  # between « Dossier de presse » and the title
     role_separator: str = ", "  # between a name and a role: « Amélie de Montchalin, ministre »
     region_separator: str = " — "  # between a profile's name and its region

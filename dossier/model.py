@@ -492,6 +492,16 @@ class Directory(SectionBase):
     outro: Blocks = []
 
 
+class Venue(Model):
+    """Where the edition takes place: a building, its address, how to get there and in."""
+
+    name: Title
+    address: PlainText | None = None  # « 139 rue de Bercy, 75012 Paris »
+    access: Text | None = None  # « Métro Bercy (lignes 6 et 14) »
+    accessibility: Text | None = None  # « Accessible en fauteuil roulant, boucle magnétique »
+    url: Annotated[Url, Fixed] | None = None  # the venue's page, or a map
+
+
 class Event(Model):
     """One event of a calendar and when it takes place.
 
@@ -507,6 +517,10 @@ class Event(Model):
     last_day: Annotated[Date, When] | None = Field(default=None, alias="to")
     start: Annotated[Time, When] | None = None
     end: Annotated[Time, When] | None = None
+    # where: a room of the edition's venue, or a place of its own (« Préfecture de Rennes »);
+    # online: the address to join it from afar
+    place: PlainText | None = None
+    online: Annotated[Url, Fixed] | None = None
     description: Paragraphs = []
     link: Annotated[Url, Fixed] | None = None
     notes: Paragraphs = []
@@ -692,11 +706,21 @@ class Revision(Model):
     date: Date
 
 
+class Accessibility(Model):
+    """The accessibility statement a French public body's content links to (RGAA, art. 47)."""
+
+    # « Accessibilité : partiellement conforme », as the statement's audit concluded
+    status: Annotated[Literal["non", "partiellement", "totalement"], Fixed]
+    url: Annotated[Url, Fixed]  # the statement's address
+
+
 class Edition(Model):
     """One edition of a press kit: its metadata and its sections, in reading order."""
 
     title: Title
     subtitle: Title | None = None
+    # what the document is: « Dossier de presse » unless said (« Livret d'accueil »…)
+    kind: PlainText | None = None
     edition_number: (
         Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=999), Fixed] | None
     ) = None
@@ -709,6 +733,8 @@ class Edition(Model):
     revision: Annotated[Revision, Fixed] | None = None
     keywords: list[PlainText] = []
     cover_image: Image | None = None
+    venue: Venue | None = None
+    accessibility: Accessibility | None = None
     sections: Annotated[list[Section], Field(min_length=1)]
     _source: Source | None = PrivateAttr(default=None)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import ClassVar, Literal, TypedDict, TypeVar
@@ -268,6 +269,21 @@ def _iso(value: dt.date | dt.datetime) -> str:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where an event takes place, for machines: a place (its name, its address), online."""
+
+    name: str | None  # « Salle Colbert, Ministère de l'Économie »
+    address: str | None  # « 139 rue de Bercy, 75012 Paris »
+    online: str | None  # the address to join it from afar
+
+    @property
+    def text(self) -> str:
+        """Return it on one line, as a calendar's LOCATION says it."""
+        parts = [part for part in (self.name, self.address) if part]
+        return ", ".join(parts) if parts else (self.online or "")
+
+
+@dataclass(frozen=True)
 class Event:
     """One event of a calendar; its days and its hours are kept apart until printed."""
 
@@ -284,6 +300,9 @@ class Event:
     organiser_names: tuple[str, ...]  # as machines read them: a link's text, not its markup
     level: int  # the heading level of its title
     separator: str = ", "
+    place: Line | None = None  # « Lieu : salle Colbert »
+    online: Line | None = None  # « En ligne : webikeo.fr/… »
+    location: Location | None = None  # where, as machines read it (calendar, search engines)
 
     @property
     def url(self) -> str | None:
@@ -307,7 +326,7 @@ class Event:
     def lines(self) -> Iterator[Line]:
         """Yield what the event prints, in reading order."""
         yield self.when
-        yield from _present(self.title, self.organisers)
+        yield from _present(self.title, self.organisers, self.place, self.online)
         yield from _block_lines(self.description)
         yield from _present(self.link)
         yield from _block_lines(self.notes)
@@ -607,11 +626,13 @@ class Cover:
     picture: Picture | None
     publisher: Line
     published: Line | None
+    venue: tuple[Line, ...] = ()  # its name, address, access and accessibility, a line each
 
     def lines(self) -> Iterator[Line]:
         """Yield what the cover prints, top to bottom."""
         yield from _present(self.ministry, self.kind, self.title, self.subtitle, self.edition)
         yield self.period
+        yield from self.venue
         if self.picture is not None:
             yield from self.picture.lines()
         yield from _present(self.publisher, self.published)
@@ -689,6 +710,8 @@ class Edition:
     sections: tuple[Section, ...]
     screen: Screen
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    # « Accessibilité : partiellement conforme (déclaration d’accessibilité) », at the end
+    accessibility: Line | None = None
 
     def lines(self) -> Iterator[Line]:
         """Yield every line the body of the document prints, in reading order."""
@@ -696,6 +719,7 @@ class Edition:
         yield from self.contents.lines()
         for section in self.sections:
             yield from section.lines()
+        yield from _present(self.accessibility)
 
     def texts(self) -> Iterator[Text]:
         """Yield every text of the view, printed or not (alt texts, running headers)."""
@@ -827,7 +851,10 @@ class _Preparer:
     def __init__(self, edition: m.Edition, french: French, folder: Path) -> None:
         self.model = edition
         self.french = french
-        self.words = french.words
+        # the edition names its own kind of document: the cover, the running header, the title
+        self.words = (
+            replace(french.words, kind=typeset(edition.kind)) if edition.kind else french.words
+        )
         self.folder = folder
         self.about = typeset(edition.title)  # what the text being prepared is about
 
@@ -953,6 +980,30 @@ class _Preparer:
             contents=Contents(Line((word(words.contents),)), entries),
             sections=tuple(sections),
             screen=Screen(Line((word(words.skip),)), words, str(french.locale)),
+            accessibility=self.accessibility(),
+        )
+
+    def accessibility(self) -> Line | None:
+        statement = self.model.accessibility
+        if statement is None:
+            return None
+        words = self.words
+        status = Text(
+            (Span(words.conformity.format(status=statement.status)),),
+            self.origin(("accessibility", "status")),
+        )
+        link = Text(
+            (Span(words.statement, href=statement.url),), self.origin(("accessibility", "url"))
+        )
+        return Line(
+            (
+                word(words.accessibility, "label"),
+                word(" "),
+                status,
+                word(words.open_parenthesis),
+                link,
+                word(words.close_parenthesis),
+            )
         )
 
     def draft(self) -> Line:
@@ -994,7 +1045,9 @@ class _Preparer:
             )
         return Cover(
             ministry=self.line(publisher.ministry, ("publisher", "ministry")),
-            kind=Line((word(words.kind),)),
+            kind=Line(
+                (self.plain_text(edition.kind, ("kind",)),) if edition.kind else (word(words.kind),)
+            ),
             title=Line((title,)),
             subtitle=self.line(edition.subtitle, ("subtitle",)),
             edition=label,
@@ -1002,7 +1055,21 @@ class _Preparer:
             picture=self.picture(edition.cover_image, ("cover_image",), "cover"),
             publisher=Line(tuple(publisher_line)),
             published=published,
+            venue=self.venue(),
         )
+
+    def venue(self) -> tuple[Line, ...]:
+        venue = self.model.venue
+        if venue is None:
+            return ()
+        lines = [Line((self.plain_text(venue.name, ("venue", "name"), "strong", venue.url),))]
+        if venue.address:
+            lines.append(Line((self.plain_text(venue.address, ("venue", "address")),)))
+        for key in ("access", "accessibility"):
+            value = getattr(venue, key)
+            if value:
+                lines.append(Line((self.text(value, ("venue", key)),)))
+        return tuple(lines)
 
     # --- sections ---
 
@@ -1194,7 +1261,44 @@ class _Preparer:
             organiser_names=tuple(plain(rich_text(name)) for name in names),
             level=level,
             separator=self.words.time_separator,
+            place=self.place(event, path),
+            online=self.online(event, path, name),
+            location=self.location(event),
         )
+
+    def place(self, event: m.Event, path: FieldPath) -> Line | None:
+        if not event.place:
+            return None
+        return Line(
+            (
+                word(self.words.place, "label"),
+                word(" "),
+                self.plain_text(event.place, (*path, "place")),
+            )
+        )
+
+    def online(self, event: m.Event, path: FieldPath, name: str) -> Line | None:
+        """Return « En ligne : » and the address, printed for those who read it on paper."""
+        if not event.online:
+            return None
+        shown = re.sub(r"^https?://(www\.)?", "", event.online).rstrip("/")
+        label = self.words.online_about.format(name=name)
+        link = Text((Span(shown, href=event.online, label=label),), self.origin((*path, "online")))
+        return Line((word(self.words.online, "label"), word(" "), link))
+
+    def location(self, event: m.Event) -> Location | None:
+        """Return where the event is, for machines: its place, or else the edition's venue."""
+        venue = self.model.venue
+        # with a place, the place is a room of the venue; with neither a place nor an online
+        # address, the event is at the venue; online alone, it is online only
+        at_venue = venue is not None and (event.place or not event.online)
+        names = [plain(rich_text(typeset(event.place)))] if event.place else []
+        if at_venue and venue is not None:
+            names.append(typeset(venue.name))
+        if not names and not event.online:
+            return None
+        address = typeset(venue.address) if at_venue and venue and venue.address else None
+        return Location(", ".join(names) or None, address, event.online)
 
     def schedule(self, event: m.Event) -> Schedule:
         zone = self.french.time_zone

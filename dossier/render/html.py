@@ -61,7 +61,12 @@ def render_html(
             "splits": lambda event: theme.may_split(event.running_text()),
             "logo": theme.logo,
             "cover_room": round(picture_height(edition.cover, theme, "pdf"), 1),
-            "blocks": ["cover", "contents", *edition.sections],
+            "blocks": [
+                "cover",
+                "contents",
+                *edition.sections,
+                *(["colophon"] if edition.accessibility else []),
+            ],
             "stylesheet": print_stylesheet(edition),
             "page_css": "",
             "page_count": 0,

@@ -124,6 +124,25 @@ def _event_data(edition: Edition, event: Event) -> dict[str, Any]:
     if event.organiser_names:
         organisers = [{"@type": "Organization", "name": n} for n in event.organiser_names]
         data["organizer"] = organisers[0] if len(organisers) == 1 else organisers
+    location = event.location
+    if location is not None:
+        where: list[dict[str, Any]] = []
+        if location.name:
+            place: dict[str, Any] = {"@type": "Place", "name": location.name}
+            if location.address:
+                place["address"] = {"@type": "PostalAddress", "streetAddress": location.address}
+            where.append(place)
+        if location.online:
+            where.append({"@type": "VirtualLocation", "url": location.online})
+        data["location"] = where[0] if len(where) == 1 else where
+        mode = (
+            "MixedEventAttendanceMode"
+            if len(where) == 2
+            else "OnlineEventAttendanceMode"
+            if location.online
+            else "OfflineEventAttendanceMode"
+        )
+        data["eventAttendanceMode"] = f"https://schema.org/{mode}"
     data["url"] = event.url or f"#{event.anchor}"
     description = _description(event)
     if description:
@@ -190,6 +209,10 @@ def _vevent(edition: Edition, event: Event) -> CalendarEvent:
     component.add("description", "\n\n".join(lines))
     if event.url:
         component.add("url", event.url)
+    if event.location is not None:
+        component.add("location", event.location.text)
+        if event.location.online and event.location.name:  # RFC 7986: where to join it
+            component.add("conference", event.location.online, parameters={"value": "URI"})
     return component
 
 

@@ -594,7 +594,9 @@ def _field_edits(unit: Unit, characters: list[_Character]) -> None:
             continue
         after, marked, lost, links = _written([c for c in mine if c.revised])
         if piece.path is None:
-            unit.words_changed.append(f"« {piece.text} » → « {after} »")
+            if _key(after) != _key(piece.text) or (not after.strip() and piece.text.strip()):
+                # a space retyped as another kind of space leaves the words as they were
+                unit.words_changed.append(f"« {piece.text} » → « {after} »")
             continue
         if after != piece.text or any(c.state == GONE for c in mine):
             unit.edits.append(

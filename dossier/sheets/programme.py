@@ -51,6 +51,8 @@ FRENCH = {
     "end_date": "date de fin",
     "start": "heure de début",
     "end": "heure de fin",
+    "place": "lieu",
+    "online": "en ligne",
     "description": "description",
     "link": "lien",
     "notes": "remarques",
@@ -66,6 +68,8 @@ KEY_ORDER = (
     "to",
     "start",
     "end",
+    "place",
+    "online",
     "description",
     "link",
     "notes",
@@ -153,6 +157,8 @@ _FIELD_NAMES = {
     "date de fin": "end_date",
     "heure de début": "start",
     "heure de fin": "end",
+    "lieu": "place",
+    "en ligne": "online",
     "description": "description",
     "lien": "link",
     "remarques": "notes",
@@ -167,6 +173,8 @@ _FIELD_NAMES = {
             "end_date",
             "start",
             "end",
+            "place",
+            "online",
             "description",
             "link",
             "notes",
@@ -269,9 +277,13 @@ def _event(
         if value is not None:
             paragraphs = [_text(p) for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
             event[name] = paragraphs[0] if len(paragraphs) == 1 else paragraphs
-    link = row.get("link")
-    if link is not None:
-        event["link"] = str(link).strip()
+    place = row.get("place")
+    if place is not None and str(place).strip():
+        event["place"] = _text(place)
+    for name in ("online", "link"):
+        address = row.get(name)
+        if address is not None:
+            event[name] = str(address).strip()
     category = row.get("category")
     calendar = None
     if category is None:
@@ -343,6 +355,8 @@ _CELLS = {
     "to": "end_date",
     "start": "start",
     "end": "end",
+    "place": "place",
+    "online": "online",
     "title": "title",
     "organisers": "organisers",
     "description": "description",

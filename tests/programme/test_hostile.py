@@ -111,23 +111,23 @@ def refused(file: Path, edition: Path, capsys, *expected: str) -> str:
 def test_each_unknown_column_is_named_in_a_warning(edition, tmp_path, capsys) -> None:
     file = csv_file(
         tmp_path,
-        "Titre;Date;Lieu;Public;Catégorie;",
-        "Atelier;27/02/2024;Salle 12, Lyon;Tous;Le programme;",
+        "Titre;Date;Tarif;Public;Catégorie;",
+        "Atelier;27/02/2024;Gratuit;Tous;Le programme;",
     )
     assert main(["import", str(file), "--into", str(edition)]) == 0
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if "warning:" in line]
     assert len(warnings) == 2, err
-    assert warnings[0].startswith(f"{file}:C1: warning: colonne « Lieu » ignorée : ")
+    assert warnings[0].startswith(f"{file}:C1: warning: colonne « Tarif » ignorée : ")
     assert warnings[1].startswith(f"{file}:D1: warning: colonne « Public » ignorée : ")
     assert "--mapping" in warnings[0]
     assert [e.title for e in imported(edition)] == ["Atelier"]
 
 
 def test_a_column_the_mapping_file_ignores_is_not_warned_of(edition, tmp_path, capsys) -> None:
-    file = csv_file(tmp_path, "Titre;Date;Lieu;Catégorie", "Atelier;27/02/2024;Lyon;Le programme")
+    file = csv_file(tmp_path, "Titre;Date;Tarif;Catégorie", "Atelier;27/02/2024;5 €;Le programme")
     mapping = tmp_path / "colonnes.yaml"
-    mapping.write_text("Lieu: ignorer\n", encoding="utf-8")
+    mapping.write_text("Tarif: ignorer\n", encoding="utf-8")
     assert main(["import", str(file), "--into", str(edition), "--mapping", str(mapping)]) == 0
     assert "warning" not in capsys.readouterr().err
 
@@ -217,7 +217,7 @@ def test_an_error_exported_as_text_is_refused_at_its_cell(error, edition, tmp_pa
 
 
 def test_an_error_in_an_ignored_column_does_not_matter(edition, tmp_path, capsys) -> None:
-    file = csv_file(tmp_path, "Titre;Date;Lieu;Catégorie", "Atelier;27/02/2024;#N/A;Le programme")
+    file = csv_file(tmp_path, "Titre;Date;Tarif;Catégorie", "Atelier;27/02/2024;#N/A;Le programme")
     assert main(["import", str(file), "--into", str(edition)]) == 0
 
 

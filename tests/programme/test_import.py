@@ -242,3 +242,27 @@ def test_headers_without_a_title_column_are_refused(edition_copy, tmp_path) -> N
     with pytest.raises(DossierError, match="aucune colonne « titre »"):
         import_programme(file, folder)
     assert HEADERS[0] == "Titre"
+
+
+def test_a_place_and_an_online_link_come_in_from_their_columns(edition_copy, tmp_path) -> None:
+    """« Lieu » and « Lien de connexion », as a form names them: the event's place and online."""
+    folder = emptied(edition_copy, SMALL_EDITION)
+    model = load_edition(folder)
+    file = tmp_path / "inscriptions.csv"
+    file.write_text(
+        "Titre;Date;Heure de début;Lieu;Lien de connexion;Catégorie\n"
+        f"Atelier données;{model.period.start:%d/%m/%Y};09:30;Salle Colbert;;le-programme\n"
+        f"Webinaire;{model.period.start:%d/%m/%Y};14h;;https://webikeo.fr/w/1;le-programme\n",
+        encoding="utf-8",
+    )
+    import_programme(file, folder)
+    imported = {
+        e.title: e
+        for s in load_edition(folder).sections
+        if isinstance(s, Calendar)
+        for e in s.events
+    }
+    assert imported["Atelier données"].place == "Salle Colbert"
+    assert imported["Atelier données"].online is None
+    assert imported["Webinaire"].online == "https://webikeo.fr/w/1"
+    assert imported["Webinaire"].place is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -174,8 +175,75 @@ def test_every_event_is_a_schema_org_event(outputs) -> None:
         assert found["url"] == (event.url or f"#{event.anchor}")
         names = [o["name"] for o in _as_list(found.get("organizer", []))]
         assert names == list(event.organiser_names)
+        _holds_its_location(found, event)
         if "T" in found["startDate"]:  # an hour carries the Paris offset of its day
             assert re.search(r"\+0[12]:00$", found["startDate"])
+
+
+def _holds_its_location(found: dict, event) -> None:
+    """A place (its name and address) or an online address, and how one attends."""
+    location = event.location
+    if location is None:
+        assert "location" not in found
+        assert "eventAttendanceMode" not in found
+        return
+    where = _as_list(found["location"])
+    places = [w for w in where if w["@type"] == "Place"]
+    online = [w for w in where if w["@type"] == "VirtualLocation"]
+    assert [p["name"] for p in places] == ([location.name] if location.name else [])
+    for place in places:
+        assert place.get("address", {}).get("streetAddress") == location.address
+    assert [w["url"] for w in online] == ([location.online] if location.online else [])
+    mode = {(True, False): "Offline", (False, True): "Online", (True, True): "Mixed"}
+    expected = mode[(bool(places), bool(online))]
+    assert found["eventAttendanceMode"] == f"https://schema.org/{expected}EventAttendanceMode"
+
+
+def test_a_place_and_an_online_address_reach_the_page_and_the_calendar(tmp_path: Path) -> None:
+    """The venue on the cover; an event's room, or its online address, on its lines and in the
+    JSON-LD and the .ics; an event with neither takes the venue."""
+    edition = tmp_path / "edition"
+    shutil.copytree(SMALL_EDITION, edition)
+    file = edition / "edition.yaml"
+    text = file.read_text(encoding="utf-8")
+    venue = (
+        "venue:\n  name: Maison de la Mutualité\n  address: 24 rue Saint-Victor, 75005 Paris\n"
+        "  access: Métro Maubert-Mutualité (ligne 10)\n"
+    )
+    text = text.replace("\nsections:", f"\n{venue}sections:", 1)
+    file.write_text(text, encoding="utf-8")
+    model = load_edition(edition)
+    events = [
+        (i, j) for i, s in enumerate(model.sections) for j, _ in enumerate(getattr(s, "events", []))
+    ]
+    assert len(events) >= 2
+    from dossier.source import AddKey, write_edits
+
+    (a, b), (c, d) = events[0], events[1]
+    write_edits(
+        file,
+        [
+            AddKey(("sections", a, "events", b), "place", "Salle Jean Jaurès"),
+            AddKey(("sections", c, "events", d), "online", "https://webikeo.fr/w/42"),
+        ],
+        load_edition,
+    )
+    outputs = {o.format: o.path for o in build(edition, ("html",), tmp_path / "out")}
+    html = page({"html": outputs["html"]})
+    text = " ".join(html.text_content().split())
+    assert "Maison de la Mutualité 24 rue Saint-Victor, 75005 Paris" in text
+    assert "Lieu : Salle Jean Jaurès" in text
+    assert "En ligne : webikeo.fr/w/42" in text
+    (script,) = html.xpath("//script[@type='application/ld+json']")
+    graph = json.loads(script.text)["@graph"]
+    assert graph[0]["location"]["name"] == "Salle Jean Jaurès, Maison de la Mutualité"
+    assert graph[1]["location"] == {"@type": "VirtualLocation", "url": "https://webikeo.fr/w/42"}
+    assert all("location" in e for e in graph)  # the others: at the venue
+    vevents = Calendar.from_ical(next(outputs["html"].glob("*.ics")).read_bytes()).walk("VEVENT")
+    assert str(vevents[0]["LOCATION"]) == (
+        "Salle Jean Jaurès, Maison de la Mutualité, 24 rue Saint-Victor, 75005 Paris"
+    )
+    assert str(vevents[1]["LOCATION"]) == "https://webikeo.fr/w/42"
 
 
 def _as_list(value: object) -> list:

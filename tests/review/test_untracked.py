@@ -224,3 +224,34 @@ def test_a_date_line_that_does_not_read_is_listed(
     assert dated
     assert all(c.reason and not c.edits for c in dated)
     assert any("ne se lit pas comme une date" in c.reason for c in dated)
+
+
+def test_an_event_s_place_and_the_venue_come_back(edition_copy, tmp_path: Path) -> None:
+    """The places are fields like any: edited in the DOCX, written back; online is not text."""
+    from dossier.source import AddKey, write_edits
+    from tests.conftest import SMALL_EDITION
+
+    edition = edition_copy(SMALL_EDITION)
+    file = edition / "edition.yaml"
+    text = file.read_text(encoding="utf-8")
+    venue = "venue:\n  name: Maison de la Mutualité\n  address: 24 rue Saint-Victor, 75005 Paris\n"
+    file.write_text(text.replace("\nsections:", f"\n{venue}sections:", 1), encoding="utf-8")
+    model = load_edition(edition)
+    index = next(i for i, s in enumerate(model.sections) if getattr(s, "events", None))
+    write_edits(
+        file, [AddKey(("sections", index, "events", 0), "place", "Salle Jaurès")], load_edition
+    )
+    (output,) = build(edition, ("docx",), tmp_path / "built")
+
+    def change(document) -> None:
+        place = body_paragraph(document, "Lieu : Salle Jaurès")
+        retype(place, "Lieu : Salle Jean Jaurès, 2e étage")
+        address = body_paragraph(document, "24 rue Saint-Victor")
+        retype(address, "24 rue Saint-Victor, 75005 Paris (entrée rue de Poissy)")
+
+    review = read_review(revise(output.path, tmp_path / "r.docx", change), edition)
+    apply_review(review)
+    again = load_edition(edition)
+    assert again.sections[index].events[0].place == "Salle Jean Jaurès, 2e étage"  # type: ignore[union-attr]
+    assert again.venue is not None
+    assert again.venue.address == "24 rue Saint-Victor, 75005 Paris (entrée rue de Poissy)"

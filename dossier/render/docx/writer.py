@@ -93,6 +93,8 @@ class Writer:
         self.contents()
         for section in self.edition.sections:
             self.section(section)
+        if self.edition.accessibility:  # the statement closes the document, as in the PDF
+            self.paragraph("published", self.edition.accessibility)
         self.fill_page_numbers()
         oxml.add_custom_xml_part(self.document, self.marker_map())
         # the edition and its source's state again, where any word processor keeps them (an
@@ -162,6 +164,8 @@ class Writer:
         self.optional("subtitle", cover.subtitle)
         self.optional("cover_edition", cover.edition)
         self.paragraph("cover_line", cover.period)
+        for line in cover.venue:
+            self.paragraph("cover_line", line)
         if cover.picture is not None:  # as tall as the cover's text leaves room for
             room = picture_height(cover, self.theme, "docx", draft=bool(edition.draft))
             self.picture(cover.picture, WD_ALIGN_PARAGRAPH.LEFT, height=room)
@@ -297,8 +301,9 @@ class Writer:
         head = [date]
         if event.title:
             head.append(self.paragraph("event_title", event.title, links=False, level=event.level))
-        if event.organisers:
-            head.append(self.paragraph("organisers", event.organisers))
+        for line in (event.organisers, event.place, event.online):
+            if line:
+                head.append(self.paragraph("organisers", line))
         description = self.blocks(event.description)
         after = [self.paragraph("link_line", event.link)] if event.link else []
         after += self.blocks(event.notes)

@@ -245,6 +245,8 @@ def _parts(edition: Edition) -> list[list[Block]]:
             parts.append([section])
         else:
             parts[-1].append(section)
+    if edition.accessibility is not None:  # the statement closes the last part
+        parts[-1].append("colophon")
     return parts
 
 
