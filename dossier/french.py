@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +34,7 @@ class Span:
     # What a screen reader says of a link whose words alone say nowhere (« En savoir plus sur
     # « Journée des labs » »); never printed: the web's aria-label, the PDF's link description.
     label: str | None = None
+    lang: str | None = None  # the language of a phrase in another one than the edition's
 
 
 Rich = tuple[Span, ...]
@@ -48,6 +50,7 @@ def plain(rich: Iterable[Span]) -> str:
 # Possessive quantifiers (++): a 300 000-character word is scanned once, never backtracked.
 _PROTECTED = re.compile(
     rf"\]\({LINK_TARGET}\)"  # the target of an inline link: ](https://…)
+    r"|\]\{lang=[^{}\s]*+\}"  # the language of a phrase: ]{lang=rcf}
     r"|(?P<url>(?:https?://|www\.)[^\s«»<>\"]*+)"  # URLs (their closing stop is given back)
     r"|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++"  # e-mail addresses
     r"|\b\d{1,2}:\d{2}\b"  # 09:30
@@ -106,8 +109,10 @@ def rich_text(text: str) -> Rich:
     """Typeset running text and split it into spans: links, page references, ordinals."""
     spans: list[Span] = []
     # Typeset the whole text first: a link's neighbours decide its spacing.
-    for piece, target in split_inline(typeset(text)):
-        if target is not None and target.startswith("#") and PAGE_PLACEHOLDER in piece:
+    for piece, target, lang in split_inline(typeset(text)):
+        if lang is not None:
+            spans += [dataclasses.replace(s, lang=lang) for s in _bare_links(piece)]
+        elif target is not None and target.startswith("#") and PAGE_PLACEHOLDER in piece:
             before, _, after = piece.partition(PAGE_PLACEHOLDER)
             spans += _with_ordinals(before.replace(" ", NBSP), target)  # "p. 17" never breaks
             spans.append(Span("", href=target, page_of=target[1:]))
@@ -148,9 +153,10 @@ def _merge(spans: Sequence[Span]) -> Rich:
             previous is not None
             and previous.page_of is None
             and span.page_of is None
-            and (previous.sup, previous.href, previous.label) == (span.sup, span.href, span.label)
+            and (previous.sup, previous.href, previous.label, previous.lang)
+            == (span.sup, span.href, span.label, span.lang)
         ):
-            merged[-1] = Span(previous.text + span.text, span.sup, span.href, label=span.label)
+            merged[-1] = dataclasses.replace(span, text=previous.text + span.text)
         else:
             merged.append(span)
     return tuple(merged)
@@ -161,7 +167,7 @@ def capitalise(rich: Rich) -> Rich:
     if not rich or not rich[0].text:
         return rich
     first = rich[0]
-    return (Span(first.text[:1].upper() + first.text[1:], first.sup, first.href), *rich[1:])
+    return (dataclasses.replace(first, text=first.text[:1].upper() + first.text[1:]), *rich[1:])
 
 
 # --- Words and numbers -------------------------------------------------------------------

@@ -34,6 +34,10 @@ FieldPath = tuple[str | int, ...]
 # address may hold one level of parentheses, as Wikipedia's do: …/Conseil_d'État_(France).
 LINK_TARGET = r"(?:[^()\s]|\([^()\s]*\))++"
 INLINE_LINK = re.compile(rf"\[([^\[\]]++)\]\(({LINK_TARGET})\)")
+# A phrase in another language: [Kozé ansanm]{lang=rcf} (a BCP 47 tag, as HTML's lang).
+LANG_TAG = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*+"
+INLINE_LANG = re.compile(rf"\[([^\[\]]++)\]\{{lang=({LANG_TAG})\}}")
+_INLINE = re.compile(rf"{INLINE_LINK.pattern}|{INLINE_LANG.pattern}")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -50,7 +54,12 @@ def _check_text(value: str) -> str:
     for _, url in INLINE_LINK.findall(value):
         if not url.startswith("#"):
             check_url(url)
-    rest = INLINE_LINK.sub("", value)
+    rest = INLINE_LANG.sub("", INLINE_LINK.sub("", value))
+    if re.search(r"\]\s*\{\s*lang", rest):
+        raise ValueError(
+            "une langue est mal indiquée : écrivez [texte]{lang=en}, un code de langue (en, "
+            "es, rcf, pt-BR…) juste après le crochet, sans espace"
+        )
     # « ](» that did not make a link, or « ] (https://… » : a link the reader would see as typed.
     # « [liste complète] (voir l'annexe) » is only brackets and parentheses.
     if re.search(r"\]\(|\]\s+\((?:https?:|mailto:|tel:|www\.|#)", rest, re.IGNORECASE):
@@ -79,10 +88,10 @@ def _no_page_reference(value: str) -> str:
 def _no_link(value: str) -> str:
     # Metadata and what a screen reader says of an image are never links: markup would be
     # printed as it is written, brackets and address.
-    if INLINE_LINK.search(value):
+    if INLINE_LINK.search(value) or INLINE_LANG.search(value):
         raise ValueError(
             "ce texte ne peut pas être un lien (il va dans les métadonnées, ou est lu par les "
-            "lecteurs d'écran) : écrivez le texte seul, sans [ ](adresse)"
+            "lecteurs d'écran) : écrivez le texte seul, sans [ ](adresse) ni [ ]{lang=…}"
         )
     return value
 
@@ -218,16 +227,20 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-") or "section"
 
 
-def split_inline(text: str) -> Iterator[tuple[str, str | None]]:
-    """Split running text into (text, target) pieces; target is None outside links."""
+def split_inline(text: str) -> Iterator[tuple[str, str | None, str | None]]:
+    """Split running text into (text, target, language) pieces: links, phrases in another
+    language; target and language are None outside them."""
     position = 0
-    for match in INLINE_LINK.finditer(text):
+    for match in _INLINE.finditer(text):
         if match.start() > position:
-            yield text[position : match.start()], None
-        yield match.group(1), match.group(2)
+            yield text[position : match.start()], None, None
+        if match.group(1) is not None:
+            yield match.group(1), match.group(2), None
+        else:
+            yield match.group(3), None, match.group(4)
         position = match.end()
     if position < len(text):
-        yield text[position:], None
+        yield text[position:], None, None
 
 
 def format_path(path: FieldPath) -> str:

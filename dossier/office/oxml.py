@@ -129,11 +129,20 @@ def add_run(
     *,
     style_id: str | None = None,
     superscript: bool = False,
+    lang: str | None = None,
 ) -> Element:
-    """Append a run of text to a paragraph or a hyperlink; a tab in the text is a w:tab."""
+    """Append a run of text to a paragraph or a hyperlink; a tab in the text is a w:tab.
+
+    lang: the language of a phrase in another one (w:lang, which Word's proofing and screen
+    readers follow).
+    """
     run = OxmlElement("w:r")
     properties = OxmlElement("w:rPr")
-    values = {"rStyle": style_id, "vertAlign": "superscript" if superscript else None}
+    values = {
+        "rStyle": style_id,
+        "vertAlign": "superscript" if superscript else None,
+        "lang": lang,
+    }
     for name in _RPR_ORDER:  # the schema's order
         if values.get(name):
             element = OxmlElement(f"w:{name}")

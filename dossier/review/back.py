@@ -285,8 +285,8 @@ class Reader:
             return change
         if not _keeps_references(value, new):
             change.reason = (
-                "la modification retirerait un lien ou un renvoi de page du texte écrit : "
-                "à reporter à la main"
+                "la modification retirerait un lien, un renvoi de page ou une langue du texte "
+                "écrit : à reporter à la main"
             )
             return change
         change.edits = [SetValue(path, new)]
@@ -520,8 +520,12 @@ def _keeps_references(old: str, new: str) -> bool:
     removed the link, and that is for a person to confirm; what only looks so (an editor
     that dropped a page number's field and its parenthesis) is never written.
     """
-    kept = Counter((s.href, s.page_of) for s in rich_text(new) if s.href or s.page_of)
-    wanted = Counter((s.href, s.page_of) for s in rich_text(old) if s.href or s.page_of)
+    kept = Counter(
+        (s.href, s.page_of, s.lang) for s in rich_text(new) if s.href or s.page_of or s.lang
+    )
+    wanted = Counter(
+        (s.href, s.page_of, s.lang) for s in rich_text(old) if s.href or s.page_of or s.lang
+    )
     return not (wanted - kept) and new.count("{page}") >= old.count("{page}")
 
 

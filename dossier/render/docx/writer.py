@@ -394,7 +394,9 @@ class Writer:
                 style = self.styles[role_style(text.role, linked)] if text.role else None
                 if linked and style is None:
                     style = self.styles[HYPERLINK]
-                oxml.add_run(container, span.text, style_id=style, superscript=span.sup)
+                oxml.add_run(
+                    container, span.text, style_id=style, superscript=span.sup, lang=span.lang
+                )
 
     def hyperlink(
         self, parent: oxml.Element, href: str, story: XmlPart | None = None

@@ -53,7 +53,10 @@ try:
 except OSError as error:
     raise RenderError(missing_library(error)) from None
 
-from dossier.render.pdf.layout import Pagination  # noqa: E402 - once WeasyPrint is known to load
+from dossier.render.pdf import tagging  # noqa: E402 - once WeasyPrint is known to load
+from dossier.render.pdf.layout import Pagination  # noqa: E402
+
+tagging.install()
 
 
 class SandboxFetcher:
