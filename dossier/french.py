@@ -192,8 +192,11 @@ class Words:
     organisers: str = "Organisé par"
     place: str = "Lieu\u00a0:"  # before an event's place
     online: str = "En ligne\u00a0:"  # before the address to join an event from afar
-    online_about: str = "Rejoindre «\u202f{name}\u202f» en ligne"  # what a screen reader says
+    # what a screen reader says of the address: it, then what it leads to
+    online_about: str = "{address} : rejoindre «\u202f{name}\u202f» en ligne"
     published: str = "Publié le"
+    attribution: str = "— "  # before who said a quote
+    credit_separator: str = " — "  # between a picture's caption and its credit
     accessibility: str = "Accessibilité\u00a0:"  # RGAA's words, then the status
     conformity: str = "{status} conforme"  # « partiellement conforme »
     statement: str = "déclaration d’accessibilité"  # the link to the statement

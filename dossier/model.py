@@ -371,6 +371,7 @@ class Image(Model):
     src: RelativePath
     alt: PlainText
     caption: Text | None = None
+    credit: Text | None = None  # « © Préfecture de la Réunion »: printed after the caption
 
 
 class Person(Model):
@@ -380,14 +381,78 @@ class Person(Model):
     role: Text | None = None
 
 
+class Quote(Model):
+    """Words someone said, and who: « … », Marie Durand, directrice."""
+
+    text: Text
+    attribution: Text | None = None
+
+
+class Callout(Model):
+    """A titled box beside the text: « À savoir », « Accréditations »."""
+
+    title: Title | None = None
+    body: Annotated[list[Text], BeforeValidator(_as_list), Field(min_length=1), Kind("paragraphs")]
+
+
+class KeyFigure(Model):
+    """A number set large, and what it counts: 81 / dépôts de projets."""
+
+    number: PlainText
+    label: Text
+
+
+Cell = Text | None  # a table's cell; ~ or nothing for an empty one
+
+
+class Table(Model):
+    """A simple table: a header row, then rows of text cells, as many as the header has."""
+
+    caption: Text | None = None
+    header: Annotated[list[PlainText], Field(min_length=1)]
+    rows: Annotated[list[list[Cell]], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _rows_as_wide_as_the_header(self) -> Table:
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.header):
+                raise ValueError(
+                    f"la ligne {number} du tableau a {len(row)} cellule(s), l'en-tête "
+                    f"{len(self.header)} : une cellule vide s'écrit ~"
+                )
+        return self
+
+
+# Each kind of block, by its key, and what the French messages call it.
+BLOCK_KINDS = {
+    "paragraph": "un paragraphe",
+    "list": "une liste à puces (list:)",
+    "numbered": "une liste numérotée (numbered:)",
+    "subheading": "un intertitre (subheading:)",
+    "subsubheading": "un intertitre de second niveau (subsubheading:)",
+    "quote": "une citation (quote:)",
+    "callout": "un encadré (callout:)",
+    "key_figures": "des chiffres clés (key_figures:)",
+    "figure": "une image (figure:)",
+    "table": "un tableau (table:)",
+}
+
+
 class Block(Model):
-    """One block of running text: a paragraph, a bullet list or a subheading."""
+    """One block of running text: a paragraph, a list, a subheading, a quote, a box…"""
 
     paragraph: Text | None = None
     bullets: Annotated[list[Text], Field(min_length=1), Kind("bullets")] | None = Field(
         None, alias="list"
     )
+    numbered: Annotated[list[Text], Field(min_length=1), Kind("bullets")] | None = None
     subheading: Annotated[Title, Kind("subheading")] | None = None
+    subsubheading: Annotated[Title, Kind("subheading")] | None = None
+    quote: Quote | None = None
+    callout: Callout | None = None
+    key_figures: Annotated[list[KeyFigure], Field(min_length=1)] | None = None
+    figure: Image | None = None
+    table: Table | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -398,19 +463,20 @@ class Block(Model):
     def _exactly_one(self) -> Block:
         given = [
             key
-            for key, value in (
-                ("paragraph", self.paragraph),
-                ("list", self.bullets),
-                ("subheading", self.subheading),
-            )
-            if value
+            for key in BLOCK_KINDS
+            if getattr(self, "bullets" if key == "list" else key) is not None
         ]
         if len(given) != 1:
+            named = ", ".join(BLOCK_KINDS[key] for key in given) or "aucun"
             raise ValueError(
-                "un bloc est soit un paragraphe, soit une liste (list:), soit un intertitre "
-                f"(subheading:), jamais plusieurs à la fois ({', '.join(given) or 'aucun'})"
+                "un bloc est un seul de : " + ", ".join(BLOCK_KINDS.values()) + f" ({named})"
             )
         return self
+
+    @property
+    def key(self) -> str:
+        """Return which kind of block it is, as the YAML names it."""
+        return next(k for k in BLOCK_KINDS if getattr(self, "bullets" if k == "list" else k))
 
 
 Blocks = Annotated[list[Block], BeforeValidator(_as_list), Kind("blocks")]
@@ -445,7 +511,7 @@ class Edito(SectionBase):
     kind: Literal["edito"]
     author: Person
     portrait: Image | None = None
-    paragraphs: Annotated[Paragraphs, Field(min_length=1)]
+    paragraphs: Annotated[Blocks, Field(min_length=1)]
     pull_quote: Text | None = None
 
 
@@ -453,7 +519,7 @@ class Answer(Model):
     """One question of an interview and its answer."""
 
     question: Text
-    answer: Annotated[Paragraphs, Field(min_length=1)]
+    answer: Annotated[Blocks, Field(min_length=1)]
 
 
 class Interview(SectionBase):
@@ -484,7 +550,7 @@ class Themes(SectionBase):
     """The themes the programme is organised around."""
 
     kind: Literal["themes"]
-    intro: Paragraphs = []
+    intro: Blocks = []
     themes: Annotated[list[Theme], Field(min_length=1)]
 
 
@@ -500,7 +566,7 @@ class Directory(SectionBase):
     """A list of labs or partners."""
 
     kind: Literal["directory"]
-    intro: Paragraphs = []
+    intro: Blocks = []
     entries: Annotated[list[Entry], Field(min_length=1)]
     outro: Blocks = []
 
@@ -534,9 +600,9 @@ class Event(Model):
     # online: the address to join it from afar
     place: PlainText | None = None
     online: Annotated[Url, Fixed] | None = None
-    description: Paragraphs = []
+    description: Blocks = []
     link: Annotated[Url, Fixed] | None = None
-    notes: Paragraphs = []
+    notes: Blocks = []
 
     @field_validator("dates")
     @classmethod
@@ -611,7 +677,7 @@ class Calendar(SectionBase):
     """A calendar of events, with links to the whole programme."""
 
     kind: Literal["calendar"]
-    intro: Paragraphs = []
+    intro: Blocks = []
     events: list[Event] = []  # empty while the programme is not in yet: a warning, not an error
     links: list[Link] = []
 
@@ -638,14 +704,14 @@ class Mission(Model):
     """One mission of the organiser."""
 
     title: Title
-    body: Annotated[Paragraphs, Field(min_length=1)]
+    body: Annotated[Blocks, Field(min_length=1)]
 
 
 class Missions(SectionBase):
     """What the organising body does."""
 
     kind: Literal["missions"]
-    intro: Paragraphs = []
+    intro: Blocks = []
     missions: Annotated[list[Mission], Field(min_length=1)]
 
 
@@ -663,7 +729,7 @@ class Contacts(SectionBase):
     """Who journalists call."""
 
     kind: Literal["contacts"]
-    intro: Paragraphs = []
+    intro: Blocks = []
     contacts: Annotated[list[Contact], Field(min_length=1)]
 
 

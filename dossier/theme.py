@@ -143,6 +143,7 @@ class Images(_Strict):
     cover: Box
     portrait: Box
     profile: Box
+    figure: Box = Box(width=170, height=80)  # a picture in the flow of the text
 
 
 def _check_weight(value: int) -> int:
@@ -217,8 +218,23 @@ STYLES = (
     *("bullet", "theme", "entry", "event_date", "event_title", "organisers", "link_line"),
     *("programme", "profile_title", "mission_title", "contact_name", "contact_detail"),
     *("caption", "toc_1", "toc_2", "running", "footer", "draft"),
+    *("h4", "numbered", "quote_text", "attribution", "callout_title", "callout", "key_number"),
+    *("key_label", "table_head", "table_cell"),
 )
 ROLES = ("strong", "label", "number", "detail", "more", "link")
+# Styles of the blocks a theme written before them may lack: each then looks as the one named.
+LATER_STYLES = {
+    "h4": "h3",  # a second level of subheading
+    "numbered": "bullet",
+    "quote_text": "body",
+    "attribution": "caption",
+    "callout_title": "question",
+    "callout": "body",
+    "key_number": "cover_edition",
+    "key_label": "caption",
+    "table_head": "small",
+    "table_cell": "small",
+}
 
 
 class DocxFont(_Strict):
@@ -288,6 +304,9 @@ class Theme(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Theme:
+        for name, like in LATER_STYLES.items():
+            if name not in self.styles and like in self.styles:
+                self.styles[name] = self.styles[like]
         problems = [f"styles.{n}: manque" for n in STYLES if n not in self.styles]
         problems += [f"roles.{n}: manque" for n in ROLES if n not in self.roles]
         palette = type(self.colours).model_fields

@@ -164,6 +164,7 @@ class Subheading:
     kind: ClassVar[str] = "subheading"
     text: Line
     level: int  # its heading level: one below the heading of what holds it
+    minor: bool = False  # a subheading of the second level (subsubheading:), one level further
 
     def lines(self) -> Iterator[Line]:
         """Yield what the block prints, in reading order."""
@@ -182,7 +183,98 @@ class Bullets:
         yield from self.items
 
 
-Block = Paragraph | Subheading | Bullets
+@dataclass(frozen=True)
+class Numbered:
+    """A numbered list: one line per item, numbered by the output (1., 2.…)."""
+
+    kind: ClassVar[str] = "numbered"
+    items: tuple[Line, ...]
+
+    def lines(self) -> Iterator[Line]:
+        """Yield what the block prints, in reading order."""
+        yield from self.items
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words someone said, and who said them."""
+
+    kind: ClassVar[str] = "quote"
+    text: Line
+    attribution: Line | None
+
+    def lines(self) -> Iterator[Line]:
+        """Yield what the block prints, in reading order."""
+        yield self.text
+        yield from _present(self.attribution)
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A titled box: its title (a label, not a heading of the outline) and its paragraphs."""
+
+    kind: ClassVar[str] = "callout"
+    title: Line | None
+    body: tuple[Line, ...]
+
+    def lines(self) -> Iterator[Line]:
+        """Yield what the block prints, in reading order."""
+        yield from _present(self.title)
+        yield from self.body
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A number set large, and what it counts."""
+
+    number: Line
+    label: Line
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """Key figures, several in a row."""
+
+    kind: ClassVar[str] = "key_figures"
+    items: tuple[KeyFigure, ...]
+
+    def lines(self) -> Iterator[Line]:
+        """Yield what the block prints, in reading order: each number, then its label."""
+        for item in self.items:
+            yield item.number
+            yield item.label
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture in the flow of the text, with its caption and credit."""
+
+    kind: ClassVar[str] = "figure"
+    picture: Picture
+
+    def lines(self) -> Iterator[Line]:
+        """Yield what the block prints, in reading order: its caption."""
+        yield from self.picture.lines()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A simple table: a header row, rows of cells (None for an empty one), a caption."""
+
+    kind: ClassVar[str] = "table"
+    caption: Line | None
+    header: tuple[Line, ...]
+    rows: tuple[tuple[Line | None, ...], ...]
+
+    def lines(self) -> Iterator[Line]:
+        """Yield what the block prints, in reading order: caption, header, rows by row."""
+        yield from _present(self.caption)
+        yield from self.header
+        for row in self.rows:
+            yield from (cell for cell in row if cell is not None)
+
+
+Block = Paragraph | Subheading | Bullets | Numbered | Quote | Callout | KeyFigures | Figure | Table
 
 
 def _block_lines(blocks: Sequence[Block]) -> Iterator[Line]:
@@ -895,26 +987,91 @@ class _Preparer:
                 result.append(Paragraph(Line((self.text(block, at),))))
             elif block.paragraph is not None:
                 result.append(Paragraph(Line((self.text(block.paragraph, (*at, "paragraph")),))))
-            elif block.subheading is not None:
-                text = self.text(block.subheading, (*at, "subheading"))
-                result.append(Subheading(Line((text,)), level))
             else:
-                items = tuple(
-                    Line((self.text(item, (*at, "list", number)),))
-                    for number, item in enumerate(block.bullets or ())
-                )
-                result.append(Bullets(items))
+                result.append(self.block(block, at, level))
         return tuple(result)
+
+    def block(self, block: m.Block, at: FieldPath, level: int) -> Block:
+        """Prepare one block that is not a plain paragraph."""
+        key = block.key
+        if key in ("subheading", "subsubheading"):
+            text = self.text(getattr(block, key), (*at, key))
+            minor = key == "subsubheading"
+            return Subheading(Line((text,)), level + minor, minor)
+        if key in ("list", "numbered"):
+            values = block.bullets if key == "list" else block.numbered
+            items = tuple(
+                Line((self.text(item, (*at, key, number)),))
+                for number, item in enumerate(values or ())
+            )
+            return Bullets(items) if key == "list" else Numbered(items)
+        if block.quote is not None:
+            quote, where = block.quote, (*at, "quote")
+            attribution = None
+            if quote.attribution:
+                attribution = Line(
+                    (
+                        word(self.words.attribution),
+                        self.text(quote.attribution, (*where, "attribution")),
+                    )
+                )
+            return Quote(Line((self.text(quote.text, (*where, "text")),)), attribution)
+        if block.callout is not None:
+            callout, where = block.callout, (*at, "callout")
+            body = tuple(
+                Line((self.text(paragraph, (*where, "body", number)),))
+                for number, paragraph in enumerate(callout.body)
+            )
+            return Callout(self.line(callout.title, (*where, "title"), "strong"), body)
+        if block.key_figures is not None:
+            figures = tuple(
+                KeyFigure(
+                    Line(
+                        (self.plain_text(item.number, (*at, "key_figures", n, "number"), "number"),)
+                    ),
+                    Line((self.text(item.label, (*at, "key_figures", n, "label")),)),
+                )
+                for n, item in enumerate(block.key_figures)
+            )
+            return KeyFigures(figures)
+        if block.figure is not None:
+            picture = self.picture(block.figure, (*at, "figure"), "figure")
+            assert picture is not None
+            return Figure(picture)
+        table = block.table
+        assert table is not None
+        where = (*at, "table")
+        return Table(
+            caption=self.line(table.caption, (*where, "caption")),
+            header=tuple(
+                Line((self.plain_text(cell, (*where, "header", n)),))
+                for n, cell in enumerate(table.header)
+            ),
+            rows=tuple(
+                tuple(
+                    Line((self.text(cell, (*where, "rows", r, c)),)) if cell else None
+                    for c, cell in enumerate(row)
+                )
+                for r, row in enumerate(table.rows)
+            ),
+        )
 
     def picture(self, image: m.Image | None, path: FieldPath, role: str) -> Picture | None:
         if image is None:
             return None
         source = self.model.source
+        caption: list[Text] = []
+        if image.caption:
+            caption.append(self.text(image.caption, (*path, "caption")))
+        if image.credit:
+            if caption:
+                caption.append(word(self.words.credit_separator))
+            caption.append(self.text(image.credit, (*path, "credit")))
         return Picture(
             path=self.folder / image.src,
             alt=self.plain_text(image.alt, (*path, "alt")),
             role=role,
-            caption=self.line(image.caption, (*path, "caption")),
+            caption=Line(tuple(caption)) if caption else None,
             pixels=source.images.get(image.src) if source is not None else None,
             origin=self.origin((*path, "src")),
         )
@@ -1282,7 +1439,7 @@ class _Preparer:
         if not event.online:
             return None
         shown = re.sub(r"^https?://(www\.)?", "", event.online).rstrip("/")
-        label = self.words.online_about.format(name=name)
+        label = self.words.online_about.format(address=shown, name=name)
         link = Text((Span(shown, href=event.online, label=label),), self.origin((*path, "online")))
         return Line((word(self.words.online, "label"), word(" "), link))
 

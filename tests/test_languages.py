@@ -115,6 +115,6 @@ def test_a_review_of_the_paragraph_keeps_the_mark(built, edition_copy, tmp_path:
     review = read_review(revise(built["docx"], tmp_path / "r.docx", change), edition)
     apply_review(review)
     assert review.written == 1
-    text = load_edition(edition).sections[0].paragraphs[1]  # type: ignore[union-attr]
+    text = load_edition(edition).sections[0].paragraphs[1].paragraph  # type: ignore[union-attr]
     assert "[Kozé ansanm]{lang=rcf}" in text
     assert "fil rouge" in text

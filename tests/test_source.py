@@ -183,11 +183,12 @@ def test_2021_edits_touch_only_their_lines(edition_copy) -> None:
     file = folder / "edition.yaml"
     before = file.read_text(encoding="utf-8")
     path = ("sections", 0, "paragraphs", 1)
-    value = load_edition(folder).sections[0].paragraphs[1].replace("fil conducteur", "fil rouge")
+    old = load_edition(folder).sections[0].paragraphs[1].paragraph
+    value = old.replace("fil conducteur", "fil rouge")
     write_edits(file, [SetValue(path, value)], load_edition)
     after = file.read_text(encoding="utf-8")
     assert len(changed_lines(before, after)) <= 6
-    assert load_edition(folder).sections[0].paragraphs[1] == value
+    assert load_edition(folder).sections[0].paragraphs[1].paragraph == value
 
 
 def test_a_result_that_does_not_load_is_not_written(edition_copy) -> None:

@@ -64,9 +64,9 @@ def _row(event: Any, french: French, typed: bool, category: str) -> list[Any]:
         last if last is not None else ("" if not typed else None),
         hour(event.start),
         hour(event.end),
-        "\n\n".join(event.description),
+        "\n\n".join(block.paragraph or "" for block in event.description),
         event.link or "",
-        "\n\n".join(event.notes),
+        "\n\n".join(block.paragraph or "" for block in event.notes),
         category,
     ]
 

@@ -177,7 +177,7 @@ def test_a_merged_range_across_columns(edition, tmp_path, capsys) -> None:
     file = xlsx_file(tmp_path, rows, merge=("A2:B2",))  # the title spans its description too
     assert main(["import", str(file), "--into", str(edition)]) == 0, capsys.readouterr().err
     (event,) = imported(edition)
-    assert (event.title, event.description) == ("Atelier", ["Atelier"])
+    assert (event.title, [b.paragraph for b in event.description]) == ("Atelier", ["Atelier"])
 
 
 def test_a_formula_never_computed_is_refused_at_its_cell(edition, tmp_path, capsys) -> None:

@@ -59,7 +59,7 @@ def retype(paragraph, text: str) -> None:
 
 
 def first_paragraph_text(edition: Path) -> str:
-    return load_edition(edition).sections[0].paragraphs[0]  # type: ignore[union-attr]
+    return load_edition(edition).sections[0].paragraphs[0].paragraph  # type: ignore[union-attr]
 
 
 def test_a_direct_edit_at_the_start_of_a_paragraph_comes_back(
@@ -101,7 +101,7 @@ def test_a_paragraph_deleted_and_one_added_without_tracking_are_said(
     added = [c for c in review.changes if c.kind == "ajouté"]
     assert [c.after for c in added] == ["Un paragraphe tapé par le cabinet."]
     apply_review(review)
-    paragraphs = load_edition(edition).sections[0].paragraphs  # type: ignore[union-attr]
+    paragraphs = [b.paragraph or "" for b in load_edition(edition).sections[0].paragraphs]  # type: ignore[union-attr]
     assert "Un paragraphe tapé par le cabinet." in paragraphs
     assert not any(p.startswith("Le 2 novembre") for p in paragraphs)
 
@@ -132,21 +132,26 @@ def test_a_subheading_goes_where_the_model_takes_one_and_is_refused_elsewhere(
     built: Path, edition: Path, tmp_path: Path
 ) -> None:
     def change(document) -> None:
-        # after the profiles' intro (a list of blocks) and after an édito paragraph (a list of
-        # paragraphs only)
+        # after the profiles' intro and after an édito paragraph (lists of blocks), and after
+        # an event's title (no list: a line)
         insert_after(
             document, "Dans le cadre des mesures annoncées", "Quatre régions", "Subheading"
         )
         insert_after(document, "L’innovation ouverte est le fil", "Un intertitre", "Subheading")
+        insert_after(document, "Journée des labs", "Un intertitre d'événement", "Subheading")
 
     reviewed = revise(built, tmp_path / "direct.docx", change)
     review = read_review(reviewed, edition)
     added = {c.after: c for c in review.changes if c.kind == "ajouté"}
     assert not added["Quatre régions"].reason
-    assert "ne prend que des paragraphes" in added["Un intertitre"].reason
+    assert not added["Un intertitre"].reason
+    assert "à reporter à la main" in added["Un intertitre d'événement"].reason
     apply_review(review)
-    intro = load_edition(edition).sections[16].intro  # type: ignore[union-attr]
+    model = load_edition(edition)
+    intro = model.sections[16].intro  # type: ignore[union-attr]
     assert [block.subheading for block in intro] == [None, "Quatre régions"]
+    edito = model.sections[0].paragraphs  # type: ignore[union-attr]
+    assert [b.subheading for b in edito].count("Un intertitre") == 1
 
 
 def test_a_document_that_lost_the_markers_part_is_read_against_the_data(
@@ -172,7 +177,7 @@ def test_a_document_that_lost_the_markers_part_is_read_against_the_data(
     assert [c.field for c in changed] == ["sections[0].paragraphs[1]"]
     assert [c for c in review.changes if c not in changed] == []  # nothing else found
     apply_review(review)
-    assert "fil rouge" in load_edition(edition).sections[0].paragraphs[1]  # type: ignore[union-attr]
+    assert "fil rouge" in load_edition(edition).sections[0].paragraphs[1].paragraph  # type: ignore[union-attr]
 
 
 def test_the_report_says_who_is_unknown(built: Path, edition: Path, tmp_path: Path) -> None:

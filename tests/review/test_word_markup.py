@@ -168,7 +168,7 @@ def test_a_paragraph_word_adds_with_its_own_mark(built, edition, tmp_path) -> No
     (change,) = review.changes
     assert (change.kind, change.applied) == ("ajouté", True)
     answer = load_edition(edition).sections[1].questions[0].answer  # type: ignore[union-attr]
-    assert answer[-1] == "Et un troisième paragraphe de réponse."
+    assert answer[-1].paragraph == "Et un troisième paragraphe de réponse."
 
 
 def test_an_edit_made_without_tracking_is_read_against_the_print(built, edition, tmp_path) -> None:
@@ -183,9 +183,8 @@ def test_an_edit_made_without_tracking_is_read_against_the_print(built, edition,
     (change,) = review.changes
     assert change.applied
     assert {r.kind for r in change.revisions} == {"untracked"}
-    assert load_edition(edition).sections[5].intro == [
-        "Les rendez-vous de la semaine, jour par jour."
-    ]  # type: ignore[union-attr]
+    intro = load_edition(edition).sections[5].intro  # type: ignore[union-attr]
+    assert [b.paragraph for b in intro] == ["Les rendez-vous de la semaine, jour par jour."]
 
 
 def test_an_event_changed_since_the_docx_is_found_again_or_a_conflict(

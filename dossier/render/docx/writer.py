@@ -18,6 +18,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.section import Section as DocxSection
@@ -38,20 +39,26 @@ from dossier.view import (
     Block,
     Bullets,
     CalendarSection,
+    Callout,
     ContactsSection,
     DirectorySection,
     Edition,
     EditoSection,
     Event,
+    Figure,
     InterviewSection,
+    KeyFigures,
     Line,
     MissionsSection,
+    Numbered,
     Origin,
     Paragraph,
     Picture,
     ProfilesSection,
+    Quote,
     Section,
     Subheading,
+    Table,
     TextSection,
     ThemesSection,
 )
@@ -331,7 +338,80 @@ class Writer:
                     written.append(self.paragraph("h3", block.text, links=False, level=block.level))
                 case Bullets():
                     written += [self.paragraph("bullet", item) for item in block.items]
+                case Numbered():
+                    written += self.numbered(block)
+                case Quote():
+                    written.append(self.paragraph("quote_text", block.text))
+                    if block.attribution:
+                        written.append(self.paragraph("attribution", block.attribution))
+                    for paragraph in written[-2 if block.attribution else -1 :][:-1]:
+                        ParagraphFormat(paragraph).keep_with_next = True
+                case Callout():
+                    if block.title:
+                        written.append(self.paragraph("callout_title", block.title))
+                    written += [self.paragraph("callout", line) for line in block.body]
+                case KeyFigures():
+                    for item in block.items:
+                        number = self.paragraph("key_number", item.number)
+                        ParagraphFormat(number).keep_with_next = True
+                        written += [number, self.paragraph("key_label", item.label)]
+                case Figure():
+                    self.picture(block.picture, WD_ALIGN_PARAGRAPH.LEFT)
+                case Table():
+                    self.table(block)
         return written
+
+    def numbered(self, block: Numbered) -> list[CT_P]:
+        """Write a numbered list that counts from 1, whatever lists came before it."""
+        numbering = self.document.part.numbering_part.element
+        style = next(s for s in self.document.styles if s.style_id == self.styles["numbered"])
+        properties = style.element.pPr
+        template = (
+            properties.numPr.numId.val
+            if properties is not None and properties.numPr is not None
+            else None
+        )
+        abstract = None
+        if template is not None:
+            num = numbering.num_having_numId(template)
+            abstract = num.abstractNumId.val
+        written = []
+        own = None
+        if abstract is not None:
+            own = numbering.add_num(abstract)
+            own.add_lvlOverride(ilvl=0).add_startOverride(1)
+        for item in block.items:
+            paragraph = self.paragraph("numbered", item)
+            if own is not None:
+                numbered = paragraph.get_or_add_pPr().get_or_add_numPr()
+                numbered.get_or_add_ilvl().val = 0
+                numbered.get_or_add_numId().val = own.numId
+            written.append(paragraph)
+        return written
+
+    def table(self, block: Table) -> None:
+        """Write a table: its caption above it, its header row repeated on every page."""
+        if block.caption:
+            ParagraphFormat(self.paragraph("caption", block.caption)).keep_with_next = True
+        table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.header))
+        table.style = self.document.styles["Table Grid"]
+        header = table.rows[0]._tr
+        header.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        rows = [(block.header, "table_head"), *((row, "table_cell") for row in block.rows)]
+        body = self.body
+        try:
+            for row, (cells, style) in zip(table.rows, rows, strict=True):
+                for cell, line in zip(row.cells, cells, strict=True):
+                    element = cell._tc
+                    for empty in element.findall(qn("w:p")):
+                        element.remove(empty)
+                    self.body = element
+                    if line is None:
+                        self.new_paragraph(style)
+                    else:
+                        self.paragraph(style, line)
+        finally:
+            self.body = body
 
     # --- paragraphs and runs ---
 
