@@ -191,6 +191,9 @@ class Words:
     edition: str = "édition"
     organisers: str = "Organisé par"
     place: str = "Lieu\u00a0:"  # before an event's place
+    speakers: str = "Avec\u00a0:"  # before an event's speakers
+    all_day: str = "Toute la journée"  # an event under its day's heading that has no hours
+    people_separator: str = "\u00a0; "  # between two speakers
     online: str = "En ligne\u00a0:"  # before the address to join an event from afar
     # what a screen reader says of the address: it, then what it leads to
     online_about: str = "{address} : rejoindre «\u202f{name}\u202f» en ligne"

@@ -375,10 +375,12 @@ class Image(Model):
 
 
 class Person(Model):
-    """Someone who speaks in the kit."""
+    """Someone who speaks in the kit, an event's speaker, one of a team."""
 
     name: Title
     role: Text | None = None
+    organisation: Text | None = None
+    portrait: Image | None = None  # shown in a team; an édito's and an interview's have theirs
 
 
 class Quote(Model):
@@ -600,6 +602,7 @@ class Event(Model):
     # online: the address to join it from afar
     place: PlainText | None = None
     online: Annotated[Url, Fixed] | None = None
+    speakers: list[Person] = []  # « Avec : Nadia Payet, directrice (Lab de la Réunion) »
     description: Blocks = []
     link: Annotated[Url, Fixed] | None = None
     notes: Blocks = []
@@ -678,6 +681,9 @@ class Calendar(SectionBase):
 
     kind: Literal["calendar"]
     intro: Blocks = []
+    # by day: a heading for each day, and under it the events of that one day with their
+    # hours only (an event of several days keeps its dates, under its first day)
+    by_day: Flag = False
     events: list[Event] = []  # empty while the programme is not in yet: a warning, not an error
     links: list[Link] = []
 
@@ -689,6 +695,7 @@ class Profile(Model):
     region: Text | None = None
     image: Image | None = None
     body: Annotated[Blocks, Field(min_length=1)]
+    team: list[Person] = []  # its people, with their portraits, after its text
 
 
 class Profiles(SectionBase):

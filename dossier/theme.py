@@ -144,6 +144,7 @@ class Images(_Strict):
     portrait: Box
     profile: Box
     figure: Box = Box(width=170, height=80)  # a picture in the flow of the text
+    person: Box = Box(width=25, height=30)  # a team member's portrait
 
 
 def _check_weight(value: int) -> int:

@@ -394,6 +394,7 @@ class Event:
     separator: str = ", "
     place: Line | None = None  # « Lieu : salle Colbert »
     online: Line | None = None  # « En ligne : webikeo.fr/… »
+    speakers: Line | None = None  # « Avec : … »
     location: Location | None = None  # where, as machines read it (calendar, search engines)
 
     @property
@@ -418,7 +419,7 @@ class Event:
     def lines(self) -> Iterator[Line]:
         """Yield what the event prints, in reading order."""
         yield self.when
-        yield from _present(self.title, self.organisers, self.place, self.online)
+        yield from _present(self.title, self.organisers, self.place, self.online, self.speakers)
         yield from _block_lines(self.description)
         yield from _present(self.link)
         yield from _block_lines(self.notes)
@@ -460,6 +461,20 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Member:
+    """One of a team: who (name, role, organisation), and their portrait."""
+
+    person: Line
+    picture: Picture | None
+
+    def lines(self) -> Iterator[Line]:
+        """Yield what the member prints: their portrait's caption, then who they are."""
+        if self.picture is not None:
+            yield from self.picture.lines()
+        yield self.person
+
+
+@dataclass(frozen=True)
 class Profile:
     """One profile: its title (name and region), its picture, its text."""
 
@@ -467,6 +482,7 @@ class Profile:
     picture: Picture | None
     body: tuple[Block, ...]
     level: int  # the heading level of its title
+    team: tuple[Member, ...] = ()
 
     def lines(self) -> Iterator[Line]:
         """Yield what the profile prints, in reading order."""
@@ -474,6 +490,8 @@ class Profile:
         if self.picture is not None:
             yield from self.picture.lines()
         yield from _block_lines(self.body)
+        for member in self.team:
+            yield from member.lines()
 
 
 @dataclass(frozen=True)
@@ -631,13 +649,30 @@ class CalendarSection(Section):
     intro: tuple[Block, ...]
     events: tuple[Event, ...]
     links: tuple[Line, ...]
+    days: tuple[Day, ...] = ()  # by day: the same events, under the heading of their day
 
     def body_lines(self) -> Iterator[Line]:
         """Yield the lines after the heading."""
         yield from _block_lines(self.intro)
-        for event in self.events:
-            yield from event.lines()
+        if self.days:
+            for day in self.days:
+                yield day.heading
+                for event in day.events:
+                    yield from event.lines()
+        else:
+            for event in self.events:
+                yield from event.lines()
         yield from self.links
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day of a calendar set by day: its heading, and its events."""
+
+    anchor: str
+    heading: Line  # « Mardi 17 mars 2026 »
+    level: int
+    events: tuple[Event, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -887,6 +922,14 @@ def _nodes(value: object, kind: type[N]) -> Iterator[N]:
 
 def _headings(value: object) -> Iterator[tuple[int, Line]]:
     # The fields of the nodes are declared in reading order: the heading, then what follows.
+    if isinstance(value, CalendarSection) and value.days:  # by day: each day, its events
+        if value.heading:
+            yield value.heading_level, value.heading
+        yield from _headings(value.intro)
+        for day in value.days:
+            yield day.level, day.heading
+            yield from _headings(day.events)
+        return
     if isinstance(value, Section) and value.heading:
         yield value.heading_level, value.heading
     elif isinstance(value, Subheading):
@@ -1094,10 +1137,39 @@ class _Preparer:
         return Text(spans, text.origin, "link")
 
     def byline(self, person: m.Person, path: FieldPath) -> Line:
+        return Line(tuple(self.person(person, path)))
+
+    def person(self, person: m.Person, path: FieldPath) -> list[Text]:
+        """Return a person as a line says them: name, role (organisation)."""
         texts = [self.text(person.name, (*path, "name"), "strong")]
         if person.role:
             texts += [word(self.words.role_separator), self.text(person.role, (*path, "role"))]
+        if person.organisation:
+            texts += [
+                word(self.words.open_parenthesis),
+                self.text(person.organisation, (*path, "organisation")),
+                word(self.words.close_parenthesis),
+            ]
+        return texts
+
+    def speakers(self, people: Sequence[m.Person], path: FieldPath) -> Line | None:
+        if not people:
+            return None
+        texts: list[Text] = [word(self.words.speakers, "label"), word(" ")]
+        for index, person in enumerate(people):
+            if index:
+                texts.append(word(self.words.people_separator))
+            texts += self.person(person, (*path, index))
         return Line(tuple(texts))
+
+    def team(self, people: Sequence[m.Person], path: FieldPath) -> tuple[Member, ...]:
+        return tuple(
+            Member(
+                Line(tuple(self.person(person, (*path, index)))),
+                self.picture(person.portrait, (*path, index, "portrait"), "person"),
+            )
+            for index, person in enumerate(people)
+        )
 
     def numbered(self, number: int, title: Text) -> Line:
         return Line((word(str(number), "number"), word(self.words.number_after), title))
@@ -1331,14 +1403,37 @@ class _Preparer:
 
     def calendar(self, section: m.Calendar, path: FieldPath, common: _Common) -> CalendarSection:
         inner = common["heading_level"] + 1
+        anchor = common["anchor"]
+        if not section.by_day:
+            events = tuple(
+                self.event(f"{anchor}--{i + 1}", event, (*path, "events", i), inner)
+                for i, event in enumerate(section.events)
+            )
+            days: tuple[Day, ...] = ()
+        else:  # a day's heading at the events' level, the events one level under it
+            by_day: dict[dt.date, list[Event]] = {}
+            made = []
+            for i, event in enumerate(section.events):
+                at = (*path, "events", i)
+                prepared = self.event(f"{anchor}--{i + 1}", event, at, inner + 1, by_day=True)
+                made.append(prepared)
+                by_day.setdefault(prepared.schedule.first, []).append(prepared)
+            events = tuple(made)
+            days = tuple(
+                Day(
+                    f"{anchor}--{day:%Y-%m-%d}",
+                    Line((Text(capitalise(self.french.date(day, weekday=True)), None),)),
+                    inner,
+                    tuple(those),
+                )
+                for day, those in sorted(by_day.items())
+            )
         return CalendarSection(
             **common,
             intro=self.blocks(section.intro, (*path, "intro"), inner),
-            events=tuple(
-                self.event(f"{section.anchor}--{i + 1}", event, (*path, "events", i), inner)
-                for i, event in enumerate(section.events)
-            ),
+            events=events,
             links=self.each(section.links, (*path, "links"), self.programme_link),
+            days=days,
         )
 
     def programme_link(self, index: int, link: m.Link, path: FieldPath) -> Line:
@@ -1374,7 +1469,10 @@ class _Preparer:
             texts += [word(" "), *more.texts]
         return Entry(Line(tuple(texts)))
 
-    def event(self, anchor: str, event: m.Event, path: FieldPath, level: int) -> Event:
+    def event(
+        self, anchor: str, event: m.Event, path: FieldPath, level: int, by_day: bool = False
+    ) -> Event:
+        """Prepare an event; by_day, one of one day says its hours only (its day heads it)."""
         french = self.french
         schedule = self.schedule(event)
         if event.date is not None:
@@ -1404,10 +1502,17 @@ class _Preparer:
         notes = self.blocks(event.notes, (*path, "notes"), below)
         self.about = section_about
         name = title.plain if title else _shorten(next(description[0].lines()).plain)
+        days_text = Text(capitalise(days), self.origin((*path, days_field)))
+        hours_text = Text((Span(hours),), self.origin((*path, "start"))) if hours else None
+        if by_day and event.date is not None:  # under the heading of its day
+            if hours_text is not None:
+                days_text, hours_text = Text(capitalise(hours_text.spans), hours_text.origin), None
+            else:
+                days_text = word(self.words.all_day)
         return Event(
             anchor=anchor,
-            days=Text(capitalise(days), self.origin((*path, days_field))),
-            hours=Text((Span(hours),), self.origin((*path, "start"))) if hours else None,
+            days=days_text,
+            hours=hours_text,
             title=title,
             organisers=organisers,
             description=description,
@@ -1420,6 +1525,7 @@ class _Preparer:
             separator=self.words.time_separator,
             place=self.place(event, path),
             online=self.online(event, path, name),
+            speakers=self.speakers(event.speakers, (*path, "speakers")),
             location=self.location(event),
         )
 
@@ -1481,6 +1587,7 @@ class _Preparer:
             picture=self.picture(profile.image, (*path, "image"), "profile"),
             body=self.blocks(profile.body, (*path, "body"), level + 1),
             level=level,
+            team=self.team(profile.team, (*path, "team")),
         )
 
     def contact(self, index: int, contact: m.Contact, path: FieldPath) -> Contact:

@@ -267,3 +267,46 @@ def test_a_page_reference_names_its_section_on_screen(view_2021) -> None:
         f"«{NNBSP}Quatre laboratoires d’innovation territoriale lancés fin 2021{NNBSP}»"
     ]
     assert all(s.page_of is None for s in screen.spans)
+
+
+def test_a_calendar_by_day_heads_each_day_and_prints_hours_only(edition_copy) -> None:
+    """by_day: one heading a day; an event of that one day says only its hours (« Toute la
+    journée » without), an event of several days keeps its dates under its first day."""
+    from dossier.source import AddKey, write_edits
+    from dossier.view import CalendarSection
+
+    folder = edition_copy(EDITION_2021)
+    index = 12  # the collectivités' calendar
+    write_edits(
+        folder / "edition.yaml",
+        [AddKey(("sections", index), "by_day", "yes", after="intro")],
+        load_edition,
+    )
+    view = prepare(load_edition(folder), folder)
+    section = view.sections[index]
+    assert isinstance(section, CalendarSection)
+    days = [day.heading.plain for day in section.days]
+    assert days
+    assert len(days) == len(set(days))  # each day once
+    weekdays = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
+    assert all(day.split()[0] in weekdays for day in days)
+    months = ("novembre", "décembre", "octobre")
+    for day in section.days:
+        for item in day.events:
+            assert item.level == day.level + 1
+            one_day = item.schedule.shape == "days" and len(item.schedule.days) == 1
+            said = item.when.plain
+            if one_day:
+                assert not any(month in said for month in months), said
+            else:
+                assert any(month in said for month in months), said
+    all_day = [e for d in section.days for e in d.events if e.schedule.start is None]
+    assert all_day  # this calendar has events of a day without hours
+    for item in all_day:
+        if item.schedule.shape == "days" and len(item.schedule.days) == 1:
+            assert item.when.plain == "Toute la journée"
+    headings = [line.plain for _, line in view.headings()]
+    first_title = next(e.title for d in section.days for e in d.events if e.title)
+    assert headings.index(days[0]) < headings.index(first_title.plain)
+    # every event once, in the flat list the calendar file and the search engines read
+    assert sum(len(day.events) for day in section.days) == len(section.events)

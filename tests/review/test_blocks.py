@@ -61,6 +61,13 @@ EDITS = [
         "Simplifier un formulaire en une heure",
     ),
     (
+        "Avec : Léa Fontaine, cheffe de projet (Etalab)",
+        "Avec : Léa Fontaine, directrice de projet (Etalab) ; Marc Thiriet, vice-président "
+        "(Région Grand Est)",
+        ("sections", 2, "events", 1, "speakers", 0, "role"),
+        "directrice de projet",
+    ),
+    (
         "Le plan du rez-de-chaussée",
         "Le plan du rez-de-chaussée et du premier étage — Plan DITP, 2026",
         ("sections", 1, "body", 9, "figure", "credit"),

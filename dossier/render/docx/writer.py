@@ -274,8 +274,16 @@ class Writer:
 
     def visit_calendar(self, section: CalendarSection) -> None:
         self.blocks(section.intro)
-        for event in section.events:
-            self.event(event)
+        if section.days:
+            for day in section.days:
+                heading = self.paragraph("h3", day.heading, links=False, level=day.level)
+                ParagraphFormat(heading).keep_with_next = True
+                oxml.add_bookmark(heading, next(self._bookmark_ids), self.anchor(day.anchor))
+                for event in day.events:
+                    self.event(event)
+        else:
+            for event in section.events:
+                self.event(event)
         for line in section.links:
             self.paragraph("programme", line)
 
@@ -286,6 +294,10 @@ class Writer:
             if profile.picture is not None:
                 self.picture(profile.picture)
             self.blocks(profile.body)
+            for member in profile.team:  # a portrait, then who it is, under it
+                if member.picture is not None:
+                    self.picture(member.picture, WD_ALIGN_PARAGRAPH.LEFT)
+                self.paragraph("caption", member.person)
         self.blocks(section.outro)
 
     def visit_missions(self, section: MissionsSection) -> None:
@@ -308,7 +320,7 @@ class Writer:
         head = [date]
         if event.title:
             head.append(self.paragraph("event_title", event.title, links=False, level=event.level))
-        for line in (event.organisers, event.place, event.online):
+        for line in (event.organisers, event.place, event.online, event.speakers):
             if line:
                 head.append(self.paragraph("organisers", line))
         description = self.blocks(event.description)
