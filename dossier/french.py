@@ -192,6 +192,7 @@ class Words:
     organisers: str = "Organisé par"
     place: str = "Lieu\u00a0:"  # before an event's place
     speakers: str = "Avec\u00a0:"  # before an event's speakers
+    session_separator: str = "\u00a0: "  # between a session's hours and its title
     all_day: str = "Toute la journée"  # an event under its day's heading that has no hours
     people_separator: str = "\u00a0; "  # between two speakers
     online: str = "En ligne\u00a0:"  # before the address to join an event from afar

@@ -562,6 +562,7 @@ class Entry(Model):
     name: Title
     detail: Text | None = None
     url: Annotated[Url, Fixed] | None = None
+    logo: Image | None = None  # a partner's logo: the entries with one are set as a grid
 
 
 class Directory(SectionBase):
@@ -581,6 +582,24 @@ class Venue(Model):
     access: Text | None = None  # « Métro Bercy (lignes 6 et 14) »
     accessibility: Text | None = None  # « Accessible en fauteuil roulant, boucle magnétique »
     url: Annotated[Url, Fixed] | None = None  # the venue's page, or a map
+
+
+class Session(Model):
+    """A part of an event: a talk, a workshop in a slot, with its hours and its room."""
+
+    title: Title
+    start: Annotated[Time, When] | None = None
+    end: Annotated[Time, When] | None = None
+    place: PlainText | None = None
+    speakers: list[Person] = []
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        start = info.data.get("start")
+        if value is not None and start is not None and value <= start:
+            raise ValueError(f"{value:%H:%M} n'est pas après le début, {start:%H:%M}")
+        return value
 
 
 class Event(Model):
@@ -604,6 +623,7 @@ class Event(Model):
     online: Annotated[Url, Fixed] | None = None
     speakers: list[Person] = []  # « Avec : Nadia Payet, directrice (Lab de la Réunion) »
     description: Blocks = []
+    sessions: list[Session] = []  # its parts, each in its slot, after its description
     link: Annotated[Url, Fixed] | None = None
     notes: Blocks = []
 

@@ -145,6 +145,7 @@ class Images(_Strict):
     profile: Box
     figure: Box = Box(width=170, height=80)  # a picture in the flow of the text
     person: Box = Box(width=25, height=30)  # a team member's portrait
+    logo: Box = Box(width=35, height=18)  # a partner's logo, in a directory
 
 
 def _check_weight(value: int) -> int:

@@ -395,6 +395,7 @@ class Event:
     place: Line | None = None  # « Lieu : salle Colbert »
     online: Line | None = None  # « En ligne : webikeo.fr/… »
     speakers: Line | None = None  # « Avec : … »
+    sessions: tuple[Line, ...] = ()  # « 10 h 30 à 11 h : Titre — Salle Sully », a line each
     location: Location | None = None  # where, as machines read it (calendar, search engines)
 
     @property
@@ -421,6 +422,7 @@ class Event:
         yield self.when
         yield from _present(self.title, self.organisers, self.place, self.online, self.speakers)
         yield from _block_lines(self.description)
+        yield from self.sessions
         yield from _present(self.link)
         yield from _block_lines(self.notes)
 
@@ -451,12 +453,15 @@ class Theme:
 
 @dataclass(frozen=True)
 class Entry:
-    """One lab or partner of a directory: name, detail and link, on one line."""
+    """One lab or partner of a directory: name, detail and link, on one line; its logo."""
 
     line: Line
+    logo: Picture | None = None
 
     def lines(self) -> Iterator[Line]:
         """Yield what the entry prints."""
+        if self.logo is not None:
+            yield from self.logo.lines()
         yield self.line
 
 
@@ -1467,7 +1472,7 @@ class _Preparer:
         more = self.more(entry.url, (*path, "url"), typeset(entry.name))
         if more:
             texts += [word(" "), *more.texts]
-        return Entry(Line(tuple(texts)))
+        return Entry(Line(tuple(texts)), self.picture(entry.logo, (*path, "logo"), "logo"))
 
     def event(
         self, anchor: str, event: m.Event, path: FieldPath, level: int, by_day: bool = False
@@ -1526,8 +1531,32 @@ class _Preparer:
             place=self.place(event, path),
             online=self.online(event, path, name),
             speakers=self.speakers(event.speakers, (*path, "speakers")),
+            sessions=tuple(
+                self.session(session, (*path, "sessions", i))
+                for i, session in enumerate(event.sessions)
+            ),
             location=self.location(event),
         )
+
+    def session(self, session: m.Session, path: FieldPath) -> Line:
+        """Return a session as one line: its hours, its title, its room, its speakers."""
+        texts: list[Text] = []
+        hours = self.french.hours(session.start, session.end)
+        if hours:
+            texts += [
+                Text(capitalise((Span(hours),)), self.origin((*path, "start")), "label"),
+                word(self.words.session_separator),
+            ]
+        texts.append(self.text(session.title, (*path, "title"), "strong"))
+        if session.place:
+            texts += [
+                word(self.words.title_separator),
+                self.plain_text(session.place, (*path, "place")),
+            ]
+        for index, person in enumerate(session.speakers):
+            texts.append(word(self.words.people_separator if index else self.words.title_separator))
+            texts += self.person(person, (*path, "speakers", index))
+        return Line(tuple(texts))
 
     def place(self, event: m.Event, path: FieldPath) -> Line | None:
         if not event.place:

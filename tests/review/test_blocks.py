@@ -68,6 +68,12 @@ EDITS = [
         "directrice de projet",
     ),
     (
+        "De 17 h à 17 h 15 : Restitution des ateliers de l’après-midi",
+        "De 17 h à 17 h 15 : Restitution des ateliers du soir",
+        ("sections", 2, "events", 4, "sessions", 1, "title"),
+        "Restitution des ateliers du soir",
+    ),
+    (
         "Le plan du rez-de-chaussée",
         "Le plan du rez-de-chaussée et du premier étage — Plan DITP, 2026",
         ("sections", 1, "body", 9, "figure", "credit"),

@@ -269,6 +269,8 @@ class Writer:
     def visit_directory(self, section: DirectorySection) -> None:
         self.blocks(section.intro)
         for entry in section.entries:
+            if entry.logo is not None:
+                self.picture(entry.logo, WD_ALIGN_PARAGRAPH.LEFT)
             self.paragraph("entry", entry.line)
         self.blocks(section.outro)
 
@@ -324,6 +326,7 @@ class Writer:
             if line:
                 head.append(self.paragraph("organisers", line))
         description = self.blocks(event.description)
+        description += [self.paragraph("bullet", line) for line in event.sessions]
         after = [self.paragraph("link_line", event.link)] if event.link else []
         after += self.blocks(event.notes)
         if self.theme.may_split(event.running_text()):
