@@ -217,6 +217,7 @@ class Words:
     skip: str = "Aller au contenu"
     reference: str = "«\u202f{heading}\u202f»"  # « voir p. 12 » on a screen, where pages are none
     download_pdf: str = "Télécharger le dossier de presse"
+    download_pdf_any_kind: str = "Télécharger le document"  # for an edition of its own kind
     download_docx: str = "Télécharger la version modifiable"
     download_ics: str = "Ajouter le programme à votre agenda"
     file_detail: str = " ({kind}, {size})"  # after a download's words: « (PDF, 1,2 Mo) »

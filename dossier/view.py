@@ -992,8 +992,15 @@ class _Preparer:
         self.model = edition
         self.french = french
         # the edition names its own kind of document: the cover, the running header, the title
+        # (the download says « le PDF » then: « le dossier de presse » would name another kind)
         self.words = (
-            replace(french.words, kind=typeset(edition.kind)) if edition.kind else french.words
+            replace(
+                french.words,
+                kind=typeset(edition.kind),
+                download_pdf=french.words.download_pdf_any_kind,
+            )
+            if edition.kind
+            else french.words
         )
         self.folder = folder
         self.about = typeset(edition.title)  # what the text being prepared is about
