@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dossier.errors import DossierError, PlaceError, RenderError, display_path, os_reason
 from dossier.render import RENDERERS, Finished, Renderer, default_formats
@@ -103,6 +103,7 @@ def build(
             model = load_edition(folder)
             base = folder if folder.is_dir() else folder.parent
             view = prepare(model, base, draft=options.draft)
+            _refuse_inputs([j.renderer.target(output, model.slug) for j in jobs], base, view)
             _make_output(output)
             for job in jobs:
                 variant = options.variants.get(job.name, job.renderer.default_variant)
@@ -174,6 +175,7 @@ class Session:
             base = self.edition if self.edition.is_dir() else self.edition.parent
             view = prepare(model, base, draft=self.options.draft)
             self.images = {picture.path for picture in view.pictures()}
+            _refuse_inputs([r.target(self.output, model.slug) for r in self.chosen], base, view)
             _make_output(self.output)
             jobs = [self._job(renderer) for renderer in self.chosen]
             done = False
@@ -243,6 +245,22 @@ def _deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _refuse_inputs(targets: list[Path], base: Path, view: Any) -> None:
+    """Refuse outputs that are, hold or lie in what the build reads: the edition, the project's
+    templates and fonts, a picture or a logo from elsewhere."""
+    from dossier.paths import refuse_overwriting
+    from dossier.theme import FONTS, TEMPLATES, load_theme
+
+    logo = load_theme().logo
+    files = [picture.path for picture in view.pictures()] + ([logo.path()] if logo else [])
+    folders = [
+        (base, "le dossier de l'édition"),
+        (TEMPLATES, "les modèles de dossier (templates/)"),
+        (FONTS, "les polices de dossier (fonts/)"),
+    ]
+    refuse_overwriting(targets, files, folders)
 
 
 def _make_output(output: Path) -> None:

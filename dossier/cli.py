@@ -499,6 +499,22 @@ def _review(arguments: argparse.Namespace, stdout: TextIO) -> None:
     from dossier.review.report import text_report, write_report
 
     review = read_review(arguments.docx, arguments.edition)
+    if arguments.report is not None:  # checked before anything is written, edition.yaml too
+        from dossier.paths import refuse_overwriting
+        from dossier.theme import FONTS, TEMPLATES
+
+        folder = review.file.parent
+        refuse_overwriting(
+            [arguments.report],
+            # and no file of the edition's folder: its images, its import state
+            [arguments.docx, review.file, *(p for p in folder.rglob("*") if p.is_file())],
+            [
+                (folder, "le dossier de l'édition"),
+                (TEMPLATES, "les modèles de dossier (templates/)"),
+                (FONTS, "les polices de dossier (fonts/)"),
+            ],
+            inside=False,
+        )
     if arguments.apply:
         apply_review(review)
     print(text_report(review, arguments.apply), file=stdout)

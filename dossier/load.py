@@ -522,7 +522,15 @@ _MESSAGES = {
     "dict_type": "des champs sont attendus ici (clé: valeur)",
     "too_short": "ne peut pas être vide",
     "less_than_equal": "la valeur dépasse le maximum ({le})",
+    "less_than": "la valeur doit être sous {lt}",
     "greater_than_equal": "la valeur est sous le minimum ({ge})",
+    "greater_than": "la valeur doit être plus grande que {gt}",
+    "float_parsing": "un nombre est attendu, pas « {input} »",
+    "float_type": "un nombre est attendu",
+    "finite_number": "un nombre fini est attendu, pas « {input} »",
+    "bool_type": "oui ou non attendu",
+    "string_too_short": "ne peut pas être vide",
+    "value_error": "{error}",
     "string_pattern_mismatch": "« {input} » n'a pas la forme attendue",
     "string_too_long": "trop long : {max_length} caractères au plus",
     "union_tag_not_found": "le champ kind: manque : il dit de quelle sorte est la section",
@@ -531,7 +539,11 @@ _MESSAGES = {
 
 def _message(detail: Any, path: Path_, model: type[BaseModel]) -> str:
     kind = detail["type"]
-    context = detail.get("ctx") or {}
+    # a bound written 200 reads 200, not 200.0
+    context = {
+        key: int(value) if isinstance(value, float) and value.is_integer() else value
+        for key, value in (detail.get("ctx") or {}).items()
+    }
     given = detail.get("input")
     if kind == "extra_forbidden":
         key = str(path[-1])

@@ -102,6 +102,8 @@ def edit_text(text: str, edits: Sequence[Edit]) -> str:
     if root is None:
         raise SourceError("le fichier ne contient aucune donnée")
     editor = _Editor(text, root)
+    for edit in edits:
+        _refuse_shared(editor, edit)
     grouped: dict[FieldPath, list[InsertItem]] = {}
     replacements = []
     for order, edit in enumerate(edits):
@@ -115,10 +117,36 @@ def edit_text(text: str, edits: Sequence[Edit]) -> str:
         replacements.append(editor.rewrite_list(path, node, inserts, order))
     result = _apply(text, replacements)
     expected = _expected(_data(root), edits)
-    got = _data(yaml.compose(result, Loader=_LOADER))
+    try:
+        got = _data(yaml.compose(result, Loader=_LOADER))
+    except yaml.YAMLError as error:  # what the edit made does not read: never written
+        raise SourceError(
+            f"la modification rendrait le fichier illisible ({type(error).__name__}) : refusée"
+        ) from None
     if got != expected:
         raise SourceError("la modification changerait d'autres valeurs du fichier : refusée")
     return result
+
+
+def _refuse_shared(editor: _Editor, edit: Edit) -> None:
+    """Refuse an edit of a value an anchor shares (&nom … *nom): it would change them all."""
+    path = getattr(edit, "path", None)
+    if path is None:
+        path = getattr(edit, "mapping", None)
+    if path is None:
+        return
+    for depth in range(len(path), -1, -1):  # the value, or what holds it
+        try:
+            node = editor.node(path[:depth])
+        except SourceError:
+            continue
+        if editor.text.startswith("&", node.start_mark.index) or getattr(node, "anchor", None):
+            name = editor.text[node.start_mark.index :].split(None, 1)[0]
+            raise SourceError(
+                f"{format_path(path)} : cette valeur est partagée par une ancre YAML ({name}, "
+                f"reprise ailleurs par *{name[1:]}) : la modifier ici changerait aussi les "
+                "autres ; reportez la modification à la main dans edition.yaml"
+            )
 
 
 def read_data(text: str) -> Any:

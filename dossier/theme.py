@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -59,7 +60,11 @@ _FACES = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # no nan, no inf: a size is a number a page can hold
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+Millimetres = Annotated[float, Field(ge=0, le=1000)]
 
 
 class Colours(_Strict):
@@ -77,13 +82,19 @@ class Colours(_Strict):
 class Page(_Strict):
     """The page's size and margins, and where header and footer stand, in millimetres."""
 
-    width: float
-    height: float
-    top: float
-    bottom: float
-    inner: float
-    outer: float
-    header: float
+    width: Annotated[float, Field(gt=50, le=1000)]
+    height: Annotated[float, Field(gt=50, le=1000)]
+    top: Millimetres
+    bottom: Millimetres
+    inner: Millimetres
+    outer: Millimetres
+    header: Millimetres
+
+    @model_validator(mode="after")
+    def _room_for_text(self) -> Page:
+        if self.inner + self.outer >= self.width - 20 or self.top + self.bottom >= self.height - 20:
+            raise ValueError("les marges ne laissent pas de place au texte (20 mm au moins)")
+        return self
 
     @property
     def text_width(self) -> float:
@@ -94,8 +105,8 @@ class Page(_Strict):
 class Box(_Strict):
     """The room an image gets, in millimetres: its width, and its height at most."""
 
-    width: Annotated[float, Field(gt=0)]
-    height: Annotated[float, Field(gt=0)]
+    width: Annotated[float, Field(gt=0, le=1000)]
+    height: Annotated[float, Field(gt=0, le=1000)]
 
 
 class Logo(_Strict):
@@ -165,13 +176,13 @@ class Look(_Strict):
     italic: bool | None = None
     colour: str | None = None
     caps: bool | None = None
-    tracking: float | None = None  # em
+    tracking: Annotated[float, Field(ge=-0.2, le=1)] | None = None  # em
     leading: Annotated[float, Field(gt=0, le=5)] | None = None
-    before: Annotated[float, Field(ge=0)] | None = None  # points
-    after: Annotated[float, Field(ge=0)] | None = None  # points
+    before: Annotated[float, Field(ge=0, le=200)] | None = None  # points
+    after: Annotated[float, Field(ge=0, le=200)] | None = None  # points
     keep: bool | None = None  # keep with the next paragraph
     hyphenate: bool | None = None  # running text, which may be hyphenated; never inherited
-    indent: Annotated[float, Field(ge=0)] | None = None  # millimetres from the left margin
+    indent: Annotated[float, Field(ge=0, le=200)] | None = None  # millimetres from the left margin
 
 
 @dataclass(frozen=True)
@@ -239,11 +250,35 @@ LATER_STYLES = {
 }
 
 
+def _check_family(value: str) -> str:
+    # it goes into the stylesheet and the DOCX's styles: a name, never CSS or markup
+    if not re.fullmatch(r"[^\W_][\w \-]{0,62}", value):
+        raise ValueError(
+            f"« {value} » n'est pas un nom de police : des lettres, des chiffres, des espaces "
+            "et des tirets seulement (Marianne, Liberation Sans)"
+        )
+    return value
+
+
+def _check_font_file(value: str) -> str:
+    # a font of the project's fonts/ folder, as the README promises: never a file elsewhere
+    path = (PROJECT / Path(value)).resolve()
+    if not path.is_relative_to(FONTS.resolve()):
+        raise ValueError(f"« {value} » n'est pas dans le dossier fonts/ du projet")
+    if path.suffix.lower() not in (".ttf", ".otf"):
+        raise ValueError(f"« {value} » n'est pas une police TrueType ou OpenType (.ttf, .otf)")
+    return value
+
+
+FamilyName = Annotated[str, AfterValidator(_check_family)]
+FontFile = Annotated[str, AfterValidator(_check_font_file)]
+
+
 class DocxFont(_Strict):
     """The font a DOCX names, and files of fonts/ with its metrics, to foresee its pages."""
 
-    family: str
-    metrics: dict[Literal["regular", "bold"], str]
+    family: FamilyName
+    metrics: dict[Literal["regular", "bold"], FontFile]
 
     def files(self) -> dict[str, Path]:
         """Return each metrics file, resolved inside the project's fonts/ folder."""
@@ -253,13 +288,13 @@ class DocxFont(_Strict):
 class FontFamily(_Strict):
     """A family and its files, relative to the project."""
 
-    family: str
-    regular: str
-    italic: str
-    bold: str
-    bold_italic: str
-    semibold: str
-    heavy: str
+    family: FamilyName
+    regular: FontFile
+    italic: FontFile
+    bold: FontFile
+    bold_italic: FontFile
+    semibold: FontFile
+    heavy: FontFile
 
     def files(self) -> dict[str, Path]:
         """Return each style's file, resolved inside the project's fonts/ folder."""

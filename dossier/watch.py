@@ -12,8 +12,10 @@ import datetime as dt
 import http.server
 import json
 import logging
+import os
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -259,7 +261,41 @@ def _handler(preview: Preview) -> Callable[..., http.server.BaseHTTPRequestHandl
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, directory=folder, **kwargs)  # type: ignore[arg-type]
 
+        def _local(self) -> bool:
+            """Answer only a page of this machine: a Host of another name is DNS rebinding."""
+            host = (self.headers.get("Host") or "").strip().lower()
+            name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host
+            name = name.split(":", 1)[0] if not host.startswith("[") else name
+            if name in ("127.0.0.1", "localhost", "::1"):
+                return True
+            self.send_error(403, "hôte refusé : l'aperçu ne répond qu'à 127.0.0.1 et localhost")
+            return False
+
+        def send_head(self):
+            """Serve regular files of the build folder only: no listing, no link out of it."""
+            path = self.translate_path(self.path)
+            real = os.path.realpath(path)
+            if real != folder and not real.startswith(folder + os.sep):
+                self.send_error(404, "introuvable")
+                return None
+            if os.path.isdir(real):
+                parts = urllib.parse.urlsplit(self.path)
+                if not parts.path.endswith("/"):  # /build/slug → /build/slug/, as a browser wants
+                    self.send_response(301)
+                    self.send_header("Location", f"/build{parts.path}/")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
+                real = os.path.join(real, "index.html")
+                self.path = parts.path + "index.html"
+            if not os.path.isfile(real) or os.path.islink(self.translate_path(self.path)):
+                self.send_error(404, "introuvable")
+                return None
+            return super().send_head()
+
         def do_GET(self) -> None:
+            if not self._local():
+                return
             if self.path in ("/", "/index.html"):
                 self._send(preview.page(), "text/html; charset=utf-8")
             elif self.path == "/.dossier/events":
@@ -271,6 +307,8 @@ def _handler(preview: Preview) -> Callable[..., http.server.BaseHTTPRequestHandl
                 self.send_error(404, "introuvable")
 
         def do_HEAD(self) -> None:
+            if not self._local():
+                return
             if self.path.startswith("/build/"):
                 self.path = self.path[len("/build") :]
                 super().do_HEAD()

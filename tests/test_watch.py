@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -178,6 +179,7 @@ def test_the_preview_serves_the_build_and_tells_the_page_to_reload(tmp_path: Pat
         assert "Semaine de la donnée ouverte" in web
         for escape in ("build/../../", "build/%2e%2e/%2e%2e/", "../"):
             assert b"root:" not in _get(f"{url}{escape}etc/passwd")
+        _the_preview_keeps_to_this_machine_and_its_folder(url, output)
 
         events = urllib.request.urlopen(f"{url}.dossier/events", timeout=60)
         told = len(running.lines)
@@ -190,6 +192,33 @@ def test_the_preview_serves_the_build_and_tells_the_page_to_reload(tmp_path: Pat
         events.close()
     finally:
         running.close()
+
+
+def _the_preview_keeps_to_this_machine_and_its_folder(url: str, output: Path) -> None:
+    """Another Host (a page of another site, through DNS rebinding) is refused; a link out of
+    the build folder is not followed; /build/<slug> leads to the page."""
+    import http.client
+
+    address = urllib.parse.urlsplit(url)
+
+    def ask(path: str, host: str) -> http.client.HTTPResponse:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.request("GET", path, headers={"Host": host})
+        return connection.getresponse()
+
+    refused = ask(f"/build/{SLUG}/index.html", "attaquant.example:80")
+    assert refused.status == 403
+    assert "Semaine de la donnée" not in refused.read().decode(errors="replace")
+    for host in (f"127.0.0.1:{address.port}", f"localhost:{address.port}", f"[::1]:{address.port}"):
+        assert ask(f"/build/{SLUG}/index.html", host).status == 200, host
+    (output / "passwd").symlink_to("/etc/passwd")
+    leaked = ask("/build/passwd", f"127.0.0.1:{address.port}")
+    assert leaked.status == 404
+    assert b"root:" not in leaked.read()
+    moved = ask(f"/build/{SLUG}", f"127.0.0.1:{address.port}")
+    assert (moved.status, moved.getheader("Location")) == (301, f"/build/{SLUG}/")
+    assert ask(f"/build/{SLUG}/", f"127.0.0.1:{address.port}").status == 200
+    assert ask("/build/", f"127.0.0.1:{address.port}").status == 404  # no listing
 
 
 def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path) -> None:

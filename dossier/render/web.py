@@ -107,7 +107,13 @@ def structured_data(edition: Edition) -> str:
     """Return the schema.org Event of every event, as JSON-LD to embed in the page."""
     graph = [_event_data(edition, event) for event in edition.events()]
     text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
-    return text.replace("</", "<\\/")  # never a </script> inside the script element
+    # Inside <script>, HTML still reads « </script » and « <!-- » (which would swallow the rest
+    # of the page); JavaScript ends a line at U+2028 and U+2029. JSON writes them all escaped,
+    # as the same characters: they only ever stand inside its strings.
+    return text.translate(_SCRIPT_SAFE)
+
+
+_SCRIPT_SAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in ("<", ">", "&", "\u2028", "\u2029")})
 
 
 def _event_data(edition: Edition, event: Event) -> dict[str, Any]:

@@ -257,8 +257,9 @@ def _markers(returned: Returned, path: Path) -> Markers | None:
 def _edition_file(slug: str, edition: Path | None, data: Path, docx_file: Path) -> Path:
     if edition is not None:
         file = find_edition_file(edition)
-        written = read_data(file.read_text(encoding="utf-8-sig")) or {}
-        found = written.get("slug") if isinstance(written, dict) else None
+        # the edition as the loader reads it: a file that does not load is said as dossier
+        # check says it (file, line, field), never as the YAML parser's traceback
+        found = read_edition(file)[0].slug
         if slug and found != slug:
             raise DossierError(
                 f"{display_path(docx_file)} : ce DOCX est celui de l'édition « {slug} », et "

@@ -101,7 +101,7 @@ def test_an_image_named_as_a_file_of_the_page_is_refused(edition_copy) -> None:
         encoding="utf-8",
     )
     with pytest.raises(RenderError, match="porte le nom d'un fichier de l'édition web"):
-        build(folder, ("html",), folder / "out")
+        build(folder, ("html",), folder.parent / "out")
 
 
 # --- the page: what assistive technologies and search engines read ---
