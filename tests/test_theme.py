@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import DataError, RenderError
+from dossier.errors import DataError
 from dossier.theme import THEME_FILE, FontFamily, load_theme
 
 MARIANNE = {
@@ -49,11 +49,11 @@ def test_missing_marianne_falls_back_with_a_warning(caplog: pytest.LogCaptureFix
 
 
 def test_fonts_outside_the_fonts_folder_are_refused() -> None:
-    theme = load_theme()
-    outside = FontFamily(**{**MARIANNE, "regular": "../etc/font.otf"})
-    patched = theme.model_copy(update={"fonts": theme.fonts.model_copy(update={"pdf": [outside]})})
-    with pytest.raises(RenderError, match="les polices viennent de fonts/"):
-        patched.pdf_font()
+    """Refused as the theme is read (the font may be any file): never opened."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="n'est pas dans le dossier fonts/ du projet"):
+        FontFamily(**{**MARIANNE, "regular": "../etc/font.otf"})
 
 
 def test_a_broken_theme_is_located(tmp_path: Path) -> None:
