@@ -250,8 +250,11 @@ def _deadline(seconds: float) -> Iterator[None]:
 def _refuse_inputs(targets: list[Path], base: Path, view: Any) -> None:
     """Refuse outputs that are, hold or lie in what the build reads: the edition, the project's
     templates and fonts, a picture or a logo from elsewhere."""
-    from dossier.paths import refuse_overwriting
+    from dossier.paths import refuse_overwriting, refuse_special
     from dossier.theme import FONTS, TEMPLATES, load_theme
+
+    for target in targets:  # a folder where a file goes is the renderer's to refuse
+        refuse_special(target, folder_allowed=True)
 
     logo = load_theme().logo
     files = [picture.path for picture in view.pictures()] + ([logo.path()] if logo else [])

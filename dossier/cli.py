@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import logging
 import math
@@ -321,7 +322,7 @@ def _positive(kind: type, most: float, unit: str) -> Callable[[str], float]:
 
 class _ProblemFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
+        message = _printable(record.getMessage())
         if record.levelno >= logging.WARNING and ": warning: " not in message:
             return f"dossier : {record.levelname.lower()} : {message}"
         return message
@@ -343,6 +344,10 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    for stream in (sys.stdout, sys.stderr):  # the messages too: never a UnicodeEncodeError
+        if hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
     logger = logging.getLogger("dossier")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_ProblemFormatter())
@@ -365,7 +370,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         return 0
     except DossierError as error:
         for line in error.lines():
-            print(line, file=sys.stderr)
+            print(_printable(line), file=sys.stderr)
         return 1
     except _TerminalError as error:
         print(
@@ -383,7 +388,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         if not _users(error):
             raise  # the program's own files: a bug, with its traceback
         where = error.filename if isinstance(error.filename, str) else ""
-        print(f"{where} : {os_reason(error)}".lstrip(" :"), file=sys.stderr)
+        print(_printable(f"{where} : {os_reason(error)}".lstrip(" :")), file=sys.stderr)
         return 1
     finally:
         _restore_signals(previous)
@@ -398,6 +403,13 @@ class _TerminalError(Exception):
         self.cause = cause
 
 
+def _printable(text: str) -> str:
+    """Return text any terminal takes: undecodable bytes of a path as \xff escapes."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class _Terminal:
     """The standard output, whose failures are told apart from those of the outputs' disk."""
 
@@ -405,6 +417,8 @@ class _Terminal:
         self.stream = stream
 
     def write(self, text: str) -> int:
+        # a file name that is not UTF-8 (its bytes kept as surrogates) is shown as \xff
+        text = _printable(text)
         try:
             written = self.stream.write(text)
             self.stream.flush()  # now, not at exit, where the failure would have no message
@@ -500,7 +514,7 @@ def _review(arguments: argparse.Namespace, stdout: TextIO) -> None:
 
     review = read_review(arguments.docx, arguments.edition)
     if arguments.report is not None:  # checked before anything is written, edition.yaml too
-        from dossier.paths import refuse_overwriting
+        from dossier.paths import refuse_overwriting, refuse_special
         from dossier.theme import FONTS, TEMPLATES
 
         folder = review.file.parent
@@ -515,6 +529,7 @@ def _review(arguments: argparse.Namespace, stdout: TextIO) -> None:
             ],
             inside=False,
         )
+        refuse_special(arguments.report)
     if arguments.apply:
         apply_review(review)
     print(text_report(review, arguments.apply), file=stdout)

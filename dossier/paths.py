@@ -8,6 +8,7 @@ a review's report against the reviewed document and the edition.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -59,3 +60,23 @@ def refuse_overwriting(
                     f"{display_path(target)} : c'est dans {what} ({display_path(folder)}), que la "
                     "commande lit : rien n'est écrit ; choisissez une sortie hors de ce dossier"
                 )
+
+
+def refuse_special(target: Path, folder_allowed: bool = False) -> None:
+    """Raise for a target that exists and is no regular file: a device, a pipe, a folder.
+
+    Replacing /dev/null with a report, as root, would take the machine's /dev/null away.
+    """
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # the write says why
+    if stat.S_ISREG(mode) or (folder_allowed and stat.S_ISDIR(mode)):
+        return
+    what = "un dossier" if stat.S_ISDIR(mode) else "un périphérique, un tube ou une socket"
+    raise DossierError(
+        f"{display_path(target)} : c'est {what}, pas un fichier : rien n'est écrit ; donnez le "
+        "nom d'un fichier (rapport.html)"
+    )

@@ -288,3 +288,110 @@ def test_a_hostile_theme_is_refused_at_its_own_file(
     assert "Traceback" not in err
     assert "root:" not in err
     assert not (tmp_path / "out" / f"{SLUG}.docx").exists()
+
+
+# --- bombs: archives measured before they are read -------------------------------------------
+
+
+def _bomb(path: Path, kind: str, member: str, megabytes: int) -> Path:
+    """An archive of a few hundred kilobytes one member of which inflates to megabytes."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", kind, compress_type=zipfile.ZIP_STORED)
+        with archive.open(member, "w", force_zip64=True) as stream:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(megabytes):
+                stream.write(block)
+    return path
+
+
+def test_a_docx_that_inflates_to_gigabytes_is_not_read(edition_copy, tmp_path, capsys) -> None:
+    edition = edition_copy(SMALL_EDITION)
+    bomb = _bomb(tmp_path / "retour.docx", "application/zip", "customXml/item1.xml", 300)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    assert main(["review", str(bomb), str(edition)]) == 1
+    err = capsys.readouterr().err
+    assert "sa partie customXml/item1.xml ferait 300 Mo une fois décompressée" in err
+    assert "ce n'est pas un document ordinaire, il n'est pas lu" in err
+
+
+def test_an_ods_that_inflates_to_gigabytes_is_not_read(edition_copy, tmp_path, capsys) -> None:
+    edition = edition_copy(SMALL_EDITION)
+    kind = "application/vnd.oasis.opendocument.spreadsheet"
+    bomb = _bomb(tmp_path / "inscriptions.ods", kind, "content.xml", 300)
+    assert main(["import", str(bomb), "--into", str(edition)]) == 1
+    err = capsys.readouterr().err
+    assert "sa partie content.xml ferait 300 Mo une fois décompressée" in err
+    assert "ce n'est pas un classeur ordinaire" in err
+
+
+def test_an_xlsx_with_a_cell_a_million_rows_down_is_refused_at_once(
+    edition_copy, tmp_path, capsys
+) -> None:
+    from openpyxl import Workbook
+
+    edition = edition_copy(SMALL_EDITION)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Titre", "Date", "Catégorie"])
+    sheet.append(["Atelier", "27/02/2024", "Le programme"])
+    sheet["A1048576"] = "x"
+    file = tmp_path / "inscriptions.xlsx"
+    book.save(file)
+    assert file.stat().st_size < 20_000
+    # refused from the cells the file holds, before a million empty rows are walked
+    assert main(["import", str(file), "--into", str(edition)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "inscriptions.xlsx:A1048576 : cette cellule est remplie, loin de toutes les autres" in err
+    )
+
+
+def test_a_path_that_is_not_utf8_is_printed_not_a_crash(tmp_path) -> None:
+    """A folder name of Latin-1 bytes, on a terminal that takes UTF-8 only."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/\xe9dition"))
+    shutil.copytree(SMALL_EDITION, folder)
+    for command in (["check", str(folder)], ["check", str(folder) + "-absente"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "dossier", *command],
+            cwd=ROOT,
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+        )
+        said = (done.stdout + done.stderr).decode("utf-8")  # UTF-8 through and through
+        assert "Traceback" not in said
+        assert "\\xe9dition" in said
+    assert done.returncode == 1
+
+
+def test_a_csv_of_gigabytes_is_not_read(edition_copy, tmp_path, capsys) -> None:
+    edition = edition_copy(SMALL_EDITION)
+    file = tmp_path / "inscriptions.csv"
+    with open(file, "wb") as stream:
+        stream.write(b"Titre;Date;Cat\xc3\xa9gorie\n")
+        stream.truncate(65 * 1024 * 1024)  # sparse: no disk spent
+    assert main(["import", str(file), "--into", str(edition)]) == 1
+    assert "ce fichier CSV fait 65 Mo (plus de 64 Mo)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_report_never_replaces_a_folder_or_a_device(reviewed, tmp_path, kind, capsys) -> None:
+    """As root, replacing /dev/null with a report takes the machine's /dev/null away: a pipe
+    stands for it here (a test never touches /dev)."""
+    edition, docx = reviewed
+    target = tmp_path / "cible"
+    if kind == "folder":
+        target.mkdir()
+    else:
+        os.mkfifo(target)
+    assert main(["review", str(docx), str(edition), "--report", str(target)]) == 1
+    err = capsys.readouterr().err
+    what = "un dossier" if kind == "folder" else "un périphérique, un tube ou une socket"
+    assert f"c'est {what}, pas un fichier : rien n'est écrit" in err
+    assert target.is_dir() if kind == "folder" else target.is_fifo()

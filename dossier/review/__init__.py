@@ -17,6 +17,7 @@ from pathlib import Path
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
+from dossier.archives import check_archive
 from dossier.build import check
 from dossier.errors import DataError, DossierError, display_path
 from dossier.french import French
@@ -184,6 +185,7 @@ def _open(path: Path) -> Returned:
     """Read the returned document: a DOCX, or an OpenDocument text (.odt)."""
     if not path.is_file():
         raise DossierError(f"{display_path(path)} : fichier introuvable")
+    check_archive(path, "document")  # measured before python-docx or odfpy inflate it
     if is_opendocument_text(path):
         try:
             return read_odt(path)

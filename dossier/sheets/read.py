@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from dossier.archives import check_archive
 from dossier.errors import DossierError, display_path, os_reason
 
 log = logging.getLogger("dossier")
@@ -178,6 +179,8 @@ def read_sheet(file: Path, sheet: str | None = None, mapping: Mapping[str, str] 
             f"fichiers {', '.join(SUFFIXES)}"
         )
     _check_regular(file)
+    if suffix in (".xlsx", ".ods"):
+        check_archive(file, "classeur")  # measured before openpyxl or calamine inflate it
     try:
         name, table = {".csv": _csv, ".xlsx": _xlsx, ".ods": _ods}[suffix](file, sheet)
     except DossierError:
@@ -228,7 +231,17 @@ def _unreadable(suffix: str, error: Exception) -> str:
     return f"ce n'est pas un classeur {kind} lisible (un autre document renommé ?) : {save}"
 
 
+CSV_LIMIT = 64 * 1024 * 1024  # a registrations export is some hundred kilobytes
+
+
 def _csv(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
+    size = file.stat().st_size
+    if size > CSV_LIMIT:
+        raise DossierError(
+            f"{display_path(file)} : ce fichier CSV fait {size // (1024 * 1024)} Mo (plus de "
+            f"{CSV_LIMIT // (1024 * 1024)} Mo) : ce n'est pas un export d'inscriptions, il n'est "
+            "pas lu"
+        )
     raw = file.read_bytes()
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         text = raw.decode("utf-32")
@@ -259,9 +272,10 @@ def _xlsx(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     try:
         name = _choose(file, workbook.sheetnames, sheet)
         worksheet = workbook[name]
+        last = _last_row(file, worksheet)
         rows = [
             [Fault(str(cell.value)) if cell.data_type == "e" else cell.value for cell in row]
-            for row in worksheet.iter_rows()
+            for row in worksheet.iter_rows(max_row=last)
         ]
         merged = [
             (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
@@ -272,7 +286,7 @@ def _xlsx(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     # the formulas: one that a program wrote, never computed, has no value to give
     formulas = load_workbook(file, read_only=True, data_only=False)
     try:
-        for number, row in enumerate(formulas[name].iter_rows()):
+        for number, row in enumerate(formulas[name].iter_rows(max_row=last)):
             for column, cell in enumerate(row):
                 if getattr(cell, "data_type", None) != "f":
                     continue
@@ -284,12 +298,43 @@ def _xlsx(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     return name, _fill_merged(rows, merged)
 
 
+MAX_ROWS = 20_000  # a registrations export: some hundreds of rows
+MAX_COLUMNS = 200
+
+
+def _last_row(file: Path, worksheet: Any) -> int:
+    """Return the last row that holds something; refuse a sheet past the bounds of an export.
+
+    A sheet says its size by its farthest cell: one cell at A1048576 would have a reader walk
+    a million empty rows.
+    """
+    filled = [
+        (row, column) for (row, column), cell in worksheet._cells.items() if cell.value is not None
+    ]
+    last = max((row for row, _ in filled), default=0)
+    widest = max((column for _, column in filled), default=0)
+    if last > MAX_ROWS or widest > MAX_COLUMNS:
+        row, column = max(filled, key=lambda place: (place[0] > MAX_ROWS, place))
+        raise DossierError(
+            f"{display_path(file)}:{column_name(column - 1)}{row} : cette cellule est remplie, "
+            f"loin de toutes les autres : dossier import lit {MAX_ROWS} lignes et {MAX_COLUMNS} "
+            "colonnes au plus ; videz-la, ou supprimez les lignes et colonnes en trop"
+        )
+    return max(last, 1)
+
+
 def _ods(file: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(file))
     name = _choose(file, workbook.sheet_names, sheet)
     table = workbook.get_sheet_by_name(name)
+    if table.height > MAX_ROWS or table.width > MAX_COLUMNS:
+        raise DossierError(
+            f"{display_path(file)} : la feuille « {name} » a {table.height} lignes et "
+            f"{table.width} colonnes : dossier import lit {MAX_ROWS} lignes et {MAX_COLUMNS} "
+            "colonnes au plus ; supprimez les lignes et colonnes en trop"
+        )
     start_row, start_column = table.start or (0, 0)
     rows: list[list[Any]] = [[] for _ in range(start_row)]
     rows += [[None] * start_column + list(row) for row in table.to_python(skip_empty_area=False)]
