@@ -123,6 +123,20 @@ class Logo(_Strict):
     def check(self, theme_file: Path) -> None:
         """Refuse a logo whose file is not there, naming the theme file that names it."""
         path = self.path()
+        home = theme_file.resolve().parent
+        if not path.is_relative_to(PROJECT.resolve()) and not path.is_relative_to(home):
+            raise DataError(
+                [
+                    Problem(
+                        theme_file,
+                        None,
+                        None,
+                        "logo.file",
+                        f"le logo se range dans le dossier du thème ({home}) ou du projet, pas "
+                        f"ailleurs : {path}",
+                    )
+                ]
+            )
         if not path.is_file():
             raise DataError(
                 [Problem(theme_file, None, None, "logo.file", f"pas de fichier logo : {path}")]

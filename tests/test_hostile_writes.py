@@ -395,3 +395,81 @@ def test_a_report_never_replaces_a_folder_or_a_device(reviewed, tmp_path, kind, 
     what = "un dossier" if kind == "folder" else "un périphérique, un tube ou une socket"
     assert f"c'est {what}, pas un fichier : rien n'est écrit" in err
     assert target.is_dir() if kind == "folder" else target.is_fifo()
+
+
+def test_a_theme_s_logo_stays_beside_the_theme(named, tmp_path, monkeypatch, capsys) -> None:
+    from dossier.theme import _load_theme
+
+    theme = tmp_path / "identite" / "theme.yaml"
+    theme.parent.mkdir()
+    text = (TEMPLATES / "theme.yaml").read_text(encoding="utf-8")
+    theme.write_text(text + "\nlogo:\n  file: /etc/passwd\n  alt: Logo\n  height: 20\n")
+    monkeypatch.setenv("DOSSIER_THEME", str(theme))
+    _load_theme.cache_clear()
+    try:
+        assert main(["check", str(named)]) == 1
+    finally:
+        _load_theme.cache_clear()
+    err = capsys.readouterr().err
+    assert f"{theme}: logo.file: le logo se range dans le dossier du thème" in err
+    assert "root:" not in err
+
+
+def _registrations(folder: Path, title: str = "Atelier") -> Path:
+    file = folder / "inscriptions.csv"
+    file.write_text(f"Titre;Date;Catégorie\n{title};27/02/2024;Le programme\n", encoding="utf-8")
+    return file
+
+
+def test_an_import_writes_through_a_symbolic_link(edition_copy, tmp_path, capsys) -> None:
+    edition = edition_copy(SMALL_EDITION)
+    shared = tmp_path / "partage" / "edition.yaml"
+    shared.parent.mkdir()
+    shutil.move(edition / "edition.yaml", shared)
+    (edition / "edition.yaml").symlink_to(shared)
+    assert main(["import", str(_registrations(tmp_path)), "--into", str(edition)]) == 0
+    assert (edition / "edition.yaml").is_symlink()
+    assert "title: Atelier" in shared.read_text(encoding="utf-8")
+
+
+def test_the_owner_and_the_mode_of_edition_yaml_are_kept(reviewed, capsys) -> None:
+    edition, docx = reviewed
+    file = edition / "edition.yaml"
+    file.chmod(0o664)
+    if os.geteuid() == 0:  # root writes for everyone: the file stays its owner's
+        os.chown(file, 1234, 5678)
+    owner = (file.stat().st_uid, file.stat().st_gid)
+    assert main(["review", str(docx), str(edition), "--apply"]) == 0, capsys.readouterr().err
+    assert "Six rendez-vous" in file.read_text(encoding="utf-8")
+    assert (file.stat().st_uid, file.stat().st_gid) == owner
+    assert file.stat().st_mode & 0o777 == 0o664
+
+
+def test_a_re_import_over_an_anchored_value_is_refused_in_french(
+    edition_copy, tmp_path, capsys
+) -> None:
+    """The event a first import wrote, its description shared by hand with another event
+    through an anchor; then the export changes it: refused with its reason, no traceback."""
+    edition = edition_copy(SMALL_EDITION)
+    export = tmp_path / "inscriptions.csv"
+    header = "Titre;Date;Description;Catégorie\n"
+    export.write_text(header + "Atelier;27/02/2024;Premier jet.;Le programme\n", "utf-8")
+    assert main(["import", str(export), "--into", str(edition)]) == 0
+    file = edition / "edition.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert "description: Premier jet.\n" in text
+    text = text.replace("description: Premier jet.\n", "description: &jet Premier jet.\n")
+    exposition = "description: Une exposition ouverte jusqu'à l'été.\n"
+    assert exposition in text
+    text = text.replace(exposition, "description: *jet\n")
+    file.write_text(text, encoding="utf-8")
+    assert main(["check", str(edition)]) == 0
+    capsys.readouterr()
+    before = file.read_bytes()
+    export.write_text(header + "Atelier;27/02/2024;Second jet.;Le programme\n", "utf-8")
+    code = main(["import", str(export), "--into", str(edition)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert "partagée par une ancre YAML (&jet, reprise ailleurs par *jet)" in err
+    assert file.read_bytes() == before

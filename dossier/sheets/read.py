@@ -532,6 +532,8 @@ def as_date(value: Any, read_french: Any) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 100000:
         return (EXCEL_EPOCH + dt.timedelta(days=float(value))).date()
     text = str(value).strip()
+    # a date and a time in one cell (a Forms timestamp, « 03/11/2021 14:05:33 »): the date
+    text = re.sub(r"^(\S+)[ T]\d{1,2}[:h]\d{2}(?::\d{2}(?:\.\d+)?)?$", r"\1", text)
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", text)
     try:
         if match:
@@ -550,10 +552,26 @@ def as_time(value: Any, read_hours: Any) -> dt.time | None:
         return value.time().replace(second=0, microsecond=0)
     if isinstance(value, dt.time):
         return value.replace(second=0, microsecond=0)
-    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
-        minutes = round(float(value) * 24 * 60)
+    serial = isinstance(value, float) and 1000 < value < 100000 and not value.is_integer()
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and (0 <= value < 1 or serial)
+    ):
+        # a fraction of a day; a date and a time (an Excel serial number): its fraction. A
+        # whole number (« 9 ») is no time: refused below, never read as midnight
+        minutes = round((float(value) % 1) * 24 * 60)
         return dt.time(minutes // 60 % 24, minutes % 60)
-    read = read_hours(str(value))
+    text = str(value).strip()
+    # « 09:30:00 », as a French Excel writes a time in CSV; a date before it (a timestamp)
+    match = re.fullmatch(r"(?:\S+[ T])?(\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)?", text)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        return dt.time(hour, minute) if hour < 24 and minute < 60 else None
+    match = re.fullmatch(r"\S+[ T](\d{1,2}[:h]\d{2})", text)  # « 03/11/2021 14:05 »
+    if match:
+        text = match.group(1)
+    read = read_hours(text)
     if read is None or read[1] is not None:
         return None
     return read[0]

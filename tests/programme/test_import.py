@@ -266,3 +266,45 @@ def test_a_place_and_an_online_link_come_in_from_their_columns(edition_copy, tmp
     assert imported["Atelier données"].online is None
     assert imported["Webinaire"].online == "https://webikeo.fr/w/1"
     assert imported["Webinaire"].place is None
+
+
+@pytest.mark.parametrize(
+    ("date", "start", "day", "hour"),
+    [
+        ("27/02/2024", "09:30:00", dt.date(2024, 2, 27), dt.time(9, 30)),  # French Excel, CSV
+        ("27/02/24", "9:30", dt.date(2024, 2, 27), dt.time(9, 30)),
+        ("27/02/2024", "9h", dt.date(2024, 2, 27), dt.time(9, 0)),
+        ("27/02/2024", "14h", dt.date(2024, 2, 27), dt.time(14, 0)),
+        ("27/02/2024 14:05:33", "27/02/2024 14:05:33", dt.date(2024, 2, 27), dt.time(14, 5)),
+        ("2024-02-27", "14:05", dt.date(2024, 2, 27), dt.time(14, 5)),
+    ],
+)
+def test_dates_and_times_as_spreadsheets_write_them(
+    edition_copy, tmp_path, date, start, day, hour
+) -> None:
+    folder = edition_copy(SMALL_EDITION)
+    file = tmp_path / "inscriptions.csv"
+    text = f"Titre;Date;Heure de début;Catégorie\r\nAtelier;{date};{start};Le programme\r\n"
+    file.write_bytes(text.encode("cp1252"))
+    import_programme(file, folder)
+    (event,) = [
+        e
+        for s in load_edition(folder).sections
+        if isinstance(s, Calendar)
+        for e in s.events
+        if e.title == "Atelier"
+    ]
+    assert (event.date, event.start) == (day, hour)
+
+
+def test_a_whole_number_is_no_time(edition_copy, tmp_path) -> None:
+    folder = edition_copy(SMALL_EDITION)
+    file = write_xlsx(
+        tmp_path / "i.xlsx",
+        [
+            ["Titre", "Date", "Heure de début", "Catégorie"],
+            ["Atelier", "27/02/2024", 9, "Le programme"],
+        ],
+    )
+    with pytest.raises(DossierError, match="C2"):
+        import_programme(file, folder)
