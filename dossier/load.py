@@ -250,6 +250,9 @@ def _compose(file: Path, text: str) -> _Located:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = _yaml_message(error)
+        found = _where_it_began(text, error, line)
+        if found is not None:
+            line, column, message = found
         raise DataError([Problem(file, line, column, "", message)]) from None
     except yaml.reader.ReaderError as error:
         before = text[: error.position]
@@ -381,8 +384,71 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     raw = f"{problem}{context}"
     for marker, hint in _YAML_HINTS:
         if marker in raw:
-            return f"YAML invalide : {hint} [{raw}]"
+            return f"YAML invalide : {hint}"
     return f"YAML invalide à cet endroit (le lecteur YAML dit : {raw})"
+
+
+_OPENING_QUOTE = re.compile(r"^(\s*(?:-\s+)?(?:[^\s:#\"'][^:#]*:\s+)?)([\"'])(.*)$")
+_KEY_LINE = re.compile(r"^( *(?:- +)?)[^\s:#\"'][^:#]*:(?:\s|$)")  # group 1: up to the key
+
+
+def _where_it_began(
+    text: str, error: yaml.MarkedYAMLError, line: int | None
+) -> tuple[int, int, str] | None:
+    """Find where a syntax error began when the parser notices it later.
+
+    A quote left open runs on to the next lines: the parser stops lines below, where the
+    value cannot go on; the line that opened it is the one to mend. A key indented one space
+    too far reads as a value holding « : ».
+    """
+    if line is None:
+        return None
+    lines = text.split("\n")
+    problem = f"{error.problem or ''} {error.context or ''}"
+    if "mapping values are not allowed" in problem and 1 < line <= len(lines):
+        here = _KEY_LINE.match(lines[line - 1])
+        previous = next(
+            (
+                candidate
+                for candidate in reversed(lines[: line - 1])
+                if candidate.strip() and not candidate.lstrip().startswith("#")
+            ),
+            "",
+        )
+        before = _KEY_LINE.match(previous)
+        value = previous.split(":", 1)[1].strip() if ":" in previous else ""
+        if here and before and value and value not in (">-", ">", "|", "|-"):
+            spaces, expected = len(here.group(1)), len(before.group(1))
+            if spaces != expected:
+                return (
+                    line,
+                    1,
+                    f"YAML invalide : cette ligne est indentée de {spaces} espace(s), la clé "
+                    f"d'avant de {expected} : alignez-la sur les autres clés du même groupe",
+                )
+    if any(
+        marker in problem
+        for marker in (
+            "expected <block end>",
+            "could not find expected",
+            "quoted scalar",
+            "end of stream",
+        )
+    ):
+        for number in range(min(line, len(lines)) - 1, max(line - 60, 0) - 1, -1):
+            match = _OPENING_QUOTE.match(lines[number])
+            if match is None:
+                continue
+            quote, rest = match.group(2), match.group(3)
+            closed = rest.replace("''", "") if quote == "'" else re.sub(r"\\.", "", rest)
+            if quote not in closed and number + 1 < line:
+                return (
+                    number + 1,
+                    len(match.group(1)) + 1,
+                    f"YAML invalide : le guillemet {quote} ouvert ici n'est jamais fermé sur sa "
+                    f"ligne (la valeur court jusqu'à la ligne {line}, où le lecteur s'arrête)",
+                )
+    return None
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

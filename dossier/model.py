@@ -925,5 +925,24 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-class ColumnMapping(RootModel[dict[str, str]]):
-    """A registrations file's headers, each with the field of an event it holds."""
+class ColumnMapping(RootModel[dict[str, str | dict[str, str]]]):
+    """A registrations file's headers, each with the field of an event it holds; under
+    « catégories: », the values of the category column, each with the calendar it means."""
+
+    @model_validator(mode="after")
+    def _values_under_categories_only(self) -> ColumnMapping:
+        for key, value in self.root.items():
+            if isinstance(value, dict) and key != CATEGORY_VALUES:
+                raise ValueError(
+                    f"« {key} » : seules les valeurs des catégories se groupent, sous "
+                    f"« {CATEGORY_VALUES}: » (Collectivité territoriale: evenements-collectivites)"
+                )
+            if key == CATEGORY_VALUES and not isinstance(value, dict):
+                raise ValueError(
+                    f"« {CATEGORY_VALUES}: » groupe des valeurs, chacune avec l'identifiant de "
+                    "son calendrier (Collectivité territoriale: evenements-collectivites)"
+                )
+        return self
+
+
+CATEGORY_VALUES = "catégories"  # the mapping file's group of category values

@@ -311,3 +311,29 @@ def test_brackets_too_deep_for_libyaml_never_reach_it(tmp_path: Path, depth: int
     assert result.returncode == 1, result.stderr[-500:]
     assert "s'imbriquent à plus de 40 niveaux" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_quote_left_open_is_said_where_it_was_opened(edition_copy) -> None:
+    """The parser notices lines below; the line to mend is the one that opened the quote."""
+    closed = 'heading: "Le Mois de l’innovation publique : un temps fort piloté par la DITP"'
+    folder = edition_copy(EDITION_2021, {closed: closed[:-1]})
+    text = (folder / "edition.yaml").read_text(encoding="utf-8")
+    opened = 1 + text[: text.index('heading: "Le Mois de l’innovation publique : un')].count("\n")
+    with pytest.raises(DataError) as caught:
+        load_edition(folder)
+    (problem,) = caught.value.problems
+    assert problem.line == opened
+    assert "le guillemet \" ouvert ici n'est jamais fermé sur sa ligne" in problem.message
+    assert "expected" not in problem.message  # the parser's English is not said
+    assert "found" not in problem.message
+
+
+def test_a_key_indented_one_space_too_far_is_said_so(edition_copy) -> None:
+    folder = edition_copy(
+        EDITION_2021, {"        organisers: DITP\n": "         organisers: DITP\n"}
+    )
+    with pytest.raises(DataError) as caught:
+        load_edition(folder)
+    (problem,) = caught.value.problems
+    assert "cette ligne est indentée de 9 espace(s), la clé d'avant de 8" in problem.message
+    assert "guillemets" not in problem.message

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import hashlib
 import json
 import logging
@@ -26,7 +27,7 @@ from dossier.build import check
 from dossier.errors import DataError, DossierError, display_path
 from dossier.french import French, read_days, read_hours
 from dossier.load import check_values, find_edition_file, load_model, read_edition
-from dossier.model import Calendar, ColumnMapping, Edition, parse_path
+from dossier.model import CATEGORY_VALUES, Calendar, ColumnMapping, Edition, parse_path
 from dossier.model import Event as EventModel
 from dossier.sheets.read import IGNORED, Row, as_date, as_time, normalise, read_sheet
 from dossier.source import (
@@ -113,10 +114,10 @@ def import_programme(
     started = time.perf_counter()
     target = find_edition_file(edition)
     model, _ = read_edition(target)  # its own warnings are dossier check's to say
-    columns = _mapping(mapping) if mapping else {}
+    columns, values = _mapping(mapping, model) if mapping else ({}, {})
     table = read_sheet(file, sheet, columns)
     french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
-    wanted = _read_rows(table.rows, model, french, table.columns)
+    wanted = _read_rows(table.rows, model, french, table.columns, values)
     transaction = Transaction(target, lambda draft: check(draft, quiet=True))
     state = _read_state(target.parent)
     result = Imported(file, target, len(table.rows))
@@ -138,15 +139,31 @@ def import_programme(
 # --- reading rows -------------------------------------------------------------------------
 
 
-def _mapping(file: Path) -> dict[str, str]:
-    columns = load_model(file, ColumnMapping).root
+def _mapping(file: Path, model: Edition) -> tuple[dict[str, str], dict[str, int]]:
+    """Return the mapping file's columns (header → field) and category values (→ calendar)."""
+    written = load_model(file, ColumnMapping).root
+    columns = {k: v for k, v in written.items() if isinstance(v, str)}
     unknown = sorted(set(columns.values()) - set(_FIELD_NAMES))
     if unknown:
         raise DossierError(
             f"{display_path(file)} : champ inconnu {', '.join(unknown)} ; champs possibles : "
             + ", ".join(_FIELD_NAMES)
         )
-    return {header: _FIELD_NAMES[name] for header, name in columns.items()}
+    anchors = {
+        section.anchor: index
+        for index, section in enumerate(model.sections)
+        if isinstance(section, Calendar)
+    }
+    values: dict[str, int] = {}
+    raw = written.get(CATEGORY_VALUES)
+    for value, anchor in raw.items() if isinstance(raw, dict) else ():
+        if anchor not in anchors:
+            raise DossierError(
+                f"{display_path(file)} : {CATEGORY_VALUES}: « {value} » renvoie à « {anchor} », "
+                f"qui n'est l'identifiant d'aucun calendrier ; identifiants : " + ", ".join(anchors)
+            )
+        values[normalise(value)] = anchors[anchor]
+    return {header: _FIELD_NAMES[name] for header, name in columns.items()}, values
 
 
 # The mapping file may name fields in French, as the columns are named.
@@ -185,7 +202,11 @@ _FIELD_NAMES = {
 
 
 def _read_rows(
-    rows: list[Row], model: Edition, french: French, headers: dict[str, str]
+    rows: list[Row],
+    model: Edition,
+    french: French,
+    headers: dict[str, str],
+    values: dict[str, int] | None = None,
 ) -> list[_Wanted]:
     calendars = _calendars(model)
     names = _calendar_names(model)
@@ -193,12 +214,18 @@ def _read_rows(
     wanted: list[_Wanted] = []
     seen: dict[str, str] = {}
     read: list[_Wanted] = []
+    # a category value no calendar answers (accents and case aside), as first written: its rows
+    unplaced: dict[str, tuple[str, list[Row]]] = {}
     for row in rows:
-        found = _event(row, calendars, names, headers, french, model.period.start.year)
-        if isinstance(found, list):
+        found = _event(row, calendars, names, headers, french, model.period.start.year, values)
+        if isinstance(found, str):
+            unplaced.setdefault(normalise(found), (found, []))[1].append(row)
+        elif isinstance(found, list):
             problems += [(row.number, line) for line in found]
         else:
             read.append(found)
+    for value, those in unplaced.values():  # once per value, not once per row
+        problems.append((those[0].number, _unplaced(value, those, model, headers)))
     shared = _shared_links([item.event for item in read])
     for item in read:
         identity = _identity(item.event, item.calendar, shared)
@@ -237,13 +264,49 @@ def _calendar_names(model: Edition) -> str:
     )
 
 
-def _calendar(text: str, calendars: dict[int, tuple[str, ...]]) -> int | None:
+def _calendar(
+    text: str, calendars: dict[int, tuple[str, ...]], values: dict[str, int] | None = None
+) -> int | None:
+    """Return the calendar a category names: by the mapping file, or by a calendar's whole
+    id, heading or short heading, accents and case aside; never by a part of one."""
     wanted = normalise(text)
+    if values and wanted in values:
+        return values[wanted]
     exact = [i for i, names in calendars.items() if wanted in names]
-    if len(exact) == 1:
-        return exact[0]
-    inside = [i for i, names in calendars.items() if any(wanted in name for name in names)]
-    return inside[0] if len(inside) == 1 and len(wanted) > 3 else None
+    return exact[0] if len(exact) == 1 else None
+
+
+def _unplaced(value: str, rows: list[Row], model: Edition, headers: dict[str, str]) -> str:
+    """Say once that a category value names no calendar: its rows, the closest calendars."""
+    cell = rows[0].cells.get("category")
+    where = cell.where if cell else rows[0].where
+    label = headers.get("category", FRENCH["category"])
+    numbers = ", ".join(str(row.number) for row in rows[:12]) + (" …" if len(rows) > 12 else "")
+    choices = {
+        normalise(name): section
+        for section in model.sections
+        if isinstance(section, Calendar)
+        for name in (section.anchor, section.heading or "", section.short_heading or "")
+        if name
+    }
+    close = difflib.get_close_matches(normalise(value), list(choices), n=3, cutoff=0.3)
+    nearest = list(dict.fromkeys(choices[name].anchor for name in close))
+    shown = " ; ".join(
+        f"« {choices[name].short_heading or choices[name].heading} » ({choices[name].anchor})"
+        for name in dict.fromkeys(close)
+        if choices[name].anchor in nearest
+    )
+    anchor = (
+        nearest[0]
+        if nearest
+        else next((s.anchor for s in model.sections if isinstance(s, Calendar)), "identifiant")
+    )
+    return (
+        f"{where}: {label}: « {value} » (ligne(s) {numbers}) ne nomme aucun calendrier"
+        + (f" ; les plus proches : {shown}" if shown else "")
+        + f" ; dites lequel dans le fichier de correspondance (--mapping) : "
+        f"« {CATEGORY_VALUES}: » puis « {value}: {anchor} »"
+    )
 
 
 def _event(
@@ -253,8 +316,10 @@ def _event(
     headers: dict[str, str],
     french: French,
     year: int,
-) -> _Wanted | list[str]:
-    """Read one row as an event as edition.yaml writes it, or say what is wrong, cell by cell."""
+    values: dict[str, int] | None = None,
+) -> _Wanted | list[str] | str:
+    """Read one row as an event as edition.yaml writes it, or say what is wrong, cell by cell;
+    a category no calendar answers is returned alone (said once for all its rows)."""
     problems: list[str] = []
 
     def bad(name: str, message: str) -> None:
@@ -289,13 +354,13 @@ def _event(
     if category is None:
         bad("category", "vide : dites de quel calendrier est l'événement")
     else:
-        calendar = _calendar(str(category), calendars)
-        if calendar is None:
-            bad("category", f"« {category} » ne nomme aucun calendrier ; calendriers : {names}")
+        calendar = _calendar(str(category), calendars, values)
     if not problems:  # the edition's own rules, once every cell reads
         problems += _model_problems(row, event, headers)
-    if problems or calendar is None:
+    if problems:
         return problems
+    if calendar is None:
+        return str(category).strip()
     ordered = {key: event[key] for key in KEY_ORDER if key in event}
     label = str(ordered.get("title") or ordered.get("description", ""))[:60]
     return _Wanted(row, calendar, ordered, "", label)

@@ -115,7 +115,7 @@ def test_five_bad_rows_give_five_located_errors_and_nothing_is_written(
         "H22",
     ]
     assert all(line.startswith(f"{file}:Feuil1:") for line in lines)
-    assert "calendriers : « Les événements du ministère" in lines[2]
+    assert "ne nomme aucun calendrier ; les plus proches : « " in lines[2]
     assert lines[0].endswith(
         ": Date: « 31/02/2021 » n'est pas une date (écrivez 03/11/2021 ou 3 novembre 2021)"
     )
@@ -307,4 +307,48 @@ def test_a_whole_number_is_no_time(edition_copy, tmp_path) -> None:
         ],
     )
     with pytest.raises(DossierError, match="C2"):
+        import_programme(file, folder)
+
+
+def test_category_values_are_said_once_and_mapped_by_the_mapping_file(
+    edition_copy, tmp_path
+) -> None:
+    """The organisers' « Type de structure » is no calendar's name: one message per distinct
+    value, with its rows and the closest calendars; the mapping file maps the values."""
+    folder = edition_copy(SMALL_EDITION)
+    file = tmp_path / "inscriptions.csv"
+    lines = ["Titre;Date;Type de structure"]
+    kinds = ["Collectivité territoriale", "Association", "collectivite territoriale"] * 2
+    lines += [f"Atelier {n};27/02/2024;{kind}" for n, kind in enumerate(kinds)]
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DossierError) as caught:
+        import_programme(file, folder)
+    said = str(caught.value).splitlines()
+    assert len(said) == 2, (
+        said
+    )  # « Collectivité territoriale » (4 rows, accents aside), « Association »
+    assert (
+        "« Collectivité territoriale » (ligne(s) 2, 4, 5, 7) ne nomme aucun calendrier" in said[0]
+    )
+    assert "« Association » (ligne(s) 3, 6)" in said[1]
+    assert all("« catégories: » puis" in line for line in said)
+    assert all(len(line) < 400 for line in said)
+    mapping = tmp_path / "colonnes.yaml"
+    mapping.write_text(
+        "Type de structure: catégorie\n"
+        "catégories:\n"
+        "  Collectivité territoriale: le-programme\n"
+        "  Association: le-programme\n",
+        encoding="utf-8",
+    )
+    done = import_programme(file, folder, mapping=mapping)
+    assert len(done.added) == 6
+
+
+def test_a_category_never_matches_by_a_part_of_a_name(edition_copy, tmp_path) -> None:
+    """« programme » is a part of « Le programme »: not the calendar's whole name."""
+    folder = edition_copy(SMALL_EDITION)
+    file = tmp_path / "inscriptions.csv"
+    file.write_text("Titre;Date;Catégorie\nAtelier;27/02/2024;programme\n", encoding="utf-8")
+    with pytest.raises(DossierError, match=r"« programme » .* ne nomme aucun calendrier"):
         import_programme(file, folder)
