@@ -226,6 +226,13 @@ def _read_rows(
             read.append(found)
     for value, those in unplaced.values():  # once per value, not once per row
         problems.append((those[0].number, _unplaced(value, those, model, headers)))
+    if unplaced:  # what to put in the mapping file, ready to check and keep
+        block = ["à mettre dans le fichier de correspondance (--mapping), à vérifier :"]
+        block.append(f"{CATEGORY_VALUES}:")
+        block += [
+            f"  {_yaml_key(value)}: {_closest(value, model)}" for value, _ in unplaced.values()
+        ]
+        problems.append((len(rows) + 2, "\n".join(block)))
     shared = _shared_links([item.event for item in read])
     for item in read:
         identity = _identity(item.event, item.calendar, shared)
@@ -274,6 +281,26 @@ def _calendar(
         return values[wanted]
     exact = [i for i, names in calendars.items() if wanted in names]
     return exact[0] if len(exact) == 1 else None
+
+
+def _yaml_key(value: str) -> str:
+    """Write a value as a YAML key: quoted when it holds what YAML would read otherwise."""
+    if re.search(r"[:#'\"\[\]{},&*!|>%@`]|^[-?\s]|\s$", value):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value
+
+
+def _closest(value: str, model: Edition) -> str:
+    """Return the id of the calendar whose names come closest to a category value."""
+    choices = {
+        normalise(name): section.anchor
+        for section in model.sections
+        if isinstance(section, Calendar)
+        for name in (section.anchor, section.heading or "", section.short_heading or "")
+        if name
+    }
+    close = difflib.get_close_matches(normalise(value), list(choices), n=1, cutoff=0.0)
+    return choices[close[0]] if close else "identifiant-du-calendrier"
 
 
 def _unplaced(value: str, rows: list[Row], model: Edition, headers: dict[str, str]) -> str:
