@@ -9,6 +9,7 @@ served on 127.0.0.1 and the web edition, shown in a page that reloads it after e
 from __future__ import annotations
 
 import datetime as dt
+import html
 import http.server
 import json
 import logging
@@ -131,9 +132,13 @@ def _build_once(session: Session, say: _Sayer, preview: Preview | None, why: str
         say(f"{why} : l'édition a des erreurs ; les fichiers d'avant restent en place")
         for line in error.lines():
             say("  " + line)
+        if preview is not None:
+            preview.failed(list(error.lines()))
         return
     except DossierError as error:
         say(f"{why} : {error} ; les fichiers d'avant restent en place")
+        if preview is not None:
+            preview.failed(list(error.lines()))
         return
     seconds = time.perf_counter() - started
     say(f"{why} → {_summary(outputs)} ; en tout {_seconds(seconds)}")
@@ -181,15 +186,23 @@ _PAGE = """<!DOCTYPE html>
   html, body {{ margin: 0; height: 100%; }}
   iframe {{ border: 0; width: 100%; height: 100%; display: block; }}
   p {{ font: 1rem sans-serif; padding: 1rem; }}
+  .errors {{ font: 0.95rem sans-serif; background: #fee; color: #600; border-bottom: 3px solid #c00;
+            padding: 0.5rem 1rem; margin: 0; max-height: 40vh; overflow: auto; }}
+  .errors pre {{ white-space: pre-wrap; margin: 0.25rem 0; }}
+  body.failing iframe {{ height: calc(100% - 6rem); }}
 </style>
 </head>
-<body>
+<body{failing}>
+{errors}
 {body}
 <script>
-  // Built again: the page reloads, where the reader was.
+  // Built again: the page reloads, where the reader was; an error said, or mended, shows.
   const frame = document.querySelector("iframe");
-  new EventSource("/.dossier/events").onmessage = () => {{
-    if (frame) frame.contentWindow.location.reload(); else location.reload();
+  const shown = {shown};
+  new EventSource("/.dossier/events").onmessage = (event) => {{
+    const failing = JSON.parse(event.data).failing;
+    if (frame && !failing && !shown) frame.contentWindow.location.reload();
+    else location.reload();
   }};
 </script>
 </body>
@@ -206,6 +219,7 @@ class Preview:
         self.changed = threading.Condition()
         self.web: str | None = None  # the web edition's page, relative to the folder
         self.closing = False
+        self.problems: list[str] = []  # the last build's errors, shown above the page
         handler = _handler(self)
         try:
             self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -228,16 +242,35 @@ class Preview:
             if output.format == "html":
                 self.web = f"{output.path.name}/index.html"
         with self.changed:
+            self.problems = []
+            self.generation += 1
+            self.changed.notify_all()
+
+    def failed(self, problems: list[str]) -> None:
+        """Show the open pages why the last save did not build, above the last good build."""
+        with self.changed:
+            self.problems = problems
             self.generation += 1
             self.changed.notify_all()
 
     def page(self) -> bytes:
         if self.web is None:
-            body = "<p>Pas d'édition web dans cette construction : les fichiers sont listés "
-            body += '<a href="/build/">ici</a>.</p>'
+            body = "<p>Pas d'édition web dans cette construction : ajoutez html à --format.</p>"
         else:
             body = f'<iframe src="/build/{quote(self.web)}" title="Édition web"></iframe>'
-        return _PAGE.format(body=body).encode()
+        errors = ""
+        if self.problems:
+            said = "".join(f"<pre>{html.escape(line)}</pre>" for line in self.problems)
+            errors = (
+                '<div class="errors" role="alert"><strong>La dernière sauvegarde ne se construit '
+                "pas ; l'aperçu montre la construction d'avant :</strong>" + said + "</div>"
+            )
+        return _PAGE.format(
+            body=body,
+            errors=errors,
+            failing=' class="failing"' if self.problems else "",
+            shown="true" if self.problems else "false",
+        ).encode()
 
     def wait(self, seen: int, timeout: float) -> int:
         with self.changed:
@@ -334,7 +367,8 @@ def _handler(preview: Preview) -> Callable[..., http.server.BaseHTTPRequestHandl
                         return
                     if now != seen:
                         seen = now
-                        self.wfile.write(f"data: {json.dumps(now)}\n\n".encode())
+                        said = {"generation": now, "failing": bool(preview.problems)}
+                        self.wfile.write(f"data: {json.dumps(said)}\n\n".encode())
                     else:
                         self.wfile.write(
                             ": toujours là\n\n".encode()

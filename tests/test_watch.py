@@ -188,7 +188,25 @@ def test_the_preview_serves_the_build_and_tells_the_page_to_reload(tmp_path: Pat
         line = events.readline()
         while not line.startswith(b"data:"):
             line = events.readline()
-        assert json.loads(line[len(b"data:") :]) >= 1
+        said = json.loads(line[len(b"data:") :])
+        assert said["generation"] >= 1
+        assert said["failing"] is False
+        # a save with an error: the preview says it above the last good build
+        told = len(running.lines)
+        replace(
+            folder / "edition.yaml",
+            "          - Nous continuerons ensemble.",
+            "\t  - Nous continuerons ensemble.",
+        )
+        running.wait_for("l'édition a des erreurs", after=told)
+        line = events.readline()
+        while not line.startswith(b"data:"):
+            line = events.readline()
+        assert json.loads(line[len(b"data:") :])["failing"] is True
+        page = urllib.request.urlopen(url, timeout=10).read().decode()
+        assert "La dernière sauvegarde ne se construit pas" in page
+        assert "tabulation interdite en YAML" in page
+        assert f'src="/build/{SLUG}/index.html"' in page  # the last good build, still there
         events.close()
     finally:
         running.close()
