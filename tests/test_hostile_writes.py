@@ -230,7 +230,7 @@ def test_a_review_of_an_edition_whose_yaml_is_broken_says_where(reviewed, capsys
     assert main(["review", str(docx), str(edition)]) == 1
     err = capsys.readouterr().err
     assert "edition.yaml:" in err
-    assert "un guillemet ouvert n'est jamais fermé" in err
+    assert "le guillemet \" ouvert ici n'est jamais fermé sur sa ligne" in err
     assert "Traceback" not in err
 
 
