@@ -193,6 +193,13 @@ def test_images_have_alt_text_and_draft_header(tmp_path: Path) -> None:
         "Portrait d’Alex Durand, souriant, devant un mur bleu",
         "Portrait d’Alex Durand",
     ]
+    titles = [
+        e.get("title")
+        for e in document.element.body.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+        )
+    ]
+    assert titles == [None, None]  # the alt text is said once, not again as a title
     header = "\n".join(p.text for p in document.sections[1].header.paragraphs)
     assert f"PROJET — v2 du 20{NBSP}janvier 2024" in header
     assert "PROJET" in document.paragraphs[0].text  # the cover says it too

@@ -575,8 +575,9 @@ class Writer:
             for side in ("distT", "distB", "distL", "distR"):
                 inline.set(side, "0")
         for properties in paragraph.iter(qn("wp:docPr")):
+            # the alt text once: a title saying it again is read twice by screen readers
             properties.set("descr", alt)
-            properties.set("title", alt)
+            properties.attrib.pop("title", None)
         return paragraph
 
 
