@@ -121,39 +121,25 @@ class Logo(_Strict):
         return (PROJECT / Path(self.file).expanduser()).resolve()
 
     def check(self, theme_file: Path) -> None:
-        """Refuse a logo whose file is not there, naming the theme file that names it."""
+        """Refuse a logo elsewhere than beside its theme, missing, or not PNG or JPEG, naming
+        the theme file that names it."""
         path = self.path()
         home = theme_file.resolve().parent
+        problem = None
         if not path.is_relative_to(PROJECT.resolve()) and not path.is_relative_to(home):
-            raise DataError(
-                [
-                    Problem(
-                        theme_file,
-                        None,
-                        None,
-                        "logo.file",
-                        f"le logo se range dans le dossier du thème ({home}) ou du projet, pas "
-                        f"ailleurs : {path}",
-                    )
-                ]
+            problem = (
+                f"le logo se range dans le dossier du thème ({home}) ou du projet, pas "
+                f"ailleurs : {path}"
             )
-        if not path.is_file():
-            raise DataError(
-                [Problem(theme_file, None, None, "logo.file", f"pas de fichier logo : {path}")]
+        elif not path.is_file():
+            problem = f"pas de fichier logo : {path}"
+        elif path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            problem = (
+                "le logo doit être une image PNG ou JPEG (les deux sorties la prennent) : "
+                f"{path.name}"
             )
-        if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            raise DataError(
-                [
-                    Problem(
-                        theme_file,
-                        None,
-                        None,
-                        "logo.file",
-                        f"le logo doit être une image PNG ou JPEG (les deux sorties la "
-                        f"prennent) : {path.name}",
-                    )
-                ]
-            )
+        if problem is not None:
+            raise DataError([Problem(theme_file, None, None, "logo.file", problem)])
 
 
 class Calendar(_Strict):

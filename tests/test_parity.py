@@ -14,7 +14,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import subprocess
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import docx
 import lxml.html
@@ -41,13 +43,13 @@ def pattern(line: Line) -> str:
     )
 
 
-def numbered_items(view: Edition) -> list[Line]:
-    """Return the items of the view's numbered lists: each output numbers them its own way."""
-    found = []
+def _found(view: Edition, kind: type, lines: Callable[[Any], Iterable[Line]]) -> list[Line]:
+    """Return the lines of every node of a kind in the view, in reading order."""
+    found: list[Line] = []
 
     def walk(value: object) -> None:
-        if isinstance(value, Numbered):
-            found.extend(value.items)
+        if isinstance(value, kind):
+            found.extend(lines(value))
         elif isinstance(value, tuple):
             for item in value:
                 walk(item)
@@ -61,21 +63,12 @@ def numbered_items(view: Edition) -> list[Line]:
 
 def captions(view: Edition) -> list[Line]:
     """Return the captions of the view's pictures."""
-    found = []
+    return _found(view, Picture, lambda picture: [picture.caption] if picture.caption else [])
 
-    def walk(value: object) -> None:
-        if isinstance(value, Picture):
-            if value.caption:
-                found.append(value.caption)
-        elif isinstance(value, tuple):
-            for item in value:
-                walk(item)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for field in dataclasses.fields(value):
-                walk(getattr(value, field.name))
 
-    walk(view)
-    return found
+def numbered_items(view: Edition) -> list[Line]:
+    """Return the items of the view's numbered lists: each output numbers them its own way."""
+    return _found(view, Numbered, lambda block: block.items)
 
 
 def groups(view: Edition, *, footers: bool = True, floats: bool = False) -> list[tuple[str, str]]:

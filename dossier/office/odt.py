@@ -103,13 +103,19 @@ _SKIPPED = {
 _WORD_IDS = {"Standard": "Normal", "Textbody": "BodyText"}
 
 
-def is_opendocument_text(path: Any) -> bool:
-    """Tell whether a file is an OpenDocument text (its mimetype member says so)."""
+def opendocument_type(path: Any) -> str:
+    """Return the OpenDocument type a package says in its mimetype member, "" for none."""
     try:
         with zipfile.ZipFile(path) as package:
-            return package.read("mimetype").startswith(b"application/vnd.oasis.opendocument.text")
+            kind = package.read("mimetype").decode("ascii", "replace")
     except (zipfile.BadZipFile, KeyError, OSError):
-        return False
+        return ""
+    return kind if kind.startswith("application/vnd.oasis.opendocument") else ""
+
+
+def is_opendocument_text(path: Any) -> bool:
+    """Tell whether a file is an OpenDocument text."""
+    return opendocument_type(path).startswith("application/vnd.oasis.opendocument.text")
 
 
 def read_odt(path: Any) -> Returned:
@@ -467,4 +473,4 @@ def _text(element: Element | None) -> str:
     return "".join(parts)
 
 
-__all__ = ["OBJECT", "is_opendocument_text", "read_odt"]
+__all__ = ["OBJECT", "is_opendocument_text", "opendocument_type", "read_odt"]

@@ -26,7 +26,7 @@ from dossier.model import Edition as Model
 from dossier.model import format_path
 from dossier.office.markers import MARKERS_VERSION, DamagedMarkers, read_markers
 from dossier.office.markers import Markers as PartMarkers
-from dossier.office.odt import is_opendocument_text, read_odt
+from dossier.office.odt import is_opendocument_text, opendocument_type, read_odt
 from dossier.office.revisions import Paragraph, Returned, comment_ranges, read_docx
 from dossier.render.docx import built_paragraphs
 from dossier.review.back import BLOCK_STYLES, Change, Reader
@@ -201,7 +201,7 @@ def _open(path: Path) -> Returned:
                     f"endommagée ({error})"
                 ) from None
             raise
-    if _is_opendocument(path):
+    if opendocument_type(path):
         raise DossierError(
             f"{display_path(path)} : c'est un document OpenDocument qui n'est pas un texte "
             "(tableur, présentation…) : dossier review relit le DOCX ou l'ODT du dossier de presse"
@@ -220,15 +220,6 @@ def _open(path: Path) -> Returned:
             ) from None
         raise
     return read_docx(document)
-
-
-def _is_opendocument(path: Path) -> bool:
-    """Tell whether a file is an OpenDocument package (its first member says its type)."""
-    try:
-        with zipfile.ZipFile(path) as package:
-            return package.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
 
 
 def _markers(returned: Returned, path: Path) -> Markers | None:

@@ -21,9 +21,9 @@ from dossier.cli import main
 from dossier.load import load_edition
 from dossier.review import apply_review, read_review
 from tests.conftest import EDITION_2021, ROOT, require_tool
+from tests.review.ways import require_reviewer
 
 SHARED_TOOL = ROOT.parent / "shared" / "tools" / "review-docx"
-VENDORED_TOOL = ROOT / "tests" / "tools" / "review-docx"
 A, B = "Cabinet — M. Dupont", "Cabinet — Mme Martin"
 
 EDITS = [
@@ -92,18 +92,9 @@ EDITS = [
 
 
 def reviewer() -> Path:
-    require_tool("soffice")
-    tool = SHARED_TOOL if SHARED_TOOL.is_file() else VENDORED_TOOL
-    try:
-        subprocess.run(["/usr/bin/python3", "-c", "import uno"], check=True, capture_output=True)
-    except (OSError, subprocess.CalledProcessError):
-        message = "python3-uno is not installed (apt-get install python3-uno, see .ci/run)"
-        import os
-
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return tool
+    """The workplace's reviewing tool when it is there, else the copy in tests/tools."""
+    vendored = require_reviewer()  # LibreOffice and its bridge, or a skip (a failure in CI)
+    return SHARED_TOOL if SHARED_TOOL.is_file() else vendored
 
 
 @pytest.fixture(scope="module")
