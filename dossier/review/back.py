@@ -34,7 +34,19 @@ DAY_KEYS = ("date", "dates", "from", "to")
 # Word style ids of the paragraphs a reviewer may add to running text: a subheading has a style
 # of its own (render/docx/styles.py: Heading 3 is a section under another since the headings
 # took one hierarchy in every output).
-BLOCK_STYLES = {"Subheading": "subheading", "ListBullet": "list"}
+BLOCK_STYLES = {
+    "Subheading": "subheading",
+    "Subheading2": "subsubheading",
+    "ListBullet": "list",
+    "ListNumber": "numbered",
+}
+_LISTS = ("list", "numbered")  # the blocks whose items a new paragraph of their style extends
+_WHAT = {
+    "subheading": "un intertitre",
+    "subsubheading": "un intertitre",
+    "list": "une liste à puces",
+    "numbered": "une liste numérotée",
+}
 
 
 @dataclass
@@ -471,7 +483,7 @@ class Reader:
             )
             return change
         list_path, index, kind = target
-        item: Any = {kind: value if kind != "list" else [value]} if kind else value
+        item: Any = {kind: [value] if kind in _LISTS else value} if kind else value
         change.path = list_path
         if self.witness(change):
             change.edits = [InsertItem(list_path, index, item)]
@@ -488,20 +500,21 @@ class Reader:
         block = BLOCK_STYLES.get(style)
         kind = self.kind(path)
         if kind == "line@bullets":
-            if block == "list":  # a new item of the same bullet list
+            if block == path[-2]:  # a new item of the same list, bullets or numbered
                 return path[:-1], path[-1] + after, None  # type: ignore[operator]
             path = path[:-2]  # a paragraph after the list: a new block after it
             kind = self.kind(path)
-        if path[-1] in ("paragraph", "subheading") and len(path) > 1 and isinstance(path[-2], int):
+        keys = ("paragraph", "subheading", "subsubheading")
+        if path[-1] in keys and len(path) > 1 and isinstance(path[-2], int):
             path = path[:-1]  # a block written {paragraph: …}
             kind = self.kind(path)
         holder = kind.split("@")[1] if "@" in kind else kind
         if holder not in ("paragraphs", "blocks"):
             return None
-        if holder == "paragraphs" and block in ("subheading", "list"):
-            what = "un intertitre" if block == "subheading" else "une liste à puces"
+        if holder == "paragraphs" and block in _WHAT:
             return (
-                f"{what} ajouté là où l'édition ne prend que des paragraphes : à reporter à la main"
+                f"{_WHAT[block]} ajouté là où l'édition ne prend que des paragraphes : à "
+                "reporter à la main"
             )
         if "@" in kind:
             return path[:-1], path[-1] + after, block if holder == "blocks" else None  # type: ignore[operator]

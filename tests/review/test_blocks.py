@@ -120,3 +120,37 @@ def test_edits_inside_every_block_come_back(built, edition_copy, tmp_path: Path)
     assert value(model, ("sections", 2, "events", 2, "title")) == (
         "Simplifier un formulaire en une matinée"
     )
+
+
+@pytest.mark.parametrize(
+    ("style", "after", "path", "wanted"),
+    [
+        # a numbered item typed in the list's own style: an item of that list, numbered too
+        (
+            "List Number",
+            "Ouverture par la ministre",
+            ("sections", 1, "body", 3, "numbered", 2),
+            "Pause déjeuner",
+        ),
+        # a second-level subheading: a block of its kind, not a paragraph
+        (
+            "Subheading 2",
+            "Les ateliers de l’après-midi",
+            ("sections", 1, "body", 9, "subsubheading"),
+            "Pause déjeuner",
+        ),
+    ],
+)
+def test_a_paragraph_added_in_a_block_s_style_is_a_block_of_that_kind(
+    built, edition_copy, tmp_path: Path, style, after, path, wanted
+) -> None:
+    from tests.review.test_untracked import insert_after
+
+    edition = edition_copy(LIVRET)
+
+    def change(document) -> None:
+        insert_after(document, after, wanted, style)
+
+    review = apply_review(read_review(revise(built, tmp_path / "r.docx", change), edition))
+    assert review.written == 1, [(c.field, c.reason) for c in review.changes]
+    assert value(load_edition(edition), path) == wanted
