@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
+import math
 import re
 import stat
 import types
@@ -66,6 +67,8 @@ class _Located:
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[tuple[Path_, tuple[int, int], str]] = field(default_factory=list)
+    # syntax errors read past (a tab in an indentation): said with the rest of the file's
+    syntax: list[Problem] = field(default_factory=list)
     count: int = 0
     digest: str = ""
 
@@ -141,15 +144,21 @@ def _load(file: Path, model: type[M]) -> tuple[M, _Located]:
         for path, (line, column), message in located.problems
     ]
     if problems:
-        raise DataError(problems)
+        raise DataError(located.syntax + problems)
     if not isinstance(located.data, dict):
         raise DataError(
-            [Problem(file, 1, 1, "", "le fichier doit contenir des champs (clé: valeur)")]
+            [
+                *located.syntax,
+                Problem(file, 1, 1, "", "le fichier doit contenir des champs (clé: valeur)"),
+            ]
         )
     try:
-        return model.model_validate(located.data), located
+        result = model.model_validate(located.data)
     except ValidationError as error:
-        raise DataError(_problems_of(error, file, located, model)) from None
+        raise DataError(located.syntax + _problems_of(error, file, located, model)) from None
+    if located.syntax:
+        raise DataError(located.syntax)
+    return result, located
 
 
 def _read(file: Path) -> _Located:
@@ -243,31 +252,41 @@ def _fast_compose(text: str) -> yaml.Node | None:
 def _compose(file: Path, text: str) -> _Located:
     located = _Located()
     _refuse_hidden_breaks(file, text)
-    try:
-        # BaseLoader resolves no implicit type: 12:30, no, 01000 all stay text.
-        node = _fast_compose(text) or yaml.compose(text, Loader=yaml.BaseLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = _yaml_message(error)
-        found = _where_it_began(text, error, line)
-        if found is not None:
-            line, column, message = found
-        raise DataError([Problem(file, line, column, "", message)]) from None
-    except yaml.reader.ReaderError as error:
-        before = text[: error.position]
-        line = before.count("\n") + 1
-        column = error.position - (before.rfind("\n") + 1) + 1
-        message = (
-            f"caractère de contrôle invisible U+{error.character:04X} : supprimez-le"
-            if isinstance(error.character, int)
-            else f"caractère illisible : {error.reason}"
-        )
-        raise DataError([Problem(file, line, column, "", message)]) from None
-    except yaml.YAMLError as error:
-        raise DataError([Problem(file, None, None, "", f"YAML illisible : {error}")]) from None
-    except RecursionError:
-        raise DataError([_too_deep(file, text)]) from None
+    while True:
+        try:
+            # BaseLoader resolves no implicit type: 12:30, no, 01000 all stay text.
+            node = _fast_compose(text) or yaml.compose(text, Loader=yaml.BaseLoader)
+            break
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            mended = _read_past_tab(text, error) if len(located.syntax) < MAX_REPORTED else None
+            if mended is not None:  # said, and the rest of the file read on
+                text, indentation = mended
+                if indentation:
+                    located.syntax.append(Problem(file, line, column, "", _TAB))
+                continue
+            message = _yaml_message(error)
+            found = _where_it_began(text, error, line)
+            if found is not None:
+                line, column, message = found
+            raise DataError([*located.syntax, Problem(file, line, column, "", message)]) from None
+        except yaml.reader.ReaderError as error:
+            before = text[: error.position]
+            line = before.count("\n") + 1
+            column = error.position - (before.rfind("\n") + 1) + 1
+            message = (
+                f"caractère de contrôle invisible U+{error.character:04X} : supprimez-le"
+                if isinstance(error.character, int)
+                else f"caractère illisible : {error.reason}"
+            )
+            raise DataError([*located.syntax, Problem(file, line, column, "", message)]) from None
+        except yaml.YAMLError as error:
+            raise DataError(
+                [*located.syntax, Problem(file, None, None, "", f"YAML illisible : {error}")]
+            ) from None
+        except RecursionError:
+            raise DataError([*located.syntax, _too_deep(file, text)]) from None
     if node is None:
         raise DataError([Problem(file, 1, 1, "", "le fichier ne contient aucune donnée")])
     try:
@@ -376,10 +395,57 @@ def _too_deep(file: Path, text: str) -> Problem:
     )
 
 
+_TAB = "tabulation interdite en YAML dans une indentation : indentez avec des espaces"
+
+
+def _read_past_tab(text: str, error: yaml.MarkedYAMLError) -> tuple[str, bool] | None:
+    """Mend the tab a syntax error stops at, to read the rest of the file; None if not a tab.
+
+    A tab in an indentation becomes the spaces that let the line be read (the indentation of
+    a line above, or the tab's width in an editor), so that one run says every problem of the
+    file, the tab included; a tab inside a line (PyYAML alone refuses it there) becomes a
+    space. Returns the mended text, and whether the tab was in an indentation (a problem).
+    """
+    mark = error.problem_mark
+    if mark is None or not 0 <= mark.index < len(text) or text[mark.index] != "\t":
+        return None
+    start = text.rfind("\n", 0, mark.index) + 1
+    end = text.find("\n", mark.index)
+    end = len(text) if end < 0 else end
+    line = text[start:end]
+    lead = len(line) - len(line.lstrip(" \t"))
+    if mark.index - start >= lead:  # inside the line
+        return text[: mark.index] + " " + text[mark.index + 1 :], False
+    rest = line[lead:]
+    above: list[int] = []  # where the keys of the lines above begin, nearest first
+    for candidate in reversed(text[:start].split("\n")[-40:]):
+        content = candidate.lstrip(" ")
+        if content.strip() and not content.startswith("\t"):
+            above.append(len(candidate) - len(content))
+            if content.startswith("- "):
+                above.append(len(candidate) - len(content.lstrip("- ")))
+    widths = dict.fromkeys([*above, *(len(line[:lead].expandtabs(n)) for n in (2, 4, 8))])
+    best: tuple[float, str] | None = None
+    for width in widths:  # the one read furthest before the next error, the nearest first
+        candidate = text[:start] + " " * width + rest + text[end:]
+        try:
+            yaml.compose(candidate, Loader=_FAST_LOADER or yaml.BaseLoader)
+            reached = math.inf
+        except yaml.MarkedYAMLError as later:
+            reached = later.problem_mark.line if later.problem_mark else mark.line
+        except (yaml.YAMLError, RecursionError, UnicodeError):
+            reached = mark.line
+        if best is None or reached > best[0]:
+            best = (reached, candidate)
+        if reached == math.inf:
+            break
+    return (best[1], True) if best is not None else None
+
+
 def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "erreur"
     if "found character '\\t'" in problem:
-        return "tabulation interdite en YAML : indentez avec des espaces"
+        return _TAB
     context = f" ({error.context})" if error.context else ""
     raw = f"{problem}{context}"
     for marker, hint in _YAML_HINTS:
@@ -882,7 +948,8 @@ def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:
             )
         for number, event in enumerate(section.events):
             first, last = event.days
-            if first > period.end or (last or first) < period.start:
+            outside = first > period.end or (last or first) < period.start
+            if outside and not event.outside_period:
                 path: Path_ = ("sections", index, "events", number)
                 line, column = located.values.get(path, (None, None))
                 warnings.append(
@@ -892,7 +959,9 @@ def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:
                         column,
                         format_path(path),
                         f"l'événement du {first.isoformat()} est hors de la période de "
-                        f"l'édition ({period.start.isoformat()} – {period.end.isoformat()})",
+                        f"l'édition ({period.start.isoformat()} – {period.end.isoformat()}) : "
+                        "corrigez sa date, ou, si elle est voulue, écrivez « outside_period: "
+                        "true » dans l'événement",
                         severity="warning",
                     )
                 )

@@ -36,12 +36,25 @@ def test_2021_edition_loads_whole() -> None:
     assert isinstance(edition.sections[0], Edito)
 
 
-def test_2021_edition_warns_of_events_outside_its_period(caplog: pytest.LogCaptureFixture) -> None:
+def test_2021_edition_says_its_events_outside_the_period_are_meant(
+    caplog: pytest.LogCaptureFixture, edition_copy
+) -> None:
+    # the source publishes an event of 1 November and one of 7 December, outside 2–30
+    # November: the data says so, and dossier check then has nothing to warn of
     load_edition(EDITION_2021)
+    assert [r.getMessage() for r in caplog.records] == []
+    caplog.clear()
+    folder = edition_copy(
+        replace={
+            "2021-12-07\n        outside_period: oui\n": "2021-12-07\n",
+            "2021-11-01\n        outside_period: oui\n": "2021-11-01\n",
+        }
+    )
+    load_edition(folder)
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 2
     assert any("2021-12-07" in w and "warning" in w for w in warnings)
-    assert any("2021-11-01" in w for w in warnings)
+    assert all("si elle est voulue, écrivez « outside_period: true »" in w for w in warnings)
 
 
 def test_every_link_of_the_seed_is_in_the_data() -> None:
@@ -162,6 +175,25 @@ def test_tab_indentation_is_explained(edition_copy) -> None:
     folder = edition_copy(replace={"  start: 2021-11-02": "\tstart: 2021-11-02"})
     (found,) = problems(folder)
     assert ":11:1: tabulation interdite" in found
+
+
+def test_a_tab_does_not_hide_the_files_other_problems(edition_copy) -> None:
+    # an editor's tab in two indentations (a key, a line of a folded text) and a wrong date
+    # further down: one run says all three, each at its line
+    folder = edition_copy(
+        replace={
+            "  start: 2021-11-02": "\tstart: 2021-11-02",
+            "        date: 2021-11-24": "        date: 2021-11-34",
+            "          Le Lab @RCHIPEL accompagnera": "\t\tLe Lab @RCHIPEL accompagnera",
+        }
+    )
+    text = (folder / "edition.yaml").read_text(encoding="utf-8").split("\n")
+    lines = [n for n, line in enumerate(text, 1) if "\t" in line or "2021-11-34" in line]
+    found = problems(folder)
+    assert [f.split(": ", 1)[0].split(":")[-2] for f in found] == [str(n) for n in lines]
+    assert "tabulation interdite en YAML" in found[0]
+    assert "tabulation interdite en YAML" in found[2]
+    assert "« 2021-11-34 » n'est pas une date qui existe" in found[1]
 
 
 @pytest.mark.parametrize(
