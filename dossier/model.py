@@ -626,6 +626,9 @@ class Event(Model):
     sessions: list[Session] = []  # its parts, each in its slot, after its description
     link: Annotated[Url, Fixed] | None = None
     notes: Blocks = []
+    # a date before or after the edition's period, on purpose (an opening the evening before,
+    # open days after): dossier check no longer warns of it
+    outside_period: Flag = False
 
     @field_validator("dates")
     @classmethod

@@ -641,9 +641,15 @@ def _time_key(text: str) -> str:
 
 
 def _canonical(event: dict[str, Any]) -> dict[str, Any]:
-    """Return an event's values as compared: lists for one-or-more fields, times as HH:MM."""
+    """Return an event's values as compared: lists for one-or-more fields, times as HH:MM.
+
+    Only the fields a row gives: what a person added by hand beside them (speakers, sessions,
+    outside_period) is theirs, neither a change of the row nor an edit in conflict with it.
+    """
     result = {}
     for key, value in event.items():
+        if key not in KEY_ORDER:
+            continue
         if key in ("organisers", "description", "notes") and isinstance(value, str):
             value = [value]
         if key in ("start", "end") and isinstance(value, str):
