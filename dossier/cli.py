@@ -573,6 +573,15 @@ def _import(arguments: argparse.Namespace, stdout: TextIO) -> None:
         print(f"  ~ {label}", file=stdout)
     for line in done.conflicts + done.withdrawn:
         print(f"  ! {line}", file=stdout)
+    if done.left_out:
+        print(
+            "Colonnes laissées de côté, données de la personne qui a rempli le formulaire : "
+            + ", ".join(done.left_out)
+            + " (pour en reprendre une, nommez son champ dans --mapping)",
+            file=stdout,
+        )
+    if done.proposal:
+        print(done.proposal, file=stdout)
     if arguments.dry_run:
         print("Rien n'est écrit (--dry-run).", file=stdout)
     elif done.written:

@@ -29,7 +29,18 @@ from dossier.french import French, read_days, read_hours
 from dossier.load import check_values, find_edition_file, load_model, read_edition
 from dossier.model import CATEGORY_VALUES, Calendar, ColumnMapping, Edition, parse_path
 from dossier.model import Event as EventModel
-from dossier.sheets.read import IGNORED, Row, as_date, as_time, normalise, read_sheet
+from dossier.sheets.read import (
+    FRENCH,
+    IGNORED,
+    Row,
+    Sheet,
+    as_date,
+    as_time,
+    column_lines,
+    normalise,
+    read_sheet,
+    yaml_key,
+)
 from dossier.source import (
     AddKey,
     DeleteItem,
@@ -44,21 +55,6 @@ from dossier.source import (
 
 log = logging.getLogger("dossier")
 
-# The field names of messages when the file has no column for them.
-FRENCH = {
-    "title": "titre",
-    "organisers": "organisateurs",
-    "date": "date",
-    "end_date": "date de fin",
-    "start": "heure de début",
-    "end": "heure de fin",
-    "place": "lieu",
-    "online": "en ligne",
-    "description": "description",
-    "link": "lien",
-    "notes": "remarques",
-    "category": "catégorie",
-}
 STATE_FILE = ".dossier-import.json"  # what the last import wrote, to know a hand edit since
 KEY_ORDER = (
     "title",
@@ -92,6 +88,8 @@ class Imported:
     withdrawn: list[str] = field(default_factory=list)
     written: bool = False
     seconds: float = 0.0
+    left_out: list[str] = field(default_factory=list)  # the form filler's columns: « E-mail (B1) »
+    proposal: str = ""  # with --dry-run: a mapping file for the columns no field took
 
 
 @dataclass(frozen=True)
@@ -117,10 +115,15 @@ def import_programme(
     columns, values = _mapping(mapping, model) if mapping else ({}, {})
     table = read_sheet(file, sheet, columns)
     french = French(model.locale, model.style.time, model.period.start.year, model.style.year)
-    wanted = _read_rows(table.rows, model, french, table.columns, values)
+    wanted, problems, unplaced = _read_rows(table.rows, model, french, table.columns, values)
+    proposal = _proposal(table, unplaced, model, mapping)
+    if problems:  # what to put in the mapping file comes after the errors, ready to check
+        raise DossierError("\n".join(problems + ([proposal] if proposal else [])))
     transaction = Transaction(target, lambda draft: check(draft, quiet=True))
     state = _read_state(target.parent)
     result = Imported(file, target, len(table.rows))
+    result.left_out = [f"{header} ({where.rsplit(':', 1)[-1]})" for header, where in table.personal]
+    result.proposal = proposal if dry_run else ""
     edits, wanted = _plan(wanted, model, transaction.data, state, result)
     if edits:  # held to what dossier check and build will ask of it, --dry-run or not
         _check_candidate(transaction, edits, wanted, table.columns)
@@ -207,7 +210,9 @@ def _read_rows(
     french: French,
     headers: dict[str, str],
     values: dict[str, int] | None = None,
-) -> list[_Wanted]:
+) -> tuple[list[_Wanted], list[str], dict[str, tuple[str, list[Row]]]]:
+    """Return the rows read as events, the located problems (in row order) and the category
+    values no calendar answers (accents and case aside: as first written, and their rows)."""
     calendars = _calendars(model)
     names = _calendar_names(model)
     problems: list[tuple[int, str]] = []
@@ -226,13 +231,6 @@ def _read_rows(
             read.append(found)
     for value, those in unplaced.values():  # once per value, not once per row
         problems.append((those[0].number, _unplaced(value, those, model, headers)))
-    if unplaced:  # what to put in the mapping file, ready to check and keep
-        block = ["à mettre dans le fichier de correspondance (--mapping), à vérifier :"]
-        block.append(f"{CATEGORY_VALUES}:")
-        block += [
-            f"  {_yaml_key(value)}: {_closest(value, model)}" for value, _ in unplaced.values()
-        ]
-        problems.append((len(rows) + 2, "\n".join(block)))
     shared = _shared_links([item.event for item in read])
     for item in read:
         identity = _identity(item.event, item.calendar, shared)
@@ -247,9 +245,30 @@ def _read_rows(
             continue
         seen[identity] = str(item.row.number)
         wanted.append(_Wanted(item.row, item.calendar, item.event, identity, item.label))
-    if problems:
-        raise DossierError("\n".join(line for _, line in sorted(problems, key=lambda p: p[0])))
-    return wanted
+    said = [line for _, line in sorted(problems, key=lambda p: p[0])]
+    return wanted, said, unplaced
+
+
+def _proposal(
+    table: Sheet, unplaced: dict[str, tuple[str, list[Row]]], model: Edition, mapping: Path | None
+) -> str:
+    """Write the mapping file for what the import could not place: columns no field took,
+    category values no calendar answers. Each guess is the closest field or calendar, to check.
+    """
+    if not table.unknown and not unplaced:
+        return ""
+    lines = [
+        "Fichier de correspondance proposé, "
+        + (f"à ajouter à {display_path(mapping)}" if mapping else "à enregistrer")
+        + ", à vérifier puis à donner par --mapping :",
+        *column_lines(table.unknown),
+    ]
+    if unplaced:
+        lines.append(f"{CATEGORY_VALUES}:  # valeur de la catégorie: identifiant du calendrier")
+        lines += [
+            f"  {yaml_key(value)}: {_closest(value, model)}" for value, _ in unplaced.values()
+        ]
+    return "\n".join(lines)
 
 
 def _calendars(model: Edition) -> dict[int, tuple[str, ...]]:
@@ -283,13 +302,6 @@ def _calendar(
     return exact[0] if len(exact) == 1 else None
 
 
-def _yaml_key(value: str) -> str:
-    """Write a value as a YAML key: quoted when it holds what YAML would read otherwise."""
-    if re.search(r"[:#'\"\[\]{},&*!|>%@`]|^[-?\s]|\s$", value):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return value
-
-
 def _closest(value: str, model: Edition) -> str:
     """Return the id of the calendar whose names come closest to a category value."""
     choices = {
@@ -317,11 +329,11 @@ def _unplaced(value: str, rows: list[Row], model: Edition, headers: dict[str, st
         if name
     }
     close = difflib.get_close_matches(normalise(value), list(choices), n=3, cutoff=0.3)
-    nearest = list(dict.fromkeys(choices[name].anchor for name in close))
+    nearest = list(dict.fromkeys(choices[name].anchor for name in close))  # once each
+    sections = {choices[name].anchor: choices[name] for name in reversed(close)}
     shown = " ; ".join(
-        f"« {choices[name].short_heading or choices[name].heading} » ({choices[name].anchor})"
-        for name in dict.fromkeys(close)
-        if choices[name].anchor in nearest
+        f"« {sections[anchor].short_heading or sections[anchor].heading} » ({anchor})"
+        for anchor in nearest
     )
     anchor = (
         nearest[0]
@@ -463,7 +475,9 @@ def _model_problems(row: Row, event: dict[str, Any], headers: dict[str, str]) ->
         return []  # already said
     found = []
     for path, message in check_values(EventModel, event):
-        key = next((str(part) for part in path if str(part) in _CELLS), "date")
+        # a problem of the whole event is said at its title's cell, or at its date's
+        whole = "title" if "(title:)" in message else "date"
+        key = next((str(part) for part in path if str(part) in _CELLS), whole)
         name = _CELLS[key]
         cell = row.cells.get(name)
         label = headers.get(name, FRENCH.get(name, name))

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
+import difflib
 import io
 import logging
 import re
@@ -44,9 +46,31 @@ FIELDS = (
     "notes",
     "category",
 )
+# The field names of messages when the file has no column for them.
+FRENCH = {
+    "title": "titre",
+    "organisers": "organisateurs",
+    "date": "date",
+    "end_date": "date de fin",
+    "start": "heure de début",
+    "end": "heure de fin",
+    "place": "lieu",
+    "online": "en ligne",
+    "description": "description",
+    "link": "lien",
+    "notes": "remarques",
+    "category": "catégorie",
+}
 # The headers an organiser's registration form would have, by field (lower case, no accents).
 HEADERS: dict[str, tuple[str, ...]] = {
-    "title": ("titre", "intitule", "titre de l evenement", "nom de l evenement", "evenement"),
+    "title": (
+        "titre",
+        "intitule",
+        "titre de l evenement",
+        "nom de l evenement",
+        "evenement",
+        "intitule de l evenement",
+    ),
     "organisers": (
         "organisateur",
         "organisateurs",
@@ -68,7 +92,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "visioconference",
         "lien de la visioconference",
     ),
-    "description": ("description", "descriptif", "resume", "presentation"),
+    "description": (
+        "description",
+        "descriptif",
+        "resume",
+        "presentation",
+        "description de l evenement",
+    ),
     "link": ("lien", "url", "site", "lien vers l evenement", "en savoir plus", "site web"),
     "notes": ("remarques", "notes", "informations complementaires", "infos pratiques"),
     "category": (
@@ -80,6 +110,28 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "type de structure",
     ),
 }
+# What a form asks of the person who fills it, not of the event: the answer's time stamp,
+# their e-mail, phone, name. Left out unless the mapping file names a field for it (one
+# line says so): personal data never enters the edition by accident. Words of the header.
+PERSONAL_WORDS = frozenset(
+    {"horodateur", "horodatage", "timestamp", "email", "courriel", "telephone", "tel"}
+    | {"portable", "mobile", "prenom", "signature", "rgpd", "consentement"}
+)
+PERSONAL_HEADERS = frozenset(
+    {"nom", "adresse e mail", "e mail", "adresse electronique", "adresse mail", "mail"}
+    | {"votre adresse electronique", "votre nom", "nom du contact", "contact", "referent"}
+    | {"date de soumission", "date de reponse", "submitted at", "start time", "completion time"}
+    | {"heure de debut de la reponse", "heure de fin de la reponse", "id", "identifiant"}
+)
+
+
+def is_personal(header: str) -> bool:
+    """Tell whether a header asks of the person filling the form rather than of the event."""
+    name = normalise(header)
+    words = set(name.replace("e mail", "email").split())
+    return name in PERSONAL_HEADERS or bool(words & PERSONAL_WORDS)
+
+
 SUFFIXES = (".csv", ".xlsx", ".ods")
 IGNORED = "ignorer"  # a mapping file's field for a column to leave out, without a warning
 # What a spreadsheet shows in a cell whose formula failed: Excel (English and French), Calc.
@@ -152,6 +204,12 @@ class Sheet:
     name: str  # "" for a CSV file
     columns: dict[str, str]  # field → the header it was found under
     rows: list[Row]
+    unknown: list[tuple[str, str]] = dataclasses.field(
+        default_factory=list
+    )  # header, cell: no field
+    personal: list[tuple[str, str]] = dataclasses.field(
+        default_factory=list
+    )  # header, cell: left out
 
 
 def normalise(header: str) -> str:
@@ -432,13 +490,15 @@ def _rows(file: Path, sheet: str, table: list[list[Any]], mapping: Mapping[str, 
     if header_index is None:
         raise DossierError(f"{prefix.rstrip(':')} : la feuille est vide")
     headers = table[header_index]
-    columns = _columns(headers, mapping, f"{prefix}", header_index + 1)
+    columns, unknown, personal = _columns(headers, mapping, f"{prefix}", header_index + 1)
     if "title" not in columns.values() and "description" not in columns.values():
         raise DossierError(
             f"{prefix}{header_index + 1}: aucune colonne « titre » ni « description » parmi "
             f"{', '.join(str(h) for h in headers if _filled(h))} : nommez les colonnes comme un "
             "formulaire d'inscription (titre, organisateur, date, heure de début…), ou donnez "
-            "un fichier de correspondance (--mapping)"
+            "un fichier de correspondance (--mapping)\n"
+            "Fichier de correspondance proposé, à enregistrer, à vérifier puis à donner par "
+            "--mapping :\n" + "\n".join(column_lines(unknown))
         )
     rows = []
     faults = []
@@ -460,7 +520,44 @@ def _rows(file: Path, sheet: str, table: list[list[Any]], mapping: Mapping[str, 
     if faults:
         raise DossierError("\n".join(faults))
     found = {field: str(headers[c]) for c, field in columns.items()}
-    return Sheet(file, sheet, found, rows)
+    return Sheet(file, sheet, found, rows, unknown, personal)
+
+
+def column_lines(unknown: list[tuple[str, str]]) -> list[str]:
+    """Write a mapping file's lines for columns no field took: the closest field, to check."""
+    if not unknown:
+        return []
+    lines = ["# en-tête: champ ; champs : " + ", ".join(FRENCH.values()) + f", ou {IGNORED}"]
+    for header, cell in unknown:
+        guess = _closest_field(header)
+        column = cell.rsplit(":", 1)[-1]
+        lines.append(
+            f"{yaml_key(header)}: {guess or IGNORED}"
+            + (f"  # {column} : à vérifier" if guess else f"  # {column} : ou un champ")
+        )
+    return lines
+
+
+def yaml_key(value: str) -> str:
+    """Write a value as a YAML key: quoted when it holds what YAML would read otherwise."""
+    if re.search(r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |:$| #|[\[\]{},]|\s$", value):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value
+
+
+def _closest_field(header: str) -> str | None:
+    """Return the French name of the field a header most likely holds, or None."""
+    name = normalise(header)
+    words = set(name.split())
+    best, score = None, 0.0
+    for found, names in HEADERS.items():
+        for known in names:
+            ratio = difflib.SequenceMatcher(None, name, known).ratio()
+            if set(known.split()) <= words:  # « intitule » in « intitule de l action »
+                ratio = max(ratio, 0.75 + 0.01 * len(known))
+            if ratio > score:
+                best, score = found, ratio
+    return FRENCH[best] if best is not None and score >= 0.7 else None
 
 
 def _filled(value: Any) -> bool:
@@ -471,17 +568,21 @@ def _filled(value: Any) -> bool:
 
 def _columns(
     headers: list[Any], mapping: Mapping[str, str], prefix: str = "", line: int = 1
-) -> dict[int, str]:
+) -> tuple[dict[int, str], list[tuple[str, str]], list[tuple[str, str]]]:
     """Return column index → field, from the mapping file first, then the known headers.
 
     Two columns for one field are refused, each named by its cell; a column for no field is
-    named in a warning (or left out silently, when the mapping file says « ignorer »).
+    named in a warning (or left out silently, when the mapping file says « ignorer »), one of
+    the person who filled the form (e-mail, phone, time stamp) left out and returned apart.
+    Returns the columns, the unknown ones and the personal ones (header, cell).
     """
     wanted = {normalise(header): field for header, field in mapping.items()}
     for field, names in HEADERS.items():
         for name in names:
             wanted.setdefault(name, field)
     columns: dict[int, str] = {}
+    unknown: list[tuple[str, str]] = []
+    personal: list[tuple[str, str]] = []
     problems = []
     for index, header in enumerate(headers):
         if not _filled(header):
@@ -490,14 +591,19 @@ def _columns(
         found = wanted.get(normalise(header))
         if found == IGNORED:
             continue
+        if found is None and is_personal(str(header)):
+            personal.append((str(header), where))
+            continue
         if found is None:
+            unknown.append((str(header), where))
             log.warning(
                 "%s: warning: colonne « %s » ignorée : elle ne correspond à aucun champ d'un "
-                "événement ; pour la reprendre, nommez son champ dans --mapping (« %s: "
-                "remarques », par exemple), ou écrivez « %s: %s » pour ne plus voir ce message",
+                "événement ; dossier import --dry-run propose le fichier de correspondance "
+                "(--mapping) qui la nomme « %s: %s » ou « %s: %s »",
                 where,
                 header,
                 header,
+                _closest_field(str(header)) or FRENCH["notes"],
                 header,
                 IGNORED,
             )
@@ -515,7 +621,7 @@ def _columns(
         columns[index] = found
     if problems:
         raise DossierError("\n".join(problems))
-    return columns
+    return columns, unknown, personal
 
 
 # --- Reading values -----------------------------------------------------------------------

@@ -364,7 +364,7 @@ def test_category_values_are_said_once_and_mapped_by_the_mapping_file(
     lines = str(caught.value).splitlines()
     said, block = lines[:2], lines[2:]  # each value once (accents aside), then the mapping
     assert block[1:] == [
-        "catégories:",
+        "catégories:  # valeur de la catégorie: identifiant du calendrier",
         "  Collectivité territoriale: le-programme",
         "  Association: le-programme",
     ]
