@@ -78,13 +78,33 @@ def test_ci_installs_the_package_as_a_user_does() -> None:
     assert "data/2021" in ci
 
 
-def test_ci_installs_what_the_browser_tests_use() -> None:
+def test_the_test_command_installs_what_the_browser_tests_use() -> None:
     import json
 
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "chromium chromium-driver" in ci
-    assert "npm ci" in ci  # axe-core exactly as the lock file says
+    setup = (ROOT / "tests" / "setup").read_text(encoding="utf-8")  # the README's command runs it
+    assert "tests/setup" in readme_commands()[1]
+    assert "chromium chromium-driver" in setup
+    assert "npm ci" in setup  # axe-core exactly as the lock file says
     package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     assert package["devDependencies"] == {"axe-core": "4.14.1"}
     assert lock["packages"]["node_modules/axe-core"]["version"] == "4.14.1"
+
+
+def readme_commands() -> list[str]:
+    """Return the README's two set-up commands: the one-line sh blocks of « Les deux commandes »."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = text.split("## Les deux commandes", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0].strip() for b in part.split("```sh\n")[1:]]
+    return [b for b in blocks if "\n" not in b]
+
+
+def test_ci_runs_the_readmes_two_commands_word_for_word() -> None:
+    # what a new user pastes is what CI proves: the build command, then the test command
+    build, tests = readme_commands()
+    assert build.endswith("dossier build")
+    assert "apt-get update" in build  # a fresh machine has no package lists yet
+    assert tests.endswith("python3 -m pytest")
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert build in lines
+    assert lines[-1] == tests  # last, so that pytest's summary closes the log
