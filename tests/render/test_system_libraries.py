@@ -59,7 +59,8 @@ def test_the_readme_and_ci_install_the_same_packages() -> None:
     first = readme[readme.index("```sh\n") + 6 :].splitlines()[0]  # the first set-up command
     # with sudo where there is one, without it as root (where it is often missing)
     assert first.startswith(
-        f"$(command -v sudo) apt-get install -y {' '.join(SYSTEM_PACKAGES)} && "
+        "$(command -v sudo) apt-get update && $(command -v sudo) apt-get install -y "
+        f"python3-venv {' '.join(SYSTEM_PACKAGES)} && "
     )
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert all(package in ci for package in SYSTEM_PACKAGES)
