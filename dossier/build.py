@@ -256,7 +256,7 @@ def _refuse_inputs(targets: list[Path], base: Path, view: Any) -> None:
     for target in targets:  # a folder where a file goes is the renderer's to refuse
         refuse_special(target, folder_allowed=True)
 
-    logo = load_theme().logo
+    logo = load_theme(over=view.theme).logo
     files = [picture.path for picture in view.pictures()] + ([logo.path()] if logo else [])
     folders = [
         (base, "le dossier de l'édition"),
@@ -285,7 +285,7 @@ def check(edition: Path | None = None, quiet: bool = False) -> Path:
     folder = Path(edition) if edition is not None else find_default_edition()
     model = read_edition(folder)[0] if quiet else load_edition(folder)
     view = prepare(model, folder if folder.is_dir() else folder.parent)
-    load_theme().check_glyphs(view.strings())
+    load_theme(over=view.theme).check_glyphs(view.strings())
     return folder
 
 

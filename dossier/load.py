@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import logging
@@ -10,7 +11,7 @@ import re
 import stat
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +20,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from dossier.errors import DataError, Problem
-from dossier.model import INLINE_LINK, Calendar, Edition, FieldPath, Image, Source, format_path
+from dossier.model import (
+    INLINE_LINK,
+    Calendar,
+    Edition,
+    FieldPath,
+    Image,
+    Source,
+    format_path,
+    parse_path,
+)
 
 log = logging.getLogger("dossier")
 
@@ -110,7 +120,7 @@ def read_edition(edition: Path) -> tuple[Edition, list[Problem]]:
     file = find_edition_file(Path(edition))
     result, located = _load(file, Edition)
     missing_files, sizes = _check_files(result, file, located)
-    problems = _anchors(result, file, located) + missing_files
+    problems = _anchors(result, file, located) + missing_files + _theme_file(result, file, located)
     if problems:
         raise DataError(problems)
     warnings = _warnings(result, file, located)
@@ -122,6 +132,62 @@ def read_edition(edition: Path) -> tuple[Edition, list[Problem]]:
 def load_model(file: Path, model: type[M]) -> M:
     """Load any YAML file of the project strictly into a model; raise DataError on any problem."""
     return _load(file, model)[0]
+
+
+def load_over(
+    base: Path,
+    over: Path,
+    model: type[M],
+    rebase: Callable[[dict[str, Any]], None] | None = None,
+    context: dict[str, Any] | None = None,
+) -> M:
+    """Load a YAML file written over another one: a theme beside an edition over the project's.
+
+    The over file's fields replace the base's; its groups (clé: valeur) are merged field by
+    field, so that it says only what it changes; a list replaces a list. rebase edits the over
+    file's data before the merge (its paths made from its own folder). A problem is said at
+    the line of the file whose value is at fault: the over file where it gave it, else the base.
+    """
+    below, above = _read(base), _read(over)
+    for file, located in ((base, below), (over, above)):
+        problems = [
+            Problem(file, line, column, format_path(path), message)
+            for path, (line, column), message in located.problems
+        ]
+        if problems or located.syntax:
+            raise DataError(located.syntax + problems)
+        if not isinstance(located.data, dict):
+            raise DataError(
+                [Problem(file, 1, 1, "", "le fichier doit contenir des champs (clé: valeur)")]
+            )
+    if rebase is not None:
+        rebase(above.data)
+    merged = _Located(
+        data=_merged(below.data, above.data),
+        values={**below.values, **above.values},
+        keys={**below.keys, **above.keys},
+    )
+    try:
+        return model.model_validate(merged.data, context=context)
+    except ValidationError as error:
+        found = []
+        for problem in _problems_of(error, base, merged, model):
+            path = parse_path(problem.field) if problem.field else ()
+            given = path in above.values or (
+                path not in below.values
+                and any(path[:end] in above.values for end in range(len(path), 0, -1))
+            )
+            found.append(dataclasses.replace(problem, file=over) if given else problem)
+        raise DataError(found) from None
+
+
+def _merged(below: Any, above: Any) -> Any:
+    if isinstance(below, dict) and isinstance(above, dict):
+        return {
+            **below,
+            **{key: _merged(below.get(key), value) for key, value in above.items()},
+        }
+    return above
 
 
 def check_values(model: type[BaseModel], data: Any) -> list[tuple[Path_, str]]:
@@ -925,6 +991,27 @@ def _image_fault(target: Path, error: Exception) -> str:
     if isinstance(error, UnidentifiedImageError):
         return "format inconnu, ou fichier endommagé"
     return "fichier endommagé"
+
+
+def _theme_file(edition: Edition, file: Path, located: _Located) -> list[Problem]:
+    """Refuse an edition's theme that is missing, not a YAML file, or outside its folder."""
+    if edition.theme is None:
+        return []
+    folder = file.parent.resolve()
+    path = (folder / edition.theme).resolve()
+    problem = None
+    if not path.is_relative_to(folder):
+        problem = (
+            f"« {edition.theme} » mène hors du dossier de l'édition (un lien) : copiez-y le thème"
+        )
+    elif not path.is_file():
+        problem = f"pas de fichier de thème « {edition.theme} » dans le dossier de l'édition"
+    elif path.suffix.lower() not in (".yaml", ".yml"):
+        problem = f"« {edition.theme} » : un thème est un fichier YAML (theme.yaml)"
+    if problem is None:
+        return []
+    line, column = located.values.get(("theme",), (None, None))
+    return [Problem(file, line, column, "theme", problem)]
 
 
 def _warnings(edition: Edition, file: Path, located: _Located) -> list[Problem]:

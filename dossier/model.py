@@ -839,6 +839,9 @@ class Edition(Model):
     slug: Slug
     locale: Annotated[str, AfterValidator(_check_locale)] = "fr_FR"
     style: Style = Style()
+    # the edition's own theme (logo, colours, fonts) over the project's, in its folder; without
+    # it, a theme.yaml beside edition.yaml is that theme
+    theme: Annotated[RelativePath, Fixed] | None = None
     revision: Annotated[Revision, Fixed] | None = None
     keywords: list[PlainText] = []
     cover_image: Image | None = None
@@ -846,6 +849,13 @@ class Edition(Model):
     accessibility: Accessibility | None = None
     sections: Annotated[list[Section], Field(min_length=1)]
     _source: Source | None = PrivateAttr(default=None)
+
+    def theme_file(self, folder: Path) -> Path | None:
+        """Return the file of this edition's own theme, in its folder, or None."""
+        if self.theme is not None:
+            return folder / self.theme
+        beside = folder / THEME_FILE
+        return beside if beside.is_file() else None
 
     @property
     def source(self) -> Source | None:
@@ -948,4 +958,5 @@ class ColumnMapping(RootModel[dict[str, str | dict[str, str]]]):
         return self
 
 
+THEME_FILE = "theme.yaml"  # an edition's own theme, beside its edition.yaml
 CATEGORY_VALUES = "catégories"  # the mapping file's group of category values

@@ -67,6 +67,7 @@ def new_edition(target: Path, source: Path, today: dt.date | None = None) -> Ren
     try:
         (building / EDITION_FILE).write_text(new_text, encoding="utf-8")
         images = _copy_images(old, file.parent, building)
+        images += _copy_theme(old, file.parent, building)
         try:
             new, _ = read_edition(building)  # a new edition that does not load is never left
         except DataError as error:
@@ -129,6 +130,26 @@ def _images(value: Any) -> list[Image]:
             image for name in type(value).model_fields for image in _images(getattr(value, name))
         ]
     return []
+
+
+def _copy_theme(old: Edition, source: Path, target: Path) -> list[str]:
+    """Copy the edition's own theme and the files it names: the identity goes on."""
+    from dossier.theme import theme_files
+
+    over = old.theme_file(source)
+    if over is None:
+        return []
+    copied = []
+    home = source.resolve()
+    for path in theme_files(over):
+        name = path.relative_to(home)
+        destination = target / name
+        if destination.exists():
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+        copied.append(name.as_posix())
+    return copied
 
 
 def _copy_images(old: Edition, source: Path, target: Path) -> list[str]:

@@ -13,10 +13,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fontTools.ttLib import TTFont
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    model_validator,
+)
 
 from dossier.errors import DataError, Problem, RenderError
-from dossier.load import load_model
+from dossier.load import load_model, load_over
 from dossier.model import Origin
 
 log = logging.getLogger("dossier")
@@ -120,11 +128,11 @@ class Logo(_Strict):
         """Return the logo's file."""
         return (PROJECT / Path(self.file).expanduser()).resolve()
 
-    def check(self, theme_file: Path) -> None:
-        """Refuse a logo elsewhere than beside its theme, missing, or not PNG or JPEG, naming
-        the theme file that names it."""
+    def check(self, theme_file: Path, home: Path | None = None) -> None:
+        """Refuse a logo elsewhere than beside its theme (or in home: the folder of the
+        edition whose theme it is), missing, or not PNG or JPEG, naming the theme file."""
         path = self.path()
-        home = theme_file.resolve().parent
+        home = home or theme_file.resolve().parent
         problem = None
         if not path.is_relative_to(PROJECT.resolve()) and not path.is_relative_to(home):
             problem = (
@@ -260,11 +268,16 @@ def _check_family(value: str) -> str:
     return value
 
 
-def _check_font_file(value: str) -> str:
-    # a font of the project's fonts/ folder, as the README promises: never a file elsewhere
+def _check_font_file(value: str, info: ValidationInfo) -> str:
+    # a font of the project's fonts/ folder, as the README promises, or of the edition's folder
+    # for a theme kept beside the edition: never a file elsewhere
     path = (PROJECT / Path(value)).resolve()
-    if not path.is_relative_to(FONTS.resolve()):
-        raise ValueError(f"« {value} » n'est pas dans le dossier fonts/ du projet")
+    edition = (info.context or {}).get("edition")
+    if not path.is_relative_to(FONTS.resolve()) and not (
+        edition is not None and path.is_relative_to(edition)
+    ):
+        where = "du projet ni dans celui de l'édition" if edition is not None else "du projet"
+        raise ValueError(f"« {value} » n'est pas dans le dossier fonts/ {where}")
     if path.suffix.lower() not in (".ttf", ".otf"):
         raise ValueError(f"« {value} » n'est pas une police TrueType ou OpenType (.ttf, .otf)")
     return value
@@ -338,6 +351,8 @@ class Theme(_Strict):
     styles: dict[str, Look]
     roles: dict[str, Look]
     fonts: Fonts
+    _file: Path = PrivateAttr(default=THEME_FILE)  # the file messages name
+    _edition: Path | None = PrivateAttr(default=None)  # an edition's theme: its folder
 
     @model_validator(mode="after")
     def _complete(self) -> Theme:
@@ -397,7 +412,7 @@ class Theme(_Strict):
 
     def pdf_font(self) -> FontFamily:
         """Return the first PDF family whose files are all in fonts/; warn when falling back."""
-        return _choose_font(tuple(self.fonts.pdf))
+        return _choose_font(tuple(self.fonts.pdf), self._file, self._edition)
 
     def pdf_metrics(self, bold: bool = False) -> Metrics:
         """Return the metrics of the PDF's font, regular or bold, to measure its lines."""
@@ -595,25 +610,31 @@ def _role_rule(role: Role) -> str:
 
 
 @cache  # chosen once: the glyph check and the CSS both ask, the warning comes once
-def _choose_font(families: tuple[FontFamily, ...]) -> FontFamily:
+@cache
+def _choose_font(
+    families: tuple[FontFamily, ...], file: Path = THEME_FILE, edition: Path | None = None
+) -> FontFamily:
+    homes = (FONTS, edition) if edition is not None else (FONTS,)
     for index, family in enumerate(families):
         files = family.files()
-        outside = [p for p in files.values() if not p.is_relative_to(FONTS)]
+        outside = [p for p in files.values() if not any(p.is_relative_to(h) for h in homes)]
         if outside:
             raise RenderError(
-                f"{THEME_FILE}: fonts.pdf[{index}]: les polices viennent de fonts/, "
-                f"pas de {outside[0]}"
+                f"{file}: fonts.pdf[{index}]: les polices viennent de fonts/"
+                + (" ou du dossier de l'édition" if edition is not None else "")
+                + f", pas de {outside[0]}"
             )
         missing = [p.name for p in files.values() if not p.is_file()]
         if not missing:
             return family
         log.warning(
-            "%s: warning: police %s absente de fonts/ (%s) : le PDF prend la suivante",
-            THEME_FILE,
+            "%s: warning: police %s absente de %s (%s) : le PDF prend la suivante",
+            file,
             family.family,
+            "fonts/" if edition is None else "fonts/ et du dossier de l'édition",
             ", ".join(missing),
         )
-    raise RenderError(f"{THEME_FILE}: aucune police du PDF n'a tous ses fichiers dans fonts/")
+    raise RenderError(f"{file}: aucune police du PDF n'a tous ses fichiers")
 
 
 @cache
@@ -635,20 +656,91 @@ def _metrics(path: Path) -> Metrics:
 THEME_VARIABLE = "DOSSIER_THEME"  # another theme file: a ministry's own, with its logo
 
 
-def load_theme(file: Path | None = None) -> Theme:
+def load_theme(file: Path | None = None, over: Path | None = None) -> Theme:
     """Read the theme file, strictly, as the edition's data are read.
 
-    Without a file: the one DOSSIER_THEME names, else templates/theme.yaml.
+    Without a file: the one DOSSIER_THEME names, else templates/theme.yaml. over: an edition's
+    own theme (its theme.yaml, or the file its `theme:` names), written over that one: it
+    says only what it changes (the logo, colours, fonts), its files in the edition's folder.
     """
     if file is None:
         chosen = os.environ.get(THEME_VARIABLE)
         file = Path(chosen).expanduser() if chosen else THEME_FILE
-    return _load_theme(file.resolve())
+    file = file.resolve()
+    if over is None:
+        return _load_theme(file, _stamp(file))
+    over = over.resolve()
+    return _load_edition_theme(file, over, _stamp(file), _stamp(over))
+
+
+def _stamp(file: Path) -> tuple[int, int]:
+    # a theme edited while `dossier watch` runs is read again: the cache knows it by this
+    try:
+        status = file.stat()
+    except OSError:
+        return (0, 0)
+    return (status.st_mtime_ns, status.st_size)
 
 
 @cache
-def _load_theme(file: Path) -> Theme:
+def _load_theme(file: Path, stamp: tuple[int, int] = (0, 0)) -> Theme:
     theme = load_model(file, Theme)
     if theme.logo is not None:
         theme.logo.check(file)
+    theme._file = file
     return theme
+
+
+@cache
+def _load_edition_theme(
+    file: Path, over: Path, stamp: tuple[int, int], over_stamp: tuple[int, int]
+) -> Theme:
+    edition = _edition_of(over)
+    theme = load_over(
+        file, over, Theme, lambda data: _rebase(data, over.parent), {"edition": edition}
+    )
+    if theme.logo is not None:
+        theme.logo.check(over, edition)
+    theme._file, theme._edition = over, edition
+    return theme
+
+
+def _edition_of(file: Path) -> Path:
+    for folder in file.parents:
+        if (folder / "edition.yaml").is_file():
+            return folder
+    return file.parent
+
+
+def _rebase(data: dict[str, Any], folder: Path) -> None:
+    """Make the paths of an edition's theme its own folder's: its logo, its fonts' files."""
+
+    def mend(group: Any, key: str) -> None:
+        if isinstance(group, dict) and isinstance(group.get(key), str):
+            path = Path(group[key]).expanduser()
+            group[key] = str(path if path.is_absolute() else folder / path)
+
+    mend(data.get("logo"), "file")
+    fonts = data.get("fonts")
+    if isinstance(fonts, dict):
+        for family in fonts.get("pdf") or [] if isinstance(fonts.get("pdf"), list) else []:
+            for style in FONT_STYLES:
+                mend(family, style)
+        docx = fonts.get("docx")
+        if isinstance(docx, dict):
+            for style in ("regular", "bold"):
+                mend(docx.get("metrics"), style)
+
+
+def theme_files(over: Path) -> list[Path]:
+    """Return an edition's theme file and the files it names in the edition's folder (its
+    logo, its fonts), as `dossier new` copies them to the next edition."""
+    theme = load_theme(over=over)
+    edition = _edition_of(over.resolve())
+    files = [over.resolve()]
+    if theme.logo is not None:
+        files.append(theme.logo.path())
+    for family in theme.fonts.pdf:
+        files += family.files().values()
+    files += theme.fonts.docx.files().values()
+    return list(dict.fromkeys(f for f in files if f.is_relative_to(edition)))

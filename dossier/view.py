@@ -844,6 +844,7 @@ class Edition:
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     # « Accessibilité : partiellement conforme (déclaration d’accessibilité) », at the end
     accessibility: Line | None = None
+    theme: Path | None = None  # the edition's own theme file, over the project's
 
     def lines(self) -> Iterator[Line]:
         """Yield every line the body of the document prints, in reading order."""
@@ -1208,6 +1209,7 @@ class _Preparer:
             slug=edition.slug,
             language=french.language_tag,
             folder=self.folder,
+            theme=edition.theme_file(self.folder),
             digest=source.digest if source is not None else None,
             title=Line((title,)),
             document_title=f"{words.kind}{words.title_separator}{title.plain}",

@@ -54,7 +54,7 @@ def render_html(
         "numbers": {},
     }
     if medium == "print":
-        theme = load_theme()
+        theme = load_theme(over=edition.theme)
         context |= {
             "ends": partial(last_words, theme),
             "fits": partial(fits_a_line, theme),
@@ -112,7 +112,7 @@ def print_stylesheet(edition: Edition) -> str:
         )
     return "\n".join(
         [
-            load_theme().css(),
+            load_theme(over=edition.theme).css(),
             (TEMPLATES / "print.css").read_text(encoding="utf-8"),
             margins,
         ]

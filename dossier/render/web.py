@@ -29,7 +29,7 @@ PRODUCT = "-//dossier//Dossier de presse//FR"  # the calendar's PRODID (RFC 5545
 def write_web(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
     """Write the web edition into the folder target: the build's entry."""
     _copy_pictures(edition, target)
-    _write_stylesheet(target)
+    _write_stylesheet(target, edition.theme)
     if next(edition.events(), None) is not None:
         (target / calendar_name(edition)).write_bytes(to_ical(edition))
     _write_page(edition, target, {})
@@ -71,8 +71,8 @@ def _write_page(edition: Edition, target: Path, files: Mapping[str, str]) -> Non
     (target / PAGE).write_text(render_html(edition, "screen", page), encoding="utf-8")
 
 
-def _write_stylesheet(target: Path) -> None:
-    theme = load_theme()
+def _write_stylesheet(target: Path, over: Path | None) -> None:
+    theme = load_theme(over=over)
     fonts = target / ASSETS / "fonts"
     fonts.mkdir(parents=True)
     for path in theme.font_files():

@@ -19,7 +19,7 @@ __all__ = ["MARKERS_NAMESPACE", "MARKER_PREFIX", "built_paragraphs", "render_doc
 
 def render_docx(edition: Edition, theme: Theme | None = None) -> bytes:
     """Write the edition as a DOCX and return its bytes."""
-    return Writer(edition, theme or load_theme()).write()
+    return Writer(edition, theme or load_theme(over=edition.theme)).write()
 
 
 def write_docx(edition: Edition, folder: Path, target: Path, variant: str | None) -> None:
@@ -33,6 +33,6 @@ def built_paragraphs(edition: Edition, theme: Theme | None = None) -> list[Built
     The review's witness when a returned document lost the part (a trip through ODT, a
     comparison tool): the document as it would be built from the edition's data.
     """
-    writer = Writer(edition, theme or load_theme())
+    writer = Writer(edition, theme or load_theme(over=edition.theme))
     writer.write()
     return writer.built + writer.built_footer

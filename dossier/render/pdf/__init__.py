@@ -84,14 +84,14 @@ class SandboxFetcher:
 
 # The layout of each edition this process has laid out: a build lays out once, then the process
 # ends; the watch mode's renderer stays, and lays out again only the parts an edit changed.
-_PAGINATIONS: dict[Path, Pagination] = {}
+_PAGINATIONS: dict[tuple[Path, Path | None], Pagination] = {}
 
 
-def pagination(folder: Path) -> Pagination:
-    """Return the layout kept for an edition's folder, made on first use."""
-    key = folder.resolve()
+def pagination(folder: Path, theme: Path | None = None) -> Pagination:
+    """Return the layout kept for an edition's folder (and its own theme), made on first use."""
+    logo = load_theme(over=theme).logo  # the ministry's file, wherever it keeps it
+    key = (folder.resolve(), logo.path() if logo else None)  # another logo, another sandbox
     if key not in _PAGINATIONS:
-        logo = load_theme().logo  # the ministry's file, wherever it keeps it
         roots = [folder, TEMPLATES, FONTS, *([logo.path()] if logo else [])]
         _PAGINATIONS[key] = Pagination(folder, SandboxFetcher(roots))
     return _PAGINATIONS[key]
@@ -103,8 +103,8 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
     variant = variant or variants[0]
     if variant not in variants:
         raise RenderError(f"variante PDF inconnue : {variant} ; possibles : {', '.join(variants)}")
-    load_theme().check_glyphs(edition.strings())
-    layout = pagination(folder)
+    load_theme(over=edition.theme).check_glyphs(edition.strings())
+    layout = pagination(folder, edition.theme)
     try:
         document = layout.lay_out(edition)
         return document.write_pdf(
@@ -115,11 +115,16 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
             finisher=describe_links,
         )
     except FatalURLFetchingError as error:
-        _PAGINATIONS.pop(folder.resolve(), None)
+        _forget(folder)
         raise RenderError(str(error.__cause__ or error)) from None
     except BaseException:
-        _PAGINATIONS.pop(folder.resolve(), None)  # a layout cut short is not kept
+        _forget(folder)  # a layout cut short is not kept
         raise
+
+
+def _forget(folder: Path) -> None:
+    for key in [key for key in _PAGINATIONS if key[0] == folder.resolve()]:
+        del _PAGINATIONS[key]
 
 
 def describe_links(document: Any, pdf: Any) -> None:
@@ -145,7 +150,7 @@ def write_pdf(edition: Edition, folder: Path, target: Path, variant: str | None)
     Return what was laid out: « 1 partie sur 13 mise en page », for the watch mode to say.
     """
     target.write_bytes(render_pdf(edition, folder, variant))
-    report = pagination(folder).report
+    report = pagination(folder, edition.theme).report
     if report.laid_out == 0:
         return f"aucune des {report.parts} parties remise en page"
     plural = "s" if report.laid_out > 1 else ""
