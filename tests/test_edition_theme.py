@@ -151,3 +151,14 @@ def test_dossier_new_carries_the_identity(edition_copy, tmp_path) -> None:
     assert "theme.yaml" in made.images
     (site,) = build(made.folder, ("html",), tmp_path / "out")
     assert f"--primary: #{PURPLE};" in (site.path / "assets" / "dossier.css").read_text("utf-8")
+
+
+def test_an_edited_theme_is_read_again(edition_copy) -> None:
+    # dossier watch rebuilds in a process that stays: it must see the theme as saved now
+    from dossier.theme import load_theme
+
+    folder = with_identity(edition_copy)
+    theme = folder / "theme.yaml"
+    assert load_theme(over=theme).colours.primary == f"#{PURPLE}"
+    theme.write_text(THEME.replace(PURPLE, "112233") + "\n", encoding="utf-8")
+    assert load_theme(over=theme).colours.primary == "#112233"
