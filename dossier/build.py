@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier.errors import DossierError, PlaceError, RenderError, display_path, os_reason
-from dossier.render import RENDERERS, Finished, Renderer, default_formats
+from dossier.render import RENDERERS, Finished, Renderer, default_formats, listen
 
 if TYPE_CHECKING:
     from dossier.render import Entry, Finish
@@ -81,13 +81,16 @@ def build(
     formats: tuple[str, ...] | None = None,
     output: Path = Path("build"),
     options: Options | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Output]:
     """Build the asked formats of an edition into output/; nothing is replaced unless all succeed.
 
     Each format renders in a process of its own, in parallel, watched for time and memory;
-    without formats, those the registry builds by default.
+    without formats, those the registry builds by default. progress: told, as one line, what
+    the build is doing whenever that changes (« mise en page : partie 4 sur 13 ; DOCX fait »).
     """
     options = options or Options()
+    said = _Progress(progress)
     chosen = _check_request(default_formats() if formats is None else formats, options)
     # The renderers start first and import their libraries while this process loads the data:
     # on two cores that hides WeasyPrint's import behind the loading.
@@ -95,10 +98,11 @@ def build(
     with _deadline(options.timeout):
         try:
             for renderer in chosen:  # one by one: a start that fails leaves the others stoppable
-                jobs.append(_Job.start(renderer))
+                jobs.append(_Job.start(renderer, listened=progress is not None))
             from dossier.load import load_edition
             from dossier.view import prepare
 
+            said.step("lecture de l'édition")
             folder = Path(edition) if edition is not None else find_default_edition()
             model = load_edition(folder)
             base = folder if folder.is_dir() else folder.parent
@@ -108,10 +112,11 @@ def build(
             for job in jobs:
                 variant = options.variants.get(job.name, job.renderer.default_variant)
                 job.send(view, base, job.renderer.target(output, model.slug), variant)
+                said.start(job.name)
             deadline = time.perf_counter() + options.timeout
             _warn_without_proc()
-            _watch(jobs, options, deadline)
-            _finish(jobs, options, deadline)
+            _watch(jobs, options, deadline, said=said)
+            _finish(jobs, options, deadline, said)
             for job in jobs:
                 job.stop()
             _replace_all([(job.temporary, job.target) for job in jobs])  # type: ignore[misc]
@@ -153,8 +158,10 @@ class Session:
         formats: tuple[str, ...] | None = None,
         output: Path = Path("build"),
         options: Options | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.options = options or Options()
+        self.progress = progress  # as build's: what each build is doing, as one line
         self.chosen = _check_request(
             default_formats() if formats is None else formats, self.options
         )
@@ -168,9 +175,11 @@ class Session:
         from dossier.load import load_edition
         from dossier.view import prepare
 
+        said = _Progress(self.progress)
         with _deadline(self.options.timeout):
             for renderer in self.chosen:  # warm before the data are read, as build() does
                 self._job(renderer)
+            said.step("lecture de l'édition")
             model = load_edition(self.edition)
             base = self.edition if self.edition.is_dir() else self.edition.parent
             view = prepare(model, base, draft=self.options.draft)
@@ -184,9 +193,10 @@ class Session:
                     job.seconds, job.peak, job.detail = 0.0, 0, ""
                     variant = self.options.variants.get(job.name, job.renderer.default_variant)
                     job.send(view, base, job.renderer.target(self.output, model.slug), variant)
+                    said.start(job.name)
                 deadline = time.perf_counter() + self.options.timeout
-                _watch(jobs, self.options, deadline, done=_place_now)
-                _finish(jobs, self.options, deadline)
+                _watch(jobs, self.options, deadline, done=_place_now, said=said)
+                _finish(jobs, self.options, deadline, said)
                 _replace_all([(j.temporary, j.target) for j in jobs if j.temporary])  # type: ignore[misc]
                 done = True
             finally:
@@ -203,7 +213,8 @@ class Session:
         if job is None or not job.process.is_alive():
             if job is not None:
                 job.stop()
-            job = self.jobs[renderer.name] = _Job.start(renderer, persistent=True)
+            listened = self.progress is not None
+            job = self.jobs[renderer.name] = _Job.start(renderer, True, listened)
         return job
 
     def close(self) -> None:
@@ -212,6 +223,31 @@ class Session:
             job.stop()
             job.discard()
         self.jobs.clear()
+
+
+class _Progress:
+    """What a build is doing, as one line: its own step, then each format's latest news."""
+
+    def __init__(self, tell: Callable[[str], None] | None) -> None:
+        self.tell = tell
+        self.news: dict[str, str] = {}  # by format, in the order they started
+
+    def step(self, what: str) -> None:
+        """Say what the build itself is doing: « lecture de l'édition »."""
+        if self.tell is not None:
+            self.tell(what)
+
+    def start(self, name: str) -> None:
+        self.said(name, f"{name.upper()} en cours")
+
+    def done(self, name: str) -> None:
+        self.said(name, f"{name.upper()} fait")
+
+    def said(self, name: str, what: str) -> None:
+        """Take what a format says of its work: « écriture du PDF »."""
+        if self.tell is not None and self.news.get(name) != what:
+            self.news[name] = what
+            self.tell(" ; ".join(self.news.values()))
 
 
 class _Expired(BaseException):
@@ -289,7 +325,9 @@ def check(edition: Path | None = None, quiet: bool = False) -> Path:
     return folder
 
 
-def _finish(jobs: list[_Job], options: Options, deadline: float) -> None:
+def _finish(
+    jobs: list[_Job], options: Options, deadline: float, said: _Progress | None = None
+) -> None:
     """Give each renderer that completes its output the run's other files, now all rendered."""
     finishing = [job for job in jobs if job.renderer.finish]
     if not finishing:
@@ -301,7 +339,7 @@ def _finish(jobs: list[_Job], options: Options, deadline: float) -> None:
             files[job.name] = Finished(job.temporary or job.target, job.target.name)
     for job in finishing:
         job.connection.send({name: f for name, f in files.items() if name != job.name})
-    _watch(finishing, options, deadline)
+    _watch(finishing, options, deadline, said=said)
 
 
 def _check_request(formats: tuple[str, ...], options: Options) -> list[Renderer]:
@@ -354,7 +392,8 @@ class _Job:
         return self.renderer.name
 
     @classmethod
-    def start(cls, renderer: Renderer, persistent: bool = False) -> _Job:
+    def start(cls, renderer: Renderer, persistent: bool = False, listened: bool = False) -> _Job:
+        """Start the renderer's process; listened: it tells the build what it is doing."""
         scratch = Path(tempfile.mkdtemp(prefix=f"dossier-{renderer.name}-"))
         ends: list[Connection] = []
         try:
@@ -364,7 +403,7 @@ class _Job:
             context = multiprocessing.get_context("fork")
             process = context.Process(
                 target=_render_in_child,
-                args=(renderer, child_end, scratch, persistent),
+                args=(renderer, child_end, scratch, persistent, listened),
                 name=f"dossier-{renderer.name}",
                 daemon=True,
             )
@@ -542,10 +581,11 @@ def _watch(
     options: Options,
     deadline: float,
     done: Callable[[_Job], None] | None = None,
+    said: _Progress | None = None,
 ) -> None:
     """Wait for every job; stop them all at the first failure, timeout or memory overrun.
 
-    done: called with each job as soon as its output is complete.
+    done: called with each job as soon as its output is complete; said: told what each says.
     """
     limit = options.max_memory * 1024
     pending = list(jobs)
@@ -566,10 +606,16 @@ def _watch(
                         f"{job.name.upper()} : le rendu s'est arrêté sans résultat "
                         f"(code {job.process.exitcode})"
                     ) from None
+                if kind == "progress":  # what it is doing; the rest is to come
+                    if said is not None:
+                        said.said(job.name, detail)
+                    continue
                 job.seconds, job.peak = job.seconds + seconds, max(job.peak, peak)
                 if kind in ("ok", "rendered"):
                     job.detail = detail or job.detail
                     pending.remove(job)
+                    if said is not None:
+                        said.done(job.name)
                     if kind == "ok" and done is not None:
                         done(job)
                 elif kind == "error":
@@ -586,9 +632,15 @@ def _watch(
 
 
 def _render_in_child(
-    renderer: Renderer, connection: Connection, scratch: Path, persistent: bool = False
+    renderer: Renderer,
+    connection: Connection,
+    scratch: Path,
+    persistent: bool = False,
+    listened: bool = False,
 ) -> None:
     _become_child(scratch)
+    if listened:  # what the renderer says of its work goes to the build, between its results
+        listen(lambda what: connection.send(("progress", what, 0.0, 0)))
     # Importing the renderer's module is its warm-up, done while the parent loads the data. Its
     # failure (a system library missing, for one) is told once the job arrives, as a render's.
     try:

@@ -9,6 +9,7 @@ import logging
 import math
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -349,7 +350,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors="backslashreplace")
     logger = logging.getLogger("dossier")
-    handler = logging.StreamHandler(sys.stderr)
+    progress = _ProgressLine(sys.stderr)
+    handler = _AroundProgress(progress)
     handler.setFormatter(_ProblemFormatter())
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
@@ -364,9 +366,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         elif arguments.command == "import":
             _import(arguments, terminal)
         elif arguments.command == "watch":
-            _watch(arguments, terminal)
+            _watch(arguments, terminal, progress)
         else:
-            _build(arguments, terminal)
+            _build(arguments, terminal, progress)
         return 0
     except DossierError as error:
         for line in error.lines():
@@ -393,6 +395,75 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
     finally:
         _restore_signals(previous)
         logger.removeHandler(handler)
+
+
+class _ProgressLine:
+    """What a long build is doing, on one line of the terminal's stderr, rewritten in place.
+
+    Only on a terminal: in a pipe, a file or a test's capture, it writes nothing at all.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        try:
+            self.on = stream.isatty()
+        except (AttributeError, ValueError, OSError):  # closed, or not a file at all
+            self.on = False
+        self.text = ""  # what the line says now
+
+    def show(self, text: str) -> None:
+        """Put text on the line, in place of what it said."""
+        if not self.on:
+            return
+        # one row: a longer text would wrap, and \r go back to its last row only
+        text = _printable(text)[: max(_columns(self.stream) - 1, 1)]
+        self._write("\r" + text + " " * max(len(self.text) - len(text), 0))
+        self.text = text
+
+    def clear(self) -> None:
+        """Empty the line, for what is printed next: a result, an error, a warning."""
+        if self.on and self.text:
+            self._write("\r" + " " * len(self.text) + "\r")
+            self.text = ""
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # the terminal went away: the build goes on without it
+            self.on = False
+
+
+class _AroundProgress(logging.StreamHandler):
+    """Say a warning on a line of its own, the progress line put back after it.
+
+    A renderer's process logs through a copy of this handler, which does not know what the
+    line says: on a terminal, every record starts with a blank row-wide line, to cover it.
+    """
+
+    def __init__(self, line: _ProgressLine) -> None:
+        super().__init__(line.stream)
+        self.line = line
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.line.on:
+            super().emit(record)
+            return
+        shown = self.line.text
+        self.line._write("\r" + " " * max(_columns(self.line.stream) - 1, 1) + "\r")
+        self.line.text = ""
+        super().emit(record)
+        if shown:
+            self.line.show(shown)
+
+
+def _columns(stream: TextIO) -> int:
+    """Return the width of the terminal stream writes on (stdout may be a pipe, or another)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or shutil.get_terminal_size().columns  # $COLUMNS, else 80
 
 
 class _TerminalError(Exception):
@@ -471,18 +542,40 @@ def _users(error: OSError) -> bool:
     return not belongs_to_program(Path(error.filename))
 
 
-def _watch(arguments: argparse.Namespace, stdout: TextIO) -> None:
+def _watch(arguments: argparse.Namespace, stdout: TextIO, line: _ProgressLine) -> None:
     from dossier.watch import watch
 
-    def tell(line: str) -> None:
-        print(line, file=stdout, flush=True)
+    def tell(text: str) -> None:
+        line.clear()
+        print(text, file=stdout, flush=True)
 
     options = _options(arguments)
-    watch(arguments.edition, arguments.format, arguments.output, options, tell, arguments.serve)
+    try:
+        watch(
+            arguments.edition,
+            arguments.format,
+            arguments.output,
+            options,
+            tell,
+            arguments.serve,
+            progress=line.show if line.on else None,
+        )
+    finally:
+        line.clear()
 
 
-def _build(arguments: argparse.Namespace, stdout: TextIO) -> None:
-    for output in build(arguments.edition, arguments.format, arguments.output, _options(arguments)):
+def _build(arguments: argparse.Namespace, stdout: TextIO, line: _ProgressLine) -> None:
+    try:
+        outputs = build(
+            arguments.edition,
+            arguments.format,
+            arguments.output,
+            _options(arguments),
+            progress=line.show if line.on else None,
+        )
+    finally:
+        line.clear()  # before what is printed next: the outputs, or the error
+    for output in outputs:
         print(
             f"{output.format.upper()} : {output.path} ({output.size / 1024:.0f} Kio, "
             f"{output.seconds:.1f} s, {output.peak_memory / 1024:.0f} Mio)",

@@ -79,14 +79,16 @@ def watch(
     tell: Callable[[str], None],
     serve: int | None = None,
     stop: threading.Event | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> None:
     """Build, then build again after every save, until stopped (Ctrl-C, or stop is set).
 
-    tell: what prints a line of the watch's progress (the command line's terminal).
+    tell: what prints a line of the watch's progress (the command line's terminal);
+    progress: told what each build is doing while it works, as build() tells it.
     """
     from dossier.load import find_edition_file
 
-    session = Session(edition, formats, output, options)
+    session = Session(edition, formats, output, options, progress)
     data = find_edition_file(session.edition)
     folder = session.edition if session.edition.is_dir() else session.edition.parent
     watched = Watched(folder, data, output, session)

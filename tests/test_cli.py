@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import pty
+import subprocess
+import sys
 
 import pytest
 
 from dossier.cli import main
-from tests.conftest import BROKEN_2021, EDITION_2021, SMALL_EDITION
+from tests.conftest import BROKEN_2021, EDITION_2021, ROOT, SMALL_EDITION
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -126,3 +130,74 @@ def test_build_pdf_variant_reaches_the_renderer(tmp_path, capsys) -> None:
     assert code == 0, err
     with pikepdf.open(tmp_path / "semaine-donnee-2024.pdf") as pdf:
         assert pdf.open_metadata().pdfa_status == "3U"
+
+
+# --- what a long build says it is doing: on a terminal only ----------------------------------
+
+
+def _build_command(output) -> list[str]:
+    return [sys.executable, "-m", "dossier", "build", str(SMALL_EDITION), "--output", str(output)]
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
+
+
+def test_a_build_on_a_terminal_says_what_it_is_doing_on_one_line(tmp_path) -> None:
+    main_end, terminal = pty.openpty()  # stderr is a terminal; stdout a pipe, as in `| tee`
+    process = subprocess.Popen(
+        _build_command(tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        cwd=ROOT,
+        env=_environment(),
+    )
+    os.close(terminal)
+    said = b""
+    while True:  # read as it comes, or the build would wait on a full terminal
+        try:
+            chunk = os.read(main_end, 4096)
+        except OSError:  # EIO: the build has closed its end
+            break
+        if not chunk:
+            break
+        said += chunk
+    os.close(main_end)
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, said.decode(errors="replace")
+    text = said.decode()
+    for news in (
+        "lecture de l'édition",
+        "mise en page : partie 1 sur 7",
+        "mise en page : partie 7 sur 7",
+        "mise en page : pieds de page",
+        "écriture du PDF",
+        "DOCX fait",
+        "PDF fait ; DOCX fait ; HTML fait",
+    ):
+        assert news in text, (news, text)
+    assert "\n" not in text  # one line, rewritten in place
+    assert text.startswith("\r")
+    assert text.endswith("\r")
+    assert text.rsplit("\r", 2)[1].strip() == ""  # left blank for what comes next
+    assert out.decode().startswith("PDF : ")  # the results, on stdout as ever
+
+
+def test_a_build_off_a_terminal_says_nothing_of_its_progress(tmp_path) -> None:
+    result = subprocess.run(
+        _build_command(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        cwd=ROOT,
+        env=_environment(),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert result.stderr == b""
+    assert b"\r" not in result.stdout
+    assert [line.split(" : ")[0] for line in result.stdout.decode().splitlines()] == [
+        "PDF",
+        "DOCX",
+        "HTML",
+    ]

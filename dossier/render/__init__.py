@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     # (view, edition folder, target, the run's other outputs by format): completes the output
     Finish = Callable[[Edition, Path, Path, Mapping[str, "Finished"]], None]
 
-__all__ = ["RENDERERS", "Finished", "Renderer", "Variant", "default_formats"]
+__all__ = ["RENDERERS", "Finished", "Renderer", "Variant", "default_formats", "listen", "say"]
 
 
 class Finished(NamedTuple):
@@ -136,3 +136,20 @@ RENDERERS: dict[str, Renderer] = {
 def default_formats() -> tuple[str, ...]:
     """Return the formats built when none is asked for, in the registry's order."""
     return tuple(name for name, renderer in RENDERERS.items() if renderer.default)
+
+
+# Who hears what a renderer says of its work as it works: set in the renderer's process by the
+# build when a terminal shows it; otherwise nobody, and saying costs one test.
+_listener: Callable[[str], None] | None = None
+
+
+def say(what: str) -> None:
+    """Tell the build what this renderer is doing now: « mise en page : partie 4 sur 13 »."""
+    if _listener is not None:
+        _listener(what)
+
+
+def listen(listener: Callable[[str], None] | None) -> None:
+    """Make listener hear what this process's renderer says from now on; None: nobody."""
+    global _listener
+    _listener = listener

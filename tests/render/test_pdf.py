@@ -259,3 +259,74 @@ def test_the_font_has_every_glyph_the_texts_use(view_2021) -> None:
             or (c in "\u00a0\u202f" and ord(c) not in cmap)
         )
         assert missing == [], (style, missing)
+
+
+# --- the page-references hook (dossier.render.pdf.tagging): faster, and the same PDF ---------
+
+
+# pydyf writes /ID [(hash) (hash)], in the trailer or in the compressed cross-reference stream
+# (out of reach there); dossier asks for none, and two writes are then the same bytes.
+_ID = rb"/ID\s*\[\s*(?:\([^)]*\)|<[0-9a-fA-F]*>)\s*(?:\([^)]*\)|<[0-9a-fA-F]*>)\s*\]"
+
+
+def _without_id(pdf: bytes) -> bytes:
+    return re.sub(_ID, b"/ID [masked]", pdf)
+
+
+def test_the_page_references_hook_writes_the_pdf_weasyprint_writes(tmp_path: Path) -> None:
+    """A synthetic edition of 20 pages, written with the hook and without: the same bytes."""
+    import weasyprint.pdf
+
+    from benchmarks import synthetic
+    from dossier.render.pdf import tagging
+
+    folder = synthetic.write(40, tmp_path / "synthetic-40")
+    view = prepare(load_edition(folder), folder)
+    with tagging.without_page_cache():
+        assert weasyprint.pdf.add_tags is tagging._original_add_tags
+        unhooked = render_pdf(view, folder)
+    assert weasyprint.pdf.add_tags is tagging._tags_with_pages_once
+    hooked = render_pdf(view, folder)  # the same layout, kept: only the writing differs
+    assert _without_id(hooked) == _without_id(unhooked)
+    target = tmp_path / "hooked.pdf"
+    target.write_bytes(hooked)
+    with pikepdf.open(target) as pdf:
+        assert len(pdf.pages) > 10
+        pages = {page.objgen for page in pdf.pages}
+        named = set()
+        elements = [pdf.Root.StructTreeRoot.K[0]]
+        while elements:
+            element = elements.pop()
+            if "/Pg" in element:
+                named.add(element.Pg.objgen)
+            elements.extend(k for k in element.get("/K", []) if isinstance(k, pikepdf.Dictionary))
+        assert named == pages  # every page named by the tree's elements, each a real page
+
+
+def test_the_page_references_cache_follows_pages_added() -> None:
+    import pydyf
+
+    from dossier.render.pdf import tagging
+
+    pdf = pydyf.PDF()
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    pdf.__class__ = tagging._PagesOnce
+    first = pdf.page_references
+    assert pdf.page_references is first  # once, not at every call
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references == (b"3 0 R", b"4 0 R")
+
+
+def test_the_page_references_hook_still_fits_weasyprint() -> None:
+    """WeasyPrint's and pydyf's internals the hook leans on: if this fails, the hook named here
+    no longer runs (it stands aside rather than break), and a long PDF's tree is slow again."""
+    import weasyprint.pdf
+
+    from dossier.render.pdf import tagging
+
+    problems = tagging.page_cache_problems()
+    assert not problems, (
+        f"{tagging.PAGES_HOOKED} (the page-references hook) no longer fits: "
+        f"{'; '.join(problems)}; adapt dossier/render/pdf/tagging.py"
+    )
+    assert weasyprint.pdf.add_tags is tagging._tags_with_pages_once, tagging.PAGES_HOOKED

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from dossier.errors import RenderError
-from dossier.render import RENDERERS
+from dossier.render import RENDERERS, say
 from dossier.theme import FONTS, TEMPLATES, load_theme
 from dossier.view import Edition
 
@@ -107,6 +107,7 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
     layout = pagination(folder, edition.theme)
     try:
         document = layout.lay_out(edition)
+        say("écriture du PDF")
         return document.write_pdf(
             pdf_variant=variant,
             pdf_tags=True,

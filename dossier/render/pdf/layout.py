@@ -40,6 +40,7 @@ from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
 
 from dossier.errors import RenderError
+from dossier.render import say
 from dossier.render.html import print_stylesheet, render_html
 from dossier.view import Edition, Picture, Section
 
@@ -52,6 +53,8 @@ MAX_PASSES = 6
 _NO_FOOTER = "@page { @bottom-left { content: none; } @bottom-right { content: none; } }"
 _LEFT_FIRST = "html { break-before: left; }"
 _FOOTER = ("@bottom-left", "@bottom-center", "@bottom-right")
+# The passes after the first, in words, for the terminal: « mise en page, deuxième passe : … ».
+_PASSES = {2: "deuxième", 3: "troisième", 4: "quatrième", 5: "cinquième", 6: "sixième"}
 
 Block = str | Section
 
@@ -113,7 +116,7 @@ class Pagination:
         with _collector_paused():
             for report.passes in range(1, MAX_PASSES + 1):
                 order: list[_Laid] = []
-                for blocks in parts:
+                for number, blocks in enumerate(parts, 1):
                     left = sum(len(part.pages) for part in order) % 2 == 1
                     html = render_html(
                         edition,
@@ -129,6 +132,7 @@ class Pagination:
                     )
                     part = laid.get(html) or self.laid.get(html)
                     if part is None:
+                        say(_laying_out(report.passes, number, len(parts)))
                         part = self._render(html, sheet)
                         report.layouts += 1
                         report.changed.append(_name(blocks))
@@ -209,6 +213,7 @@ class Pagination:
             },
         )
         if self.footers is None or self.footers[0] != html:
+            say("mise en page : pieds de page")
             footers = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 stylesheets=[sheet], font_config=self.fonts, cache=self.images
             )
@@ -229,6 +234,12 @@ class Pagination:
     def forget_images(self) -> None:
         """Drop the decoded images: a file may have changed under the same name."""
         self.images.clear()
+
+
+def _laying_out(passes: int, number: int, count: int) -> str:
+    """Say which part is being laid out, and in which pass if not the first."""
+    when = f", {_PASSES.get(passes, f'{passes}e')} passe" if passes > 1 else ""
+    return f"mise en page{when} : partie {number} sur {count}"
 
 
 def _pages(order: Sequence[_Laid]) -> Iterator[tuple[Page, tuple[object, ...]]]:
