@@ -88,3 +88,14 @@ def test_ci_installs_what_the_browser_tests_use() -> None:
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     assert package["devDependencies"] == {"axe-core": "4.14.1"}
     assert lock["packages"]["node_modules/axe-core"]["version"] == "4.14.1"
+
+
+def test_ci_installs_what_verapdf_needs() -> None:
+    """tests/tools/verapdf installs its Debian packages only as root: CI installs them itself."""
+    import re
+
+    tool = (ROOT / "tests" / "tools" / "verapdf").read_text(encoding="utf-8")
+    found = re.search(r'^packages="([^"]+)"$', tool, re.M)
+    assert found is not None
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").split()
+    assert [p for p in found.group(1).split() if p not in ci] == []

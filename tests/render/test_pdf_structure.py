@@ -15,24 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from dossier.build import Options, build
 from dossier.load import load_edition
 from dossier.view import prepare
-from tests.conftest import EDITIONS
+from tests.conftest import PDF_BUILDS, pdf_build_name
 from tests.render.structure import Structure, read_structure
 
 # Every page of these opens a section: no page has a running header.
 WITHOUT_RUNNING_HEADERS = {"petite", "complete"}
-BUILDS = [(folder, draft) for folder in EDITIONS for draft in (False, True)]
 
 
-@pytest.fixture(scope="module", params=BUILDS, ids=lambda b: f"{b[0].name}{'-draft' * b[1]}")
-def pdf(request, tmp_path_factory) -> tuple[Path, bool, Structure]:
-    """Each edition's PDF, normal and draft, built once for this module, and its structure."""
+@pytest.fixture(scope="module", params=PDF_BUILDS, ids=pdf_build_name)
+def pdf(request, tagged_pdfs) -> tuple[Path, bool, Structure]:
+    """Each edition's PDF, normal and draft (built once per session), and its structure."""
     folder, draft = request.param
-    out = tmp_path_factory.mktemp(f"{folder.name}{'-draft' * draft}")
-    (output,) = build(folder, ("pdf",), out, Options(draft=draft))
-    return folder, draft, read_structure(output.path)
+    return folder, draft, read_structure(tagged_pdfs[pdf_build_name(request.param)])
 
 
 def test_every_tagged_piece_is_reached_from_the_tree(pdf) -> None:
