@@ -110,7 +110,8 @@ def test_figures_lie_on_their_page(pdf) -> None:
 
 def test_a_caption_goes_with_its_figure(pdf) -> None:
     """A picture's Caption is in a Div with its Figure alone (not a sibling of the text around
-    it), and no empty Span stands beside a Figure."""
+    it), a quote's attribution in a Div with its BlockQuote, and no empty Span stands beside a
+    Figure."""
     _, _, structure = pdf
     figures = [e for e in structure.elements if e.tag == "Figure"]
     for figure in figures:
@@ -119,9 +120,12 @@ def test_a_caption_goes_with_its_figure(pdf) -> None:
             assert figure.parent.tag == "Div", (figure.page, figure.parent.tag, siblings)
             assert siblings in (["Figure"], ["Figure", "Caption"]), (figure.page, siblings)
     for caption in (e for e in structure.elements if e.tag == "Caption"):
-        siblings = [k.tag for k in caption.parent.kids] if caption.parent else []
-        if "Figure" in siblings:
-            assert caption.parent.tag == "Div", siblings
+        # a table's, in its Table; a picture's or a quote's, in a Div with what it captions
+        assert caption.parent is not None
+        assert caption.parent.tag in ("Table", "Div"), (caption.page, caption.parent.tag)
+        if caption.parent.tag == "Div":
+            siblings = [k.tag for k in caption.parent.kids]
+            assert siblings in (["Figure", "Caption"], ["BlockQuote", "Caption"]), siblings
     texts = {(s.page, s.mcid): s.text for s in structure.sequences if s.mcid is not None}
     empty_spans = [
         (span.page, span.mcids)

@@ -15,8 +15,9 @@ artifact: a page margin box (`@top-*` a header, `@bottom-*` a footer), and an el
 Figures. A Figure's /BBox is in default user space (ISO 32000-1, table 344: points from the
 bottom left); WeasyPrint writes CSS pixels from the top left. An HTML `<figure>` holding an
 image is a Div holding the Figure and its Caption, instead of a NonStruct that left the Caption
-a sibling of everything around it. The Caption is not put inside the Figure: a reader replaces a
-Figure and all its children by its /Alt, and would never read the caption.
+a sibling of everything around it (a `<figure>` of a quote: a Div holding the BlockQuote and its
+attribution's Caption). The Caption is not put inside the Figure: a reader replaces a Figure and
+all its children by its /Alt, and would never read the caption.
 
 Why hooks rather than mending the written file with pikepdf: which boxes are margin boxes, which
 the watermark, what a Figure's box is, is known only while WeasyPrint draws and tags; the written
@@ -119,13 +120,8 @@ def _user_space(bbox: Any) -> pydyf.Array:
     )
 
 
-def _holds_image(box: Any) -> bool:
-    element = getattr(box, "element", None)
-    return (
-        getattr(box, "element_tag", None) == "figure"
-        and element is not None
-        and any(child.tag == "img" for child in element)
-    )
+def _is_figure(box: Any) -> bool:
+    return getattr(box, "element", None) is not None and box.element_tag == "figure"
 
 
 def _resolved(pdf: Any, reference: Any) -> Any:
@@ -144,8 +140,8 @@ def _with_tagging(
     lang = None
     if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
         lang = element.get("lang")
-    figure = _holds_image(box)
-    anonymous = figure and isinstance(box.style, AnonymousStyle)  # the line of an inline image
+    figure = _is_figure(box)
+    anonymous = figure and isinstance(box.style, AnonymousStyle)  # e.g. the line of an image
     for made in _original(box, parent, pdf, page_number, nums, annotations, marks):
         if lang and "Lang" not in made:
             made["Lang"] = pydyf.String(lang)
@@ -159,7 +155,7 @@ def _with_tagging(
                     kid["P"] = parent.reference
                     made = kid
             elif not anonymous:
-                made["S"] = "/Div"  # the figure: its Figure and its Caption, together
+                made["S"] = "/Div"  # the figure: its Figure (or quote) and Caption, together
         yield made
 
 
