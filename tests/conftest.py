@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -55,11 +56,15 @@ def require_tool(name: str) -> str:
     """Return a system tool's path; skip visibly without it, but fail in CI."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (apt-get install it, see .ci/run)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}: CI must have every tool the tests use")
-        pytest.skip(message)
+        missing_tool(f"{name} is not installed (apt-get install it, see .ci/run)")
     return path
+
+
+def missing_tool(message: str) -> NoReturn:
+    """Skip a test visibly for a tool it lacks, but fail in CI, which must have them all."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}: CI must have every tool the tests use")
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +88,29 @@ def outputs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     built = {o.format: o.path for o in build(folder, ALL_FORMATS, out)}
     view = prepare(load_edition(folder), folder)
     return {"view": view, "folder": out, "edition": folder, **built}
+
+
+# Each edition's PDF as a press office gets it and as it proofreads it (--draft).
+PDF_BUILDS = [(folder, draft) for folder in EDITIONS for draft in (False, True)]
+
+
+def pdf_build_name(build: tuple[Path, bool]) -> str:
+    """Name a PDF build: the edition's folder, with -draft for a draft."""
+    folder, draft = build
+    return f"{folder.name}-draft" if draft else folder.name
+
+
+@pytest.fixture(scope="session")
+def tagged_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every PDF of PDF_BUILDS, built once per session: {pdf_build_name: path}."""
+    from dossier.build import Options, build
+
+    pdfs = {}
+    for folder, draft in PDF_BUILDS:
+        name = pdf_build_name((folder, draft))
+        (output,) = build(folder, ("pdf",), tmp_path_factory.mktemp(name), Options(draft=draft))
+        pdfs[name] = output.path
+    return pdfs
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,9 @@ def test_the_pdf_hook_still_fits_weasyprint() -> None:
     )
     from weasyprint.pdf import tags
 
-    assert tags._build_box_tree is tagging._with_languages
+    assert tags._build_box_tree is tagging._with_tagging, (
+        f"{tagging.HOOKED} is not dossier's hook: tagging.install() did not put it in place"
+    )
 
 
 @pytest.mark.parametrize(

@@ -108,3 +108,14 @@ def test_ci_runs_the_readmes_two_commands_word_for_word() -> None:
     lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert build in lines
     assert lines[-1] == tests  # last, so that pytest's summary closes the log
+
+
+def test_the_test_command_installs_what_verapdf_needs() -> None:
+    """tests/tools/verapdf installs its Debian packages only as root: tests/setup does it."""
+    import re
+
+    tool = (ROOT / "tests" / "tools" / "verapdf").read_text(encoding="utf-8")
+    found = re.search(r'^packages="([^"]+)"$', tool, re.M)
+    assert found is not None
+    setup = (ROOT / "tests" / "setup").read_text(encoding="utf-8").split()
+    assert [p for p in found.group(1).split() if p not in setup] == []

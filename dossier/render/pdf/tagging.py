@@ -1,19 +1,50 @@
-"""What WeasyPrint's tagged PDF lacks, and what makes it slow, mended where it builds the tree.
+"""What WeasyPrint's tagged PDF lacks, and what makes it slow, mended where it draws the pages
+and builds the structure tree.
 
-Two hooks, each standing aside if WeasyPrint's internals are no longer those it was written for
-(tests/render/test_pdf.py and tests/test_languages.py fail then, naming the hook):
+Languages. A phrase in another language (`<span lang="rcf">`) must carry /Lang on its structure
+element (ISO 14289-1, 7.2): a screen reader then reads it with that language's rules.
 
-- languages: a phrase in another language (`<span lang="rcf">`) must carry /Lang on its
-  structure element (ISO 14289-1, 7.2): a screen reader then reads it with that language's
-  rules. WeasyPrint 70 builds the tree in `weasyprint.pdf.tags._build_box_tree`, one call per
-  box, the elements it makes for a box yielded by that box's call: the hook gives each element
-  made for a box whose HTML element has a `lang` the language.
-- page references: every structure element WeasyPrint makes names its page with
-  `pdf.page_references[page_number]`, and pydyf's `PDF.page_references` is a property that
-  builds the tuple of every page's reference anew at each call. One call per text box times
-  every page: quadratic, 8 s of a 539-page PDF's write. For the time of `add_tags`, the hook
-  lets the PDF compute the tuple once, and again only if a page is added; the PDF is the same,
-  byte for byte (benchmarks/NOTES-upstream.md tells the story for upstream).
+Pagination artifacts. Running headers, footers, folios and the `--draft` watermark are not
+content (ISO 14289-1, 7.8; ISO 32000-1, 14.8.2.2): each is drawn inside
+`/Artifact <</Type /Pagination /Subtype /Header|/Footer|/Watermark>> BDC … EMC`, with no
+structure element and no /ParentTree entry. WeasyPrint 70 instead tags a margin box's text as
+content, under structure elements it never links to the tree, and draws the watermark (its
+opacity makes it a Form XObject) with MCIDs that no /StructParents can reach. What is an
+artifact: a page margin box (`@top-*` a header, `@bottom-*` a footer), and an element with
+`data-artifact` (`Watermark`, `Header` or `Footer`; the draft mark of document.html.j2).
+
+Figures. A Figure's /BBox is in default user space (ISO 32000-1, table 344: points from the
+bottom left); WeasyPrint writes CSS pixels from the top left. An HTML `<figure>` holding an
+image is a Div holding the Figure and its Caption, instead of a NonStruct that left the Caption
+a sibling of everything around it (a `<figure>` of a quote: a Div holding the BlockQuote and its
+attribution's Caption). The Caption is not put inside the Figure: a reader replaces a Figure and
+all its children by its /Alt, and would never read the caption.
+
+Why hooks rather than mending the written file with pikepdf: which boxes are margin boxes, which
+the watermark, what a Figure's box is, is known only while WeasyPrint draws and tags; the written
+file has lost it (a folio is text at some place), and rewriting its content streams and parent
+tree would be a second, slower pass over every page. The hooks, and the internals each leans on:
+
+- `weasyprint.draw.draw_stacking_context(stream, stacking_context)`, called once per margin box
+  and per positioned or translucent box, recursively through the module: the hook wraps an
+  artifact's drawing in its BDC … EMC and sets the stream's `_tags` (the marked-content
+  register) to None meanwhile, so that WeasyPrint's `Stream.marked` and `Stream.artifact` write
+  nothing inside it; Form XObjects made inside copy `_tags` from their stream.
+- `weasyprint.pdf.tags._build_box_tree(box, parent, pdf, page_number, nums, annotations, tags)`,
+  a generator called once per box, recursively through the module, the elements it makes for a
+  box yielded by that box's call: the hook yields nothing for an artifact's box (its text was
+  never registered), gives languages, converts a Figure's /BBox, and makes the figure wrapper.
+
+tests/test_languages.py and tests/render/test_pdf_structure.py hold the hooks to WeasyPrint's
+internals: they fail, naming the hook, when those change.
+
+Page references. Every structure element WeasyPrint makes names its page with
+`pdf.page_references[page_number]`, and pydyf's `PDF.page_references` is a property that builds
+the tuple of every page's reference anew at each call. One call per text box times every page:
+quadratic, seconds of a 539-page PDF's write. For the time of `weasyprint.pdf.add_tags`, the hook
+lets the PDF compute the tuple once, and again only if a page is added; the PDF is the same,
+byte for byte (benchmarks/NOTES-upstream.md tells the story for upstream). tests/render/
+test_pdf.py holds that hook to the internals it leans on.
 """
 
 from __future__ import annotations
@@ -25,11 +56,23 @@ from typing import Any
 
 import pydyf
 import weasyprint.pdf
+from weasyprint import draw
+from weasyprint.css import AnonymousStyle
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.pdf import stream as pdf_stream
 from weasyprint.pdf import tags
 
 HOOKED = "weasyprint.pdf.tags._build_box_tree"
 PARAMETERS = ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags")
+DRAW_HOOKED = "weasyprint.draw.draw_stacking_context"
+DRAW_PARAMETERS = ("stream", "stacking_context")
 _original = tags._build_box_tree
+_original_draw = draw.draw_stacking_context
+
+# CSS pixels to points: WeasyPrint draws at zoom 1 (write_pdf's default, which dossier keeps).
+_POINTS_PER_PIXEL = 0.75
+SUBTYPES = ("Header", "Footer", "Watermark")
 
 # generate_pdf calls add_tags by the name weasyprint.pdf imported it under: that name is hooked.
 PAGES_HOOKED = "weasyprint.pdf.add_tags"
@@ -39,16 +82,98 @@ _page_references = getattr(inspect.getattr_static(pydyf.PDF, "page_references", 
 _CACHE = "_dossier_page_references"  # on the PDF, for the time of add_tags only
 
 
-def _with_languages(
+def artifact_kind(box: Any) -> str | None:
+    """Return what pagination artifact a box is ("" for one without subtype), or None."""
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    if isinstance(box, boxes.MarginBox):
+        keyword = box.at_keyword
+        if keyword.startswith("@top-"):
+            return "Header"
+        if keyword.startswith("@bottom-"):
+            return "Footer"
+        return ""  # a box of the left or right margin: an artifact, of no subtype PDF 1.7 has
+    element = getattr(box, "element", None)
+    if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+        kind = element.get("data-artifact")
+        if kind is not None:
+            return kind if kind in SUBTYPES else ""
+    return None
+
+
+def _as_artifact(stream: Any, stacking_context: Any) -> None:
+    kind = artifact_kind(stacking_context.box)
+    if kind is None or getattr(stream, "_tags", None) is None:
+        _original_draw(stream, stacking_context)
+        return
+    properties = pydyf.Dictionary({"Type": "/Pagination"})
+    if kind:
+        properties["Subtype"] = f"/{kind}"
+    stream.begin_marked_content("Artifact", properties)
+    register, stream._tags = stream._tags, None  # nothing inside is tagged content
+    try:
+        _original_draw(stream, stacking_context)
+    finally:
+        stream._tags = register
+        stream.end_marked_content()
+
+
+class _Page:
+    """The height, in CSS pixels, of the page whose tree is being built."""
+
+    height = 0.0
+
+
+def _user_space(bbox: Any) -> pydyf.Array:
+    """Return a box from CSS pixels from the top left as points from the bottom left."""
+    x1, y1, x2, y2 = (float(n) for n in bbox)
+    scale, height = _POINTS_PER_PIXEL, _Page.height
+    return pydyf.Array(
+        (
+            round(x1 * scale, 3),
+            round((height - y2) * scale, 3),
+            round(x2 * scale, 3),
+            round((height - y1) * scale, 3),
+        )
+    )
+
+
+def _is_figure(box: Any) -> bool:
+    return getattr(box, "element", None) is not None and box.element_tag == "figure"
+
+
+def _resolved(pdf: Any, reference: Any) -> Any:
+    number = int(bytes(reference).split()[0])
+    return pdf.objects[number]
+
+
+def _with_tagging(
     box: Any, parent: Any, pdf: Any, page_number: int, nums: Any, annotations: Any, marks: Any
 ) -> Iterator[Any]:
+    if draw.draw_stacking_context is _as_artifact and artifact_kind(box) is not None:
+        return  # drawn as an artifact (_as_artifact): no element, no MCID
+    if isinstance(box, boxes.PageBox):
+        _Page.height = box.margin_height()
     element = getattr(box, "element", None)
     lang = None
     if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
         lang = element.get("lang")
+    figure = _is_figure(box)
+    anonymous = figure and isinstance(box.style, AnonymousStyle)  # e.g. the line of an image
     for made in _original(box, parent, pdf, page_number, nums, annotations, marks):
         if lang and "Lang" not in made:
             made["Lang"] = pydyf.String(lang)
+        if made["S"] == "/Figure" and "A" in made and "BBox" in made["A"]:
+            made["A"]["BBox"] = _user_space(made["A"]["BBox"])
+        if figure and made["S"] == "/NonStruct":
+            kids = made["K"]
+            if anonymous and len(kids) == 1 and not isinstance(kids[0], int):
+                kid = _resolved(pdf, kids[0])
+                if kid.get("S") == "/Figure":  # the image's line, its only content: the Figure
+                    kid["P"] = parent.reference
+                    made = kid
+            elif not anonymous:
+                made["S"] = "/Div"  # the figure: its Figure (or quote) and Caption, together
         yield made
 
 
@@ -118,10 +243,32 @@ def _names_used(function: Any) -> tuple[str, ...]:
     return code.co_names if code is not None else ()
 
 
+def draw_hook_matches() -> bool:
+    """Tell whether WeasyPrint's drawing is still the one the artifact hook was written for."""
+    try:
+        names = tuple(inspect.signature(_original_draw).parameters)
+        stream = pdf_stream.Stream.__init__
+        takes_tags = "tags" in inspect.signature(stream).parameters
+        marked = inspect.getsource(pdf_stream.Stream.marked)
+        artifact = inspect.getsource(pdf_stream.Stream.artifact)
+        clone = inspect.getsource(pdf_stream.Stream.clone)
+    except (TypeError, ValueError, OSError):
+        return False
+    return (
+        names == DRAW_PARAMETERS
+        and takes_tags
+        and "self._tags is not None" in marked
+        and "self._tags is not None" in artifact
+        and "kwargs['tags'] = self._tags" in clone
+    )
+
+
 def install() -> None:
     """Put the hooks in place once; leave WeasyPrint alone where its internals changed."""
     if tags._build_box_tree is _original and hook_matches():
-        tags._build_box_tree = _with_languages
+        if draw.draw_stacking_context is _original_draw and draw_hook_matches():
+            draw.draw_stacking_context = _as_artifact
+        tags._build_box_tree = _with_tagging
     if weasyprint.pdf.add_tags is _original_add_tags and not page_cache_problems():
         weasyprint.pdf.add_tags = _tags_with_pages_once
 

@@ -1,0 +1,159 @@
+"""The PDF's structure tree read against its content streams, as an accessibility audit reads it.
+
+veraPDF (tests/render/test_verapdf.py) checks that every piece of content is tagged or an
+artifact; this reads what it does not (tests/render/structure.py): that every tagged piece is
+reached from the tree's root, that the running headers, footers, folios and the draft's
+watermark are pagination artifacts, that a Figure's /BBox lies on its page, and that a Caption
+goes with its Figure. Each edition is built once, normal and `--draft`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from dossier.load import load_edition
+from dossier.view import prepare
+from tests.conftest import PDF_BUILDS, pdf_build_name
+from tests.render.structure import Structure, read_structure
+
+# Every page of these opens a section: no page has a running header.
+WITHOUT_RUNNING_HEADERS = {"petite", "complete"}
+
+
+@pytest.fixture(scope="module", params=PDF_BUILDS, ids=pdf_build_name)
+def pdf(request, tagged_pdfs) -> tuple[Path, bool, Structure]:
+    """Each edition's PDF, normal and draft (built once per session), and its structure."""
+    folder, draft = request.param
+    return folder, draft, read_structure(tagged_pdfs[pdf_build_name(request.param)])
+
+
+def test_every_tagged_piece_is_reached_from_the_tree(pdf) -> None:
+    """No marked content outside the tree: each MCID, in pages and Form XObjects, is given an
+    element by the /ParentTree, an element the root reaches and that claims it."""
+    _, _, structure = pdf
+    counts = structure.counts()  # python3 -m tests.render.structure FILE.pdf… prints them
+    assert counts["tagged"] > 100
+    assert [(s.page, s.stream, s.mcid, s.text) for s in structure.orphans] == []
+    assert structure.dangling == 0  # no /ParentTree entry names an element out of the tree
+    assert structure.tagged_in_artifact == 0
+    assert [(s.page, s.tag) for s in structure.unmarked] == []
+    assert structure.untagged == []  # nothing painted outside a sequence
+
+
+def test_headers_footers_and_watermark_are_pagination_artifacts(pdf) -> None:
+    folder, draft, structure = pdf
+    view = prepare(load_edition(folder), folder)
+    pages = len(structure.media_boxes)
+    running_title = " ".join(view.running_title.plain.split())
+    for page in range(pages):
+        pagination = [
+            s for s in structure.artifacts(page) if s.properties.get("Type") == "Pagination"
+        ]
+        by_kind: dict[str, str] = {}
+        for sequence in pagination:
+            kind = sequence.properties.get("Subtype", "")
+            by_kind[kind] = by_kind.get(kind, "") + " " + sequence.text
+        if page > 0:  # the cover has no header nor footer
+            footer = " ".join(by_kind.get("Footer", "").split())
+            assert f"{page + 1} / {pages}" in footer, (page, by_kind)
+            assert running_title in footer, (page, by_kind)
+        if draft:
+            assert view.words.draft in by_kind.get("Watermark", ""), (page, by_kind)
+            if page > 0:
+                assert view.words.draft in by_kind.get("Header", ""), (page, by_kind)
+        else:
+            assert "Watermark" not in by_kind
+    # None of it is content: no tagged piece shows a folio or the running title alone.
+    folio = re.compile(r"^\s*\d+ / \d+\s*$")
+    tagged = [s for s in structure.sequences if s.mcid is not None]
+    assert [s.text for s in tagged if folio.match(s.text)] == []
+    assert [s.page for s in tagged if s.text.strip() == running_title] == []
+
+
+def test_running_headers_are_artifacts(pdf) -> None:
+    """A page that a section does not open names it in its header: an artifact's text, and
+    the header holds nothing else (but the draft's line)."""
+    folder, draft, structure = pdf
+    view = prepare(load_edition(folder), folder, draft)
+    runnings = {" ".join(s.running.plain.split()) for s in view.sections if s.running}
+    runnings.add(" ".join(view.contents.title.plain.split()))
+    headers = [
+        " ".join(s.text.split())
+        for s in structure.artifacts()
+        if s.properties.get("Subtype") == "Header" and s.text.strip()
+    ]
+    if draft:
+        line = " ".join(view.draft.plain.split())
+        headers = [h for h in headers if h != line]
+    # A header set on two lines reads glued (a known fault, for later): compare without blanks.
+    runnings = {"".join(r.split()) for r in runnings}
+    assert [h for h in headers if "".join(h.split()) not in runnings] == []
+    if folder.name not in WITHOUT_RUNNING_HEADERS:
+        assert headers
+
+
+def test_figures_lie_on_their_page(pdf) -> None:
+    """A Figure's /BBox is in points from the page's bottom left, inside its MediaBox."""
+    _, _, structure = pdf
+    for element in structure.elements:
+        if element.tag != "Figure" or element.bbox is None:
+            continue
+        left, bottom, right, top = structure.media_boxes[element.page]
+        x1, y1, x2, y2 = element.bbox
+        assert left - 0.5 <= x1 < x2 <= right + 0.5, (element.page, element.bbox)
+        assert bottom - 0.5 <= y1 < y2 <= top + 0.5, (element.page, element.bbox)
+
+
+def test_a_caption_goes_with_its_figure(pdf) -> None:
+    """A picture's Caption is in a Div with its Figure alone (not a sibling of the text around
+    it), a quote's attribution in a Div with its BlockQuote, and no empty Span stands beside a
+    Figure."""
+    _, _, structure = pdf
+    figures = [e for e in structure.elements if e.tag == "Figure"]
+    for figure in figures:
+        siblings = [k.tag for k in figure.parent.kids] if figure.parent else []
+        if "Caption" in siblings or siblings == ["Figure"]:  # a <figure>, not a team's portrait
+            assert figure.parent.tag == "Div", (figure.page, figure.parent.tag, siblings)
+            assert siblings in (["Figure"], ["Figure", "Caption"]), (figure.page, siblings)
+    for caption in (e for e in structure.elements if e.tag == "Caption"):
+        # a table's, in its Table; a picture's or a quote's, in a Div with what it captions
+        assert caption.parent is not None
+        assert caption.parent.tag in ("Table", "Div"), (caption.page, caption.parent.tag)
+        if caption.parent.tag == "Div":
+            siblings = [k.tag for k in caption.parent.kids]
+            assert siblings in (["Figure", "Caption"], ["BlockQuote", "Caption"]), siblings
+    texts = {(s.page, s.mcid): s.text for s in structure.sequences if s.mcid is not None}
+    empty_spans = [
+        (span.page, span.mcids)
+        for figure in figures
+        for span in figure.parent.kids
+        if span.tag == "Span" and all(not texts.get(m, "").strip() for m in span.mcids)
+    ]
+    assert empty_spans == []
+
+
+def test_the_hooks_still_fit_weasyprint() -> None:
+    """WeasyPrint's internals the artifact hook leans on: if this fails, the hook named here no
+    longer runs (it stands aside rather than break), and headers, footers, folios and the
+    watermark are tagged as content again, outside the tree."""
+    from weasyprint import draw
+    from weasyprint.pdf import tags
+
+    from dossier.render.pdf import tagging
+
+    assert tagging.draw_hook_matches(), (
+        f"{tagging.DRAW_HOOKED} or weasyprint.pdf.stream.Stream changed: the hook expects "
+        f"{tagging.DRAW_HOOKED}{tagging.DRAW_PARAMETERS} (now "
+        f"{tuple(inspect.signature(tagging._original_draw).parameters)}) and a Stream whose "
+        "marked(), artifact() and clone() go by its _tags; adapt dossier/render/pdf/tagging.py"
+    )
+    assert draw.draw_stacking_context is tagging._as_artifact, (
+        f"{tagging.DRAW_HOOKED} is not dossier's hook: tagging.install() did not put it in place"
+    )
+    assert tags._build_box_tree is tagging._with_tagging, (
+        f"{tagging.HOOKED} is not dossier's hook: tagging.install() did not put it in place"
+    )
