@@ -380,6 +380,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
             "le travail demandé est fait, seul son compte rendu manque",
             file=sys.stderr,
         )
+        _drop_unwritten(sys.stdout)
         return 1
     except (KeyboardInterrupt, Interrupted) as stop:
         # the build has already stopped its renderers and removed its temporary files
@@ -479,6 +480,20 @@ def _printable(text: str) -> str:
     if not any("\udc80" <= c <= "\udcff" for c in text):
         return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _drop_unwritten(stream: TextIO) -> None:
+    """Point a standard output that refused writing at nothing: what stays in its buffer would
+    fail again as the interpreter exits (exit code 120, « Exception ignored »), on some Pythons."""
+    try:
+        target = stream.fileno()
+    except (OSError, ValueError):
+        return
+    nothing = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(nothing, target)
+    finally:
+        os.close(nothing)
 
 
 class _Terminal:

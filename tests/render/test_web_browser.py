@@ -9,6 +9,8 @@ from outside the folder; the keyboard's focus shows.
 
 from __future__ import annotations
 
+import getpass
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,9 @@ from dossier.render.web import PAGE, STYLESHEET
 from tests.browser import axe_violations, chromium, describe, open_page, requested, screenshot
 from tests.test_parity import differences, squash, web_groups
 
-SHOTS = Path("/tmp/web-shots")  # copies of the screenshots, for a person to look at
+# copies of the screenshots, for a person to look at; another user's folder of that name is
+# left alone (a shared machine): theirs gets the user's name
+SHOTS = Path("/tmp/web-shots")
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +49,11 @@ def test_screenshots(driver, outputs, width: int, tmp_path: Path) -> None:
     assert png.stat().st_size > 10_000
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert driver.execute_script("return window.innerWidth") == width
-    SHOTS.mkdir(exist_ok=True)
-    shutil.copyfile(png, SHOTS / png.name)
+    shots = SHOTS
+    if shots.exists() and not os.access(shots, os.W_OK):
+        shots = SHOTS.with_name(f"{SHOTS.name}-{getpass.getuser()}")
+    shots.mkdir(exist_ok=True)
+    shutil.copyfile(png, shots / png.name)
 
 
 def test_no_horizontal_scroll_on_a_320_px_phone(driver, outputs) -> None:
