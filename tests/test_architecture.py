@@ -39,7 +39,13 @@ ALLOWED: dict[str, set[str]] = {
     "dossier.watch": {"dossier.build", "dossier.errors", "dossier.load"},
     # the contact sheet draws a built PDF's pages, in the theme's colours and font
     "dossier.contactsheet": {"dossier.errors", "dossier.theme"},
-    "dossier.renewal": {"dossier.errors", "dossier.load", "dossier.model", "dossier.source"},
+    "dossier.renewal": {
+        "dossier.errors",
+        "dossier.load",
+        "dossier.model",
+        "dossier.source",
+        "dossier.theme",  # the edition's own theme: the files it names go on with it
+    },
     "dossier.sheets.**": {
         "dossier.archives",  # a workbook measured before it is opened
         "dossier.build",  # its check: what dossier import writes, dossier check accepts
@@ -152,6 +158,7 @@ ARROWS = (
     "render/*, review → office",
     # dossier new stands with review and sheets: it writes an edition.yaml through source
     "cli → renewal → source",
+    "renewal → theme",
 )
 ENTRY = "dossier.__main__"  # `python -m dossier`: the one module that imports cli
 
