@@ -213,6 +213,8 @@ class Words:
     number_after: str = ". "  # after the number of a theme or a mission: « 1. »
     # What a screen reader says of « En savoir plus »: alone, the words say nowhere.
     more_about: str = "En savoir plus sur «\u202f{name}\u202f»"
+    # a link whose words lead elsewhere elsewhere in the edition, told apart by its context
+    link_about: str = "{text}\u00a0: {name}"
     # The web edition's own words: it has no pages, but a skip link and files to take away.
     skip: str = "Aller au contenu"
     reference: str = "«\u202f{heading}\u202f»"  # « voir p. 12 » on a screen, where pages are none

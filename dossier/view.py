@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import ClassVar, Literal, TypedDict, TypeVar
+from typing import Any, ClassVar, Literal, TypedDict, TypeVar
 from zoneinfo import ZoneInfo
 
 from dossier import model as m
@@ -1005,6 +1005,51 @@ class _Preparer:
         )
         self.folder = folder
         self.about = typeset(edition.title)  # what the text being prepared is about
+        # the addresses each link's words lead to, over the whole edition: words that lead to
+        # two addresses (« voir les évènements » ×4) are told apart for those who hear the link
+        # alone, by what the text around it is about; events of one title by their days
+        self.targets = _link_targets(edition)
+        self.titles: dict[str, list[m.Event]] = {}  # events with a link, by their title
+        for section in edition.sections:
+            if isinstance(section, m.Calendar):
+                for event in section.events:
+                    if event.title and event.link:
+                        self.titles.setdefault(_name_key(event.title), []).append(event)
+        self._leads: dict[tuple[str, int], dict[tuple[str, ...], set[str]]] = {}
+
+    def _context(self, event: m.Event) -> tuple[str, ...]:
+        """Return what tells an event from another of its title: days, hours, place, organisers."""
+        days = plain(self._days(event)[0])
+        hours = self.french.hours(event.start, event.end)
+        return (days, hours, typeset(event.place or ""), ", ".join(event.organisers))
+
+    def _distinct_name(self, name: str, event: m.Event) -> str:
+        """Add to the name of an event's « En savoir plus » what tells it from the others of
+        its title that lead elsewhere: its days, then its hours, place or organisers."""
+        key = _name_key(event.title or "")
+        group = self.titles.get(key, [])
+        if len({e.link for e in group}) < 2:
+            return name
+        mine = self._context(event)
+        for size in range(1, len(mine) + 1):
+            leads = self._leads.get((key, size))
+            if leads is None:
+                leads = {}
+                for other in group:
+                    leads.setdefault(self._context(other)[:size], set()).add(other.link or "")
+                self._leads[key, size] = leads
+            if leads.get(mine[:size], set()) <= {event.link}:
+                break
+        return ", ".join([name, *(part for part in mine[:size] if part)])
+
+    def _told_apart(self, span: Span) -> Span:
+        """Label a link whose words lead elsewhere elsewhere in the edition, by its context."""
+        if span.href is None or span.label is not None:
+            return span
+        if len(self.targets.get(_name_key(span.text), ())) < 2:
+            return span
+        name = self.words.link_about.format(text=span.text.strip(), name=self.about)
+        return dataclasses.replace(span, label=name)
 
     # --- strings ---
 
@@ -1020,7 +1065,7 @@ class _Preparer:
         spans = tuple(
             dataclasses.replace(span, label=self.words.more_about.format(name=self.about))
             if span.href and span.text.strip().casefold() == self.words.more.casefold()
-            else span
+            else self._told_apart(span)
             for span in rich_text(value)
         )
         return Text(spans, self.origin(path), role)
@@ -1146,7 +1191,9 @@ class _Preparer:
     def linked(self, link: m.Link, path: FieldPath) -> Text:
         """Return a link's text, every span of it pointing to the link's address."""
         text = self.text(link.text, (*path, "text"))
-        spans = tuple(Span(s.text, s.sup, s.href or link.url, s.page_of) for s in text.spans)
+        spans = tuple(
+            self._told_apart(Span(s.text, s.sup, s.href or link.url, s.page_of)) for s in text.spans
+        )
         return Text(spans, text.origin, "link")
 
     def byline(self, person: m.Person, path: FieldPath) -> Line:
@@ -1459,6 +1506,13 @@ class _Preparer:
 
     def theme(self, index: int, theme: m.Theme, path: FieldPath) -> Theme:
         line = self.numbered(index + 1, self.text(theme.title, (*path, "title"), "strong"))
+        section_about, self.about = self.about, plain(rich_text(theme.title))
+        try:
+            return self._theme(line, theme, path)
+        finally:
+            self.about = section_about
+
+    def _theme(self, line: Line, theme: m.Theme, path: FieldPath) -> Theme:
         texts = list(line.texts)
         if theme.description:
             texts += [word(" "), self.text(theme.description, (*path, "description"))]
@@ -1483,20 +1537,24 @@ class _Preparer:
             texts += [word(" "), *more.texts]
         return Entry(Line(tuple(texts)), self.picture(entry.logo, (*path, "logo"), "logo"))
 
+    def _days(self, event: m.Event) -> tuple[Rich, str]:
+        """Return an event's days as printed, and the field that gives them."""
+        french = self.french
+        if event.date is not None:
+            return french.date(event.date), "date"
+        if event.dates:
+            return french.days(event.dates), "dates"
+        if event.last_day is not None:
+            return french.range(event.first_day, event.last_day), "from"  # type: ignore[arg-type]
+        return french.since(event.first_day), "from"  # type: ignore[arg-type]
+
     def event(
         self, anchor: str, event: m.Event, path: FieldPath, level: int, by_day: bool = False
     ) -> Event:
         """Prepare an event; by_day, one of one day says its hours only (its day heads it)."""
         french = self.french
         schedule = self.schedule(event)
-        if event.date is not None:
-            days, days_field = french.date(event.date), "date"
-        elif event.dates:
-            days, days_field = french.days(event.dates), "dates"
-        elif event.last_day is not None:
-            days, days_field = french.range(event.first_day, event.last_day), "from"  # type: ignore[arg-type]
-        else:
-            days, days_field = french.since(event.first_day), "from"  # type: ignore[arg-type]
+        days, days_field = self._days(event)
         hours = french.hours(event.start, event.end)
         names = tuple(typeset(o.strip()) for o in event.organisers)
         organisers = None
@@ -1516,6 +1574,8 @@ class _Preparer:
         notes = self.blocks(event.notes, (*path, "notes"), below)
         self.about = section_about
         name = title.plain if title else _shorten(next(description[0].lines()).plain)
+        if event.title and event.link:  # events of one title, each its own « En savoir plus »
+            name = self._distinct_name(name, event)
         days_text = Text(capitalise(days), self.origin((*path, days_field)))
         hours_text = Text((Span(hours),), self.origin((*path, "start"))) if hours else None
         if by_day and event.date is not None:  # under the heading of its day
@@ -1648,3 +1708,30 @@ class _Preparer:
             detail=Line(tuple(detail)) if detail else None,
             addresses=tuple(addresses),
         )
+
+
+def _name_key(text: str) -> str:
+    return " ".join(plain(rich_text(text)).split()).casefold()
+
+
+def _link_targets(edition: m.Edition) -> dict[str, set[str]]:
+    """Return each link's words (as compared) and the addresses they lead to in the edition."""
+    found: dict[str, set[str]] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, m.Link):
+            found.setdefault(_name_key(value.text), set()).add(value.url)
+        elif isinstance(value, str):
+            if "](" in value:
+                for span in rich_text(value):
+                    if span.href:
+                        found.setdefault(_name_key(span.text), set()).add(span.href)
+        elif isinstance(value, m.Model):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(edition)
+    return found

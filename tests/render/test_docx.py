@@ -334,3 +334,20 @@ def test_an_image_word_cannot_take_is_a_located_render_error(edition_copy, tmp_p
     view = prepare(load_edition(SMALL_EDITION), folder)
     with pytest.raises(RenderError, match=r"DOCX : l'image portrait.png .+\S"):
         render_docx(view)
+
+
+def test_words_of_a_link_lead_to_one_address_in_the_docx(outputs) -> None:
+    # as in the web edition: a link's name (its ScreenTip, which screen readers say, or its
+    # words) leads to one address; « En savoir plus » of two events of one title, apart
+    document = docx.Document(outputs["docx"])
+    parts = [document.part, *(s.footer.part for s in document.sections)]
+    targets: dict[str, set[str]] = {}
+    for part in parts:
+        for link in part.element.iter(qn("w:hyperlink")):
+            rid, anchor = link.get(qn("r:id")), link.get(qn("w:anchor"))
+            target = part.rels[rid].target_ref if rid else f"#{anchor}"
+            words = "".join(t.text or "" for t in link.iter(qn("w:t")))
+            name = " ".join((link.get(qn("w:tooltip")) or words).split())
+            if name and not name.isdigit():  # a page number of the contents: its entry says it
+                targets.setdefault(name, set()).add(target)
+    assert {name: t for name, t in targets.items() if len(t) > 1} == {}

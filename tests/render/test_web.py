@@ -340,3 +340,19 @@ def test_times_carry_the_paris_offset_of_their_day(outputs) -> None:
         if isinstance(start, dt.datetime):
             assert component["DTSTART"].params["TZID"] == "Europe/Paris"
             assert start.utcoffset() == start.astimezone(PARIS).utcoffset()
+
+
+def test_words_of_a_link_lead_to_one_address(outputs) -> None:
+    # « voir les évènements » four times to four pages: heard alone (a screen reader's list of
+    # links), each must say where it leads; the same name twice is the same address
+    targets: dict[str, set[str]] = {}
+    for link in page(outputs).iter("a"):
+        name = " ".join((link.get("aria-label") or link.text_content()).split())
+        targets.setdefault(name, set()).add(link.get("href"))
+    assert {name: hrefs for name, hrefs in targets.items() if len(hrefs) > 1} == {}
+
+
+def test_an_event_without_a_title_is_still_a_named_article(outputs) -> None:
+    for article in page(outputs).iter("article"):
+        if not article.xpath(".//h2|.//h3|.//h4|.//h5|.//h6"):
+            assert article.get("aria-label"), lxml.html.tostring(article)[:200]
