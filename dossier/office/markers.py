@@ -14,12 +14,24 @@ cover's footer); version 1 listed only the paragraphs that print a field, and is
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 MARKERS_NAMESPACE = "urn:dossier:docx-markers:1"
 MARKER_PREFIX = "_d"  # a leading _ hides the bookmark from Word's list; 40 characters at most
+_COPY = re.compile(r"(.+?)(?: Copy |_Copy_)\d+")
+
+
+def marker_name(name: str) -> str:
+    """Return the marker a bookmark stands for: LibreOffice names its copies of a bookmark
+    « _d3 Copy 1 » (kept in deleted text) and, saved as DOCX, « _d3_Copy_1 » (moved into a
+    frame: the cover's publisher)."""
+    found = _COPY.fullmatch(name)
+    return found.group(1) if found else name
+
+
 MARKERS_VERSION = "2"
 READ_VERSIONS = ("1", "2")
 PAGE = "\x00"  # where a page number stands in a piece's text: computed by the word processor

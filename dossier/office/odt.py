@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from odf.element import Element
-from odf.namespaces import DCNS, METANS, OFFICENS, STYLENS, TABLENS, TEXTNS, XLINKNS
+from odf.namespaces import DCNS, DRAWNS, METANS, OFFICENS, STYLENS, TABLENS, TEXTNS, XLINKNS
 from odf.opendocument import load
 
+from dossier.office.markers import marker_name
 from dossier.office.revisions import (
     DELETED,
     INSERTED,
@@ -36,6 +37,8 @@ from dossier.office.revisions import (
 )
 
 _PARAGRAPHS = {(TEXTNS, "p"), (TEXTNS, "h")}
+_TEXT_BOX = (DRAWNS, "text-box")
+_SHAPE = (DRAWNS, "custom-shape")
 # What holds paragraphs, read through: lists, sections, tables, the contents' body.
 _HOLDERS = {
     (TEXTNS, "list"),
@@ -227,6 +230,7 @@ class _Reader:
         self.open: list[Revision] = []  # the insertions open where the walk stands
         self.comments: list[ReturnedComment] = []
         self.done: list[Paragraph] = []  # paragraphs closed inside an element (a deleted mark)
+        self.boxes: list[Element] = []  # text boxes anchored in the paragraph being read
         self.current: Paragraph | None = None
         self.links: list[str] = []  # the addresses of the links the walk is in
         self.deleting = False  # reading a deletion's own paragraphs
@@ -289,6 +293,9 @@ class _Reader:
         self.done = []
         yield paragraph
         self.current = None
+        boxes, self.boxes = self.boxes, []
+        for box in boxes:
+            yield from self.blocks(box, story)
 
     def add(self, piece: Piece) -> None:
         assert self.current is not None
@@ -329,7 +336,7 @@ class _Reader:
                 if shown.strip().isdigit():
                     self.text(shown, field="PAGEREF" if name == "bookmark-ref" else "PAGE")
             elif name in ("bookmark", "bookmark-start"):
-                self.add(Piece("bookmark", name=child.getAttrNS(TEXTNS, "name") or ""))
+                self.add(Piece("bookmark", name=marker_name(child.getAttrNS(TEXTNS, "name") or "")))
             elif name == "change-start":
                 region = self.regions.get(child.getAttrNS(TEXTNS, "change-id") or "")
                 if region is not None and region.kind == "insertion":
@@ -347,8 +354,15 @@ class _Reader:
                 self.annotation(child)
             elif qname == (OFFICENS, "annotation-end"):
                 self.add(Piece("comment-end", name=child.getAttrNS(OFFICENS, "name") or ""))
-            elif qname[0] == "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0":
-                continue  # a picture or a frame anchored here: not text
+            elif qname[0] == DRAWNS:
+                # a picture, or a frame anchored here: a text box's paragraphs (the cover's
+                # publisher) are read after this one's
+                if qname == _SHAPE:  # a frame LibreOffice rewrote as a shape holds them itself
+                    self.boxes.append(child)
+                self.boxes += [
+                    box for box in child.childNodes if getattr(box, "qname", None) == _TEXT_BOX
+                ]
+                continue
             else:  # a field the review cannot name: what it shows, as text of its own
                 shown = _text(child)
                 if shown:
@@ -418,7 +432,7 @@ class _Reader:
                             piece, state=DELETED, revisions=revisions, link=None
                         )
                     elif piece.kind == "bookmark":  # LibreOffice's copy of a deleted marker
-                        self.current.pieces[i] = replace(piece, name=_original(piece.name))
+                        self.current.pieces[i] = replace(piece, name=marker_name(piece.name))
         finally:
             self.deleting = saved
 
@@ -429,12 +443,6 @@ def _paragraph_elements_of(elements: list[Element]) -> Iterator[Element]:
             yield element
         else:
             yield from _paragraph_elements(element)
-
-
-def _original(name: str) -> str:
-    """LibreOffice names a bookmark it keeps in deleted text « _d3 Copy 1 »: the marker _d3."""
-    head, separator, tail = name.rpartition(" Copy ")
-    return head if separator and tail.isdigit() else name
 
 
 def _automatic(name: str) -> bool:

@@ -113,6 +113,31 @@ def set_paragraph_flag(properties: Element, tag: str, on: bool) -> None:
     properties.append(flag)
 
 
+def frame_at_foot(paragraph: CT_P, width_mm: float) -> None:
+    """Set a paragraph in a frame at the foot of its page's text area (w:framePr), as wide as
+    the text: out of the flow, it stays in the body's reading order. Neighbours with the same
+    frame share it (ECMA-376, 17.3.1.11)."""
+    properties = paragraph.get_or_add_pPr()
+    for old in properties.findall(qn("w:framePr")):
+        properties.remove(old)
+    frame = OxmlElement("w:framePr")
+    for name, value in (
+        ("w", str(round(width_mm / 25.4 * 1440))),
+        ("wrap", "notBeside"),
+        ("vAnchor", "margin"),
+        ("hAnchor", "margin"),
+        ("xAlign", "left"),
+        ("yAlign", "bottom"),
+    ):
+        frame.set(qn(f"w:{name}"), value)
+    following = {qn(f"w:{name}") for name in _PPR_ORDER[_PPR_ORDER.index("framePr") + 1 :]}
+    for index, child in enumerate(properties):
+        if child.tag in following:
+            properties.insert(index, frame)
+            return
+    properties.append(frame)
+
+
 def set_character_spacing(properties: CT_RPr, twips: int) -> None:
     """Set w:spacing (letter spacing, in twentieths of a point) where CT_RPr's sequence wants it."""
     for old in properties.findall(qn("w:spacing")):

@@ -19,7 +19,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
+from dossier.office.markers import marker_name
 from dossier.office.oxml import custom_properties, custom_xml_parts
+
+_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
 
 KEPT, INSERTED, DELETED, GONE = "kept", "inserted", "deleted", "gone"
 
@@ -248,6 +251,10 @@ class _Reader:
         for child in container.iterchildren():
             if child.tag == qn("w:p"):
                 yield self.paragraph(child, story)
+                # a text box anchored in the paragraph (LibreOffice saves a frame so: the
+                # cover's publisher), read after it; its fallback copy (VML) is not read twice
+                for box in child.iterfind(f".//{_CHOICE}//{qn('w:txbxContent')}"):
+                    yield from self.blocks(box, story)
             elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
                 yield from self.blocks(child, story)
             elif child.tag == qn("w:tbl"):
@@ -295,7 +302,8 @@ class _Reader:
             elif tag in _CONTAINERS:
                 self.inline(child, revisions, paragraph)
             elif tag == qn("w:bookmarkStart"):
-                paragraph.pieces.append(Piece("bookmark", name=child.get(qn("w:name")) or ""))
+                name = marker_name(child.get(qn("w:name")) or "")
+                paragraph.pieces.append(Piece("bookmark", name=name))
             elif tag in (qn("w:commentRangeStart"), qn("w:commentRangeEnd")):
                 kind = "comment-start" if tag == qn("w:commentRangeStart") else "comment-end"
                 paragraph.pieces.append(Piece(kind, name=child.get(qn("w:id")) or ""))

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from dossier.build import Options, build
 from dossier.french import NBSP
 from dossier.load import load_edition
+from dossier.office.markers import marker_name
 from dossier.render.docx import MARKER_PREFIX, MARKERS_NAMESPACE
 from tests.conftest import EDITION_2021, SMALL_EDITION, require_tool
 from tests.layout import libreoffice_export, libreoffice_pdf
@@ -150,8 +151,14 @@ def test_toc_field_is_filled_and_footers_count_pages(built: Path, view_2021) -> 
     # one per contents entry, and the "voir p." reference
     assert sum(c.startswith("PAGEREF") for c in codes) == len(view_2021.contents.entries) + 1
     cover, body = document.sections
-    # the cover's footer holds the publisher, at the foot of the page as the PDF's band
-    assert cover.footer.paragraphs[0].text.startswith("Direction interministérielle")
+    # the publisher stands at the foot of the cover as the PDF's band, in a frame of the
+    # body: read in its place, not last as a footer is (Word) nor untagged (LibreOffice)
+    assert not "".join(p.text for p in cover.footer.paragraphs)
+    (publisher,) = [
+        p for p in document.paragraphs if p.text.startswith("Direction interministérielle")
+    ]
+    frame = publisher._p.pPr.find(qn("w:framePr"))
+    assert (frame.get(qn("w:yAlign")), frame.get(qn("w:vAnchor"))) == ("bottom", "margin")
     assert not body.footer.is_linked_to_previous
     footer = body.footer.paragraphs[0].text
     assert footer.startswith("Dossier de presse — Mois de l’innovation publique")
@@ -261,7 +268,7 @@ def marked_paragraphs(document: docx.Document) -> dict[str, str]:
     found = {}
     for paragraph in document.element.body.iter(qn("w:p")):
         for bookmark in paragraph.iter(qn("w:bookmarkStart")):
-            name = bookmark.get(qn("w:name"))
+            name = marker_name(bookmark.get(qn("w:name")))  # LibreOffice's copy in a frame
             if name.startswith(MARKER_PREFIX):
                 found[name] = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
     return found

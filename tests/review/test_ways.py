@@ -219,3 +219,36 @@ def test_a_link_retyped_through_word_s_comparison_is_never_half_written(tmp_path
     assert text in ("la carte des lieux", "la carte interactive")
     if text == "la carte des lieux":
         assert any("interactive" in c.after + c.reason for c in review.changes if c.reason)
+
+
+@pytest.mark.parametrize("way", ["tracked", "direct", "odt", "odt-docx"])
+def test_the_covers_publisher_comes_back_from_its_frame(way, tmp_path: Path) -> None:
+    """The publisher stands in a frame at the foot of the cover; LibreOffice saves it as a
+    text box (DOCX) or a shape (ODT), its marker renamed « _d6_Copy_1 »: an edit there comes
+    back, and nothing of the frame is taken for a deletion."""
+    import json
+
+    from dossier.load import load_edition
+    from tests.review.ways import require_reviewer
+
+    tool = require_reviewer()
+    edition = tmp_path / "edition"
+    shutil.copytree(EDITION_2021, edition)
+    (docx,) = build(edition, ("docx",), tmp_path / "built")
+    edits = tmp_path / "edits.json"
+    edit = {
+        "kind": "replace",
+        "find": "de la transformation publique",
+        "by": "du service public",
+        "within": "Direction interministérielle de la transformation publique",
+    }
+    edits.write_text(json.dumps([edit], ensure_ascii=False), "utf-8")
+    back = tmp_path / f"retour.{'odt' if way == 'odt' else 'docx'}"
+    command = ["/usr/bin/python3", str(tool), "--mode", way, str(docx.path), str(edits)]
+    subprocess.run([*command, str(back)], check=True, capture_output=True, timeout=300)
+    review = apply_review(read_review(back, edition))
+    assert [(c.kind, c.field, bool(c.reason)) for c in review.changes] == [
+        ("modifié", "publisher.name", False)
+    ]
+    name = load_edition(edition).publisher.name
+    assert "Direction interministérielle du service public" in name

@@ -117,6 +117,11 @@ def _wrap(words: list[tuple[str, float]], space: float, width: float) -> int:
 
 def _box(element: CT_P, look: _Look, text_width: float, fonts: dict[bool, Metrics]) -> _Box:
     direct = ParagraphFormat(element)  # what the paragraph sets itself, over its style
+    properties = element.pPr
+    if properties is not None and properties.find(qn("w:framePr")) is not None:
+        # in a frame (the cover's publisher, at the foot of the page): out of the flow
+        names = tuple(b.get(qn("w:name")) for b in element.iter(qn("w:bookmarkStart")))
+        return _Box(names, [], replace(look, before=0.0, after=0.0, keep_with_next=False))
 
     def chosen(name: str) -> Any:
         value = getattr(direct, name)

@@ -176,14 +176,20 @@ class Writer:
         if cover.picture is not None:  # as tall as the cover's text leaves room for
             room = picture_height(cover, self.theme, "docx", draft=bool(edition.draft))
             self.picture(cover.picture, WD_ALIGN_PARAGRAPH.LEFT, height=room)
-        # The publisher stands at the foot of the cover, as the PDF's band does: in the cover
-        # section's footer, whatever the height of what comes above it.
-        footer = self._cover_footer = self.document.sections[0].footer.part
+        # The publisher stands at the foot of the cover, as the PDF's band does, whatever the
+        # height of what comes above it: in a frame at the foot of the page, in the body's own
+        # order (a footer is read last by Word and outside the tags by LibreOffice's export)
+        footer = self.document.sections[0].footer.part
         for paragraph in list(footer.element.iterchildren(qn("w:p"))):
             footer.element.remove(paragraph)
-        self.paragraph("publisher", cover.publisher, story=footer)
-        if cover.published:
-            self.paragraph("published", cover.published, story=footer)
+        foot: list[tuple[str, Line | None]] = [
+            ("publisher", cover.publisher),
+            ("published", cover.published),
+        ]
+        for style, printed_line in foot:
+            if printed_line:
+                paragraph = self.paragraph(style, printed_line)
+                oxml.frame_at_foot(paragraph, self.theme.page.text_width)
 
     def header_and_footer(self, section: DocxSection) -> None:
         edition = self.edition
@@ -458,11 +464,8 @@ class Writer:
             name = f"{MARKER_PREFIX}{len(self.markers) + 1}"
             oxml.add_bookmark(paragraph, next(self._bookmark_ids), name, empty=True)
             self.markers.append((name, style, line))
-        if line and (story is None or story is getattr(self, "_cover_footer", None)):
-            built = Built(
-                self.styles[style], printed(line), name, "body" if story is None else "footer"
-            )
-            (self.built if story is None else self.built_footer).append(built)
+        if line and story is None:
+            self.built.append(Built(self.styles[style], printed(line), name, "body"))
         return paragraph
 
     def optional(self, style: str, line: Line | None) -> None:
