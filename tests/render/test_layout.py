@@ -136,7 +136,7 @@ def test_addresses_stand_whole_on_their_line(outputs, pdf_pages, lo_pdf) -> None
 
 def test_the_docx_hyphenates_running_text_only(outputs) -> None:
     document = docx.Document(str(outputs["docx"]))
-    running = {"Normal", "List Bullet", "Theme", "List Number", "Quote", "Callout"}
+    running = {"Normal", "List Bullet", "Theme", "List Number", "Quotation", "Callout"}
     for paragraph in document.paragraphs:
         name = paragraph.style.name
         properties = paragraph.style.element.find(qn("w:pPr"))
