@@ -33,10 +33,13 @@ from tests.layout import (
     TextLine,
     calendar_fill,
     contents_check,
+    continuation_pages,
+    hyphens_at_page_ends,
     libreoffice_pdf,
     outline_pages,
     read_pages,
     squash,
+    text_height,
 )
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenation mark
@@ -107,6 +110,11 @@ def test_no_paragraph_ends_with_the_end_of_a_hyphenated_word(outputs, pdf_pages)
         if any(text.endswith(squash(following.text)) for text in running)
     ]
     assert last_lines == []
+
+
+def test_no_page_ends_with_a_hyphenated_word(pdf_pages) -> None:
+    # French print never cuts the last word of a page (render/pdf/rules.py mends it)
+    assert hyphens_at_page_ends(pdf_pages) == []
 
 
 def test_the_editions_are_hyphenated_somewhere(outputs, pdf_pages) -> None:
@@ -271,6 +279,12 @@ def test_short_events_stay_whole_and_long_ones_break_after_their_head(outputs, p
             after = page[page.index(start) + len(start) :]
             # at least two lines of its text: some 60 letters
             assert whole in page or len(after) >= 60, event.name
+
+
+def test_no_page_a_section_goes_on_onto_holds_less_than_a_quarter_page(outputs, pdf_pages) -> None:
+    # two lines of an event and the links box alone on a page: render/pdf/rules.py mends it
+    held = continuation_pages(outputs["pdf"], outputs["view"], pdf_pages)
+    assert [(n, round(mm)) for n, mm in held if 0 < mm < text_height() / 4] == []
 
 
 # --- the DOCX's contents ---------------------------------------------------------------------
