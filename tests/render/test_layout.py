@@ -26,6 +26,8 @@ from dossier.view import (
     EditoSection,
     InterviewSection,
     Paragraph,
+    ProfilesSection,
+    Subheading,
     ThemesSection,
 )
 from tests.layout import (
@@ -239,9 +241,22 @@ def test_the_running_header_names_the_section_that_starts_on_its_page(outputs, p
 # --- pictures --------------------------------------------------------------------------------
 
 
+def profile_subheadings(view: Edition) -> set[str]:
+    """Return the subheadings of the profiles' texts, squashed."""
+    return {
+        squash(block.text.plain)
+        for section in view.sections
+        if isinstance(section, ProfilesSection)
+        for profile in section.profiles
+        for block in profile.body
+        if isinstance(block, Subheading)
+    }
+
+
 def test_a_picture_never_runs_beside_the_next_text(outputs, pdf_pages) -> None:
     view = outputs["view"]
-    titles = {squash(line.plain) for _, line in view.headings()}
+    # a profile's picture stands beside its own subheadings, and ends with its text
+    titles = {squash(line.plain) for _, line in view.headings()} - profile_subheadings(view)
     for page in pdf_pages:
         headings = [line for line in page.body() if squash(line.text) in titles]
         for picture in page.pictures:
@@ -249,6 +264,13 @@ def test_a_picture_never_runs_beside_the_next_text(outputs, pdf_pages) -> None:
                 line.text for line in headings if picture.top + 2 < line.box.top < picture.bottom
             ]
             assert beside == [], page.number
+
+
+def test_a_profile_never_goes_on_under_a_bare_subheading(outputs, pdf_pages) -> None:
+    # « Le projet » at the top of a page names no profile: the page breaks elsewhere
+    subheadings = profile_subheadings(outputs["view"])
+    tops = [page for page in pdf_pages[2:] if page.body()]
+    assert [p.number for p in tops if squash(p.body()[0].text) in subheadings] == []
 
 
 # --- calendars -------------------------------------------------------------------------------
