@@ -26,6 +26,8 @@ from dossier.view import (
     EditoSection,
     InterviewSection,
     Paragraph,
+    ProfilesSection,
+    Subheading,
     ThemesSection,
 )
 from tests.layout import (
@@ -33,10 +35,13 @@ from tests.layout import (
     TextLine,
     calendar_fill,
     contents_check,
+    continuation_pages,
+    hyphens_at_page_ends,
     libreoffice_pdf,
     outline_pages,
     read_pages,
     squash,
+    text_height,
 )
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenation mark
@@ -107,6 +112,11 @@ def test_no_paragraph_ends_with_the_end_of_a_hyphenated_word(outputs, pdf_pages)
         if any(text.endswith(squash(following.text)) for text in running)
     ]
     assert last_lines == []
+
+
+def test_no_page_ends_with_a_hyphenated_word(pdf_pages) -> None:
+    # French print never cuts the last word of a page (render/pdf/rules.py mends it)
+    assert hyphens_at_page_ends(pdf_pages) == []
 
 
 def test_the_editions_are_hyphenated_somewhere(outputs, pdf_pages) -> None:
@@ -231,9 +241,22 @@ def test_the_running_header_names_the_section_that_starts_on_its_page(outputs, p
 # --- pictures --------------------------------------------------------------------------------
 
 
+def profile_subheadings(view: Edition) -> set[str]:
+    """Return the subheadings of the profiles' texts, squashed."""
+    return {
+        squash(block.text.plain)
+        for section in view.sections
+        if isinstance(section, ProfilesSection)
+        for profile in section.profiles
+        for block in profile.body
+        if isinstance(block, Subheading)
+    }
+
+
 def test_a_picture_never_runs_beside_the_next_text(outputs, pdf_pages) -> None:
     view = outputs["view"]
-    titles = {squash(line.plain) for _, line in view.headings()}
+    # a profile's picture stands beside its own subheadings, and ends with its text
+    titles = {squash(line.plain) for _, line in view.headings()} - profile_subheadings(view)
     for page in pdf_pages:
         headings = [line for line in page.body() if squash(line.text) in titles]
         for picture in page.pictures:
@@ -241,6 +264,13 @@ def test_a_picture_never_runs_beside_the_next_text(outputs, pdf_pages) -> None:
                 line.text for line in headings if picture.top + 2 < line.box.top < picture.bottom
             ]
             assert beside == [], page.number
+
+
+def test_a_profile_never_goes_on_under_a_bare_subheading(outputs, pdf_pages) -> None:
+    # « Le projet » at the top of a page names no profile: the page breaks elsewhere
+    subheadings = profile_subheadings(outputs["view"])
+    tops = [page for page in pdf_pages[2:] if page.body()]
+    assert [p.number for p in tops if squash(p.body()[0].text) in subheadings] == []
 
 
 # --- calendars -------------------------------------------------------------------------------
@@ -271,6 +301,12 @@ def test_short_events_stay_whole_and_long_ones_break_after_their_head(outputs, p
             after = page[page.index(start) + len(start) :]
             # at least two lines of its text: some 60 letters
             assert whole in page or len(after) >= 60, event.name
+
+
+def test_no_page_a_section_goes_on_onto_holds_less_than_a_quarter_page(outputs, pdf_pages) -> None:
+    # two lines of an event and the links box alone on a page: render/pdf/rules.py mends it
+    held = continuation_pages(outputs["pdf"], outputs["view"], pdf_pages)
+    assert [(n, round(mm)) for n, mm in held if 0 < mm < text_height() / 4] == []
 
 
 # --- the DOCX's contents ---------------------------------------------------------------------
