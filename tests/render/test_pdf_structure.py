@@ -158,6 +158,34 @@ def test_a_word_hyphenated_at_a_line_end_reads_whole(pdf) -> None:
     assert reading.split_words(structure, source) == []
 
 
+def test_a_numbered_list_says_it_is_numbered(pdf) -> None:
+    """A list whose items read « 1. », « 2. » has /ListNumbering /Decimal on its L (ISO
+    32000-1, table 347)."""
+    _, _, structure = pdf
+    assert reading.numbered_lists_unnumbered(structure) == 0
+    numbered = [e for e in structure.elements if "ListNumbering" in e.attributes]
+    assert all(e.tag == "L" and e.attributes["ListNumbering"] == "Decimal" for e in numbered)
+
+
+def test_an_interview_is_questions_and_answers_not_a_list(pdf) -> None:
+    """A question is a paragraph before its answer's, never an item of a list whose other
+    items are the answers (an HTML dl, which WeasyPrint tags L)."""
+    folder, draft, structure = pdf
+    assert reading.questions_as_items(structure, _view(folder, draft)) == 0
+
+
+@pytest.mark.parametrize("build", PDF_BUILDS, ids=pdf_build_name)
+def test_the_title_tells_the_edition_by_its_year(tagged_pdfs, build) -> None:
+    """Two editions of one event have two titles: the /Title a reader shows in its window
+    (DisplayDocTitle) carries the year of the edition's period, as the web page's does."""
+    folder, draft = build
+    view = _view(folder, draft)
+    title = reading.title_of(tagged_pdfs[pdf_build_name(build)])
+    assert title == view.document_title
+    years = {str(load_edition(folder).period.start.year), str(load_edition(folder).period.end.year)}
+    assert any(year in title for year in years), title
+
+
 def test_the_hooks_still_fit_weasyprint() -> None:
     """WeasyPrint's internals the artifact hook leans on: if this fails, the hook named here no
     longer runs (it stands aside rather than break), and headers, footers, folios and the

@@ -34,6 +34,10 @@ glyph, is put in a marked content of its own with /ActualText U+00AD, the soft h
 32000-1 (14.8.2.2.3) asks for: the word is read whole, and the line's other words are read,
 selected and found as their glyphs say.
 
+Lists. An `<ol>` with `data-list-numbering` (Decimal for « 1. », the number printed as the
+item's text) gives its L that /ListNumbering (ISO 32000-1, table 347): a reader says the list
+is numbered.
+
 Why hooks rather than mending the written file with pikepdf: which boxes are margin boxes, which
 the watermark, what a Figure's box is, is known only while WeasyPrint draws and tags; the written
 file has lost it (a folio is text at some place), and rewriting its content streams and parent
@@ -60,7 +64,8 @@ tree would be a second, slower pass over every page. The hooks, and the internal
 - `weasyprint.pdf.tags._build_box_tree(box, parent, pdf, page_number, nums, annotations, tags)`,
   a generator called once per box, recursively through the module, the elements it makes for a
   box yielded by that box's call: the hook yields nothing for an artifact's box (its text was
-  never registered), gives languages, converts a Figure's /BBox, and makes the figure wrapper.
+  never registered), gives languages and list numberings, converts a Figure's /BBox, and makes
+  the figure wrapper.
 
 tests/test_languages.py and tests/render/test_pdf_structure.py hold the hooks to WeasyPrint's
 internals: they fail, naming the hook, when those change.
@@ -103,6 +108,8 @@ _original_draw = draw.draw_stacking_context
 # CSS pixels to points: WeasyPrint draws at zoom 1 (write_pdf's default, which dossier keeps).
 _POINTS_PER_PIXEL = 0.75
 SUBTYPES = ("Header", "Footer", "Watermark")
+# ISO 32000-1, table 347: how a list's items are numbered (« 1. » is Decimal)
+LIST_NUMBERINGS = ("Decimal", "UpperRoman", "LowerRoman", "UpperAlpha", "LowerAlpha")
 
 # generate_pdf calls add_tags by the name weasyprint.pdf imported it under: that name is hooked.
 PAGES_HOOKED = "weasyprint.pdf.add_tags"
@@ -408,6 +415,9 @@ def _with_tagging(
             made["Lang"] = pydyf.String(lang)
         if made["S"] == "/Figure" and "A" in made and "BBox" in made["A"]:
             made["A"]["BBox"] = _user_space(made["A"]["BBox"])
+        numbering = element.get("data-list-numbering") if element is not None else None
+        if made["S"] == "/L" and numbering in LIST_NUMBERINGS and box.element_tag == "ol":
+            made["A"] = pydyf.Dictionary({"O": "/List", "ListNumbering": f"/{numbering}"})
         if figure and made["S"] == "/NonStruct":
             kids = made["K"]
             if anonymous and len(kids) == 1 and not isinstance(kids[0], int):
