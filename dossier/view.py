@@ -830,7 +830,9 @@ class Edition:
     folder: Path  # the edition's folder: the only place its images are read from
     digest: str | None  # SHA-256 of the edition.yaml this view was made from
     title: Line
-    document_title: str  # « Dossier de presse — Mois de l’innovation publique »
+    # « Dossier de presse — Mois de l’innovation publique 2021 »: the PDF's /Title, the DOCX's,
+    # the web page's <title>; two editions of one event are told apart by their year
+    document_title: str
     description: str  # the one-line subject of the document's metadata
     author: str
     keywords: tuple[str, ...]
@@ -948,6 +950,13 @@ def _headings(value: object) -> Iterator[tuple[int, Line]]:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type | Subheading):
         for field_ in dataclasses.fields(value):
             yield from _headings(getattr(value, field_.name))
+
+
+def _with_year(title: str, edition: m.Edition) -> str:
+    """Return an edition's title with its year (« 2021 », « 2025-2026 »), unless it says it."""
+    first, last = edition.period.start.year, edition.period.end.year
+    year = str(first) if first == last else f"{first}-{last}"
+    return title if year in title or str(first) in title else f"{title} {year}"
 
 
 def _present(*lines: Line | None) -> Iterator[Line]:
@@ -1259,7 +1268,7 @@ class _Preparer:
             theme=edition.theme_file(self.folder),
             digest=source.digest if source is not None else None,
             title=Line((title,)),
-            document_title=f"{words.kind}{words.title_separator}{title.plain}",
+            document_title=f"{words.kind}{words.title_separator}{_with_year(title.plain, edition)}",
             description=words.title_separator.join((words.kind, title.plain, plain(period.spans))),
             author=typeset(edition.publisher.name),
             keywords=tuple(typeset(k) for k in edition.keywords),

@@ -8,7 +8,11 @@ a Figure's /BBox lies, or what a Caption is attached to. This reader gives the f
   its artifact type and subtype, and the text it shows (decoded through the fonts' /ToUnicode);
 - for each sequence with an MCID, the structure element the /ParentTree gives it, and whether
   that element is reachable from /StructTreeRoot and claims the MCID back;
-- the reachable structure elements, each with its parent, its page and its attributes.
+- the reachable structure elements, each with its parent, its page, its attributes, its
+  /ActualText, the link annotations it owns (/OBJR), and its content in order (kids and MCIDs);
+- the text each block element reads as (`Structure.blocks`): what a screen reader, a reflow or
+  a copy gets of a paragraph, a heading, a list item, its inline elements (Span, Link…) run
+  together, /ActualText read in place of what it covers (ISO 32000-1, 14.9.4).
 
 `python3 -m tests.render.structure FILE.pdf…` prints each file's counts (tagged pieces,
 artifacts, pagination artifacts, orphans…). Only pikepdf is needed. The reader knows what
@@ -42,7 +46,10 @@ class Sequence:
     stream: str  # "page", or the Form XObject it is in: "page/Fm1"
     struct_parents: int | None  # the /StructParents key of the stream it is in
     in_artifact: bool  # inside an Artifact, itself one or not
-    text: str = ""  # every text shown inside, nested sequences included
+    in_tagged: bool = False  # inside a sequence with an MCID (a hyphen's /ActualText)
+    text: str = ""  # every text inside as read: /ActualText in place of the glyphs it covers
+    shown: str = ""  # every text shown inside, as the glyphs say it
+    actual_text: str | None = None  # its /ActualText, if it has one
     element: Any = None  # the key of the element the /ParentTree gives its MCID
     reachable: bool = False  # that element is in the tree and lists the MCID as its own
 
@@ -58,12 +65,68 @@ class Element:
 
     key: tuple[int, int] | int
     tag: str
-    parent: Element | None
+    parent: Element | None = field(repr=False)  # a tree's repr would hold it all, many times
     page: int | None
     bbox: tuple[float, float, float, float] | None  # from its attributes, as written
     alt: str | None
-    kids: list[Element] = field(default_factory=list)
+    kids: list[Element] = field(default_factory=list, repr=False)
     mcids: list[tuple[int | None, int]] = field(default_factory=list)  # (page, MCID)
+    content: list[Element | tuple[int | None, int]] = field(default_factory=list, repr=False)
+    attributes: dict[str, str] = field(default_factory=dict)  # /A's entries: {"ListNumbering":
+    actual_text: str | None = None  # "Decimal"}
+    annotations: list[Annotation] = field(default_factory=list)  # its /OBJR, in order
+
+
+@dataclass
+class Annotation:
+    """A link (or other) annotation a structure element owns through an /OBJR."""
+
+    subtype: str  # "Link"
+    contents: str | None  # its /Contents, the description a reader says
+    page: int | None
+    rect: tuple[float, float, float, float]
+    key: tuple[int, int] | int
+
+
+@dataclass
+class Block:
+    """A block element's text as read: its inline content run together."""
+
+    element: Element
+    text: str
+
+    @property
+    def tag(self) -> str:
+        """Return the block's tag."""
+        return self.element.tag
+
+
+# What a reader runs into the text around it; every other element is a block of its own
+# (ISO 32000-1, 14.8.4.4: inline-level structure elements).
+INLINE = {
+    "Span",
+    "Link",
+    "Quote",
+    "Note",
+    "Reference",
+    "BibEntry",
+    "Code",
+    "Annot",
+    "Ruby",
+    "Warichu",
+}
+
+
+def _attributes(obj: Any) -> dict[str, str]:
+    found = obj.get("/A")
+    attributes: dict[str, str] = {}
+    for attribute in found if isinstance(found, pikepdf.Array) else [found]:
+        if isinstance(attribute, pikepdf.Dictionary):
+            for key, value in attribute.items():
+                if isinstance(value, pikepdf.Name | pikepdf.String | int | float):
+                    text = str(value)
+                    attributes[key[1:]] = text[1:] if isinstance(value, pikepdf.Name) else text
+    return attributes
 
 
 def _bbox(obj: Any) -> tuple[float, float, float, float] | None:
@@ -93,8 +156,61 @@ class Structure:
 
     @property
     def unmarked(self) -> list[Sequence]:
-        """Return the sequences neither tagged with an MCID nor an artifact (nested ones kept)."""
-        return [s for s in self.sequences if s.mcid is None and not s.artifact]
+        """Return the sequences neither tagged with an MCID, nor inside one, nor an artifact
+        (nested ones kept)."""
+        return [s for s in self.sequences if s.mcid is None and not s.artifact and not s.in_tagged]
+
+    def texts(self) -> dict[tuple[int, int], str]:
+        """Return the text of each tagged piece, by (page, MCID), as a reader reads it."""
+        found: dict[tuple[int, int], str] = {}
+        for s in self.sequences:
+            if s.mcid is not None and not s.artifact:
+                found[(s.page, s.mcid)] = found.get((s.page, s.mcid), "") + s.text
+        return found
+
+    def text_of(self, element: Element, texts: dict[tuple[int, int], str] | None = None) -> str:
+        """Return all the text an element reads as, its blocks' included, run together."""
+        texts = self.texts() if texts is None else texts
+        if element.actual_text is not None:
+            return element.actual_text
+        return "".join(
+            self.text_of(item, texts) if isinstance(item, Element) else texts.get(item, "")  # type: ignore[arg-type]
+            for item in element.content
+        )
+
+    def blocks(self) -> list[Block]:
+        """Return every block element with text, in reading order, with the text it reads as:
+        its MCIDs and inline kids run together (a block inside it is a block of its own)."""
+        texts = self.texts()
+        found: list[Block] = []
+
+        def inline(element: Element) -> str:
+            if element.actual_text is not None:
+                return element.actual_text
+            parts = []
+            for item in element.content:
+                if not isinstance(item, Element):
+                    parts.append(texts.get(item, ""))  # type: ignore[arg-type]
+                elif item.tag in INLINE:
+                    parts.append(inline(item))
+                else:
+                    block(item)
+            return "".join(parts)
+
+        def block(element: Element) -> None:
+            index = len(found)
+            text = inline(element)
+            if text.strip():
+                found.insert(index, Block(element, text))
+
+        for element in self.elements:
+            if element.parent is None:
+                block(element)
+        return found
+
+    def annotations(self) -> list[Annotation]:
+        """Return every annotation the structure tree reaches, in reading order."""
+        return [a for e in self.elements for a in e.annotations]
 
     def artifacts(self, page: int | None = None) -> list[Sequence]:
         """Return the outermost artifacts, of one page or of all."""
@@ -188,18 +304,33 @@ def _elements(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> list[Eleme
             if isinstance(kid, int):
                 if parent is not None:
                     parent.mcids.append((page, int(kid)))
+                    parent.content.append((page, int(kid)))
             elif isinstance(kid, pikepdf.Dictionary):
                 kind = kid.get("/Type")
                 if kind == "/MCR":
                     if parent is not None:
                         parent.mcids.append((page_of(kid, page), int(kid.MCID)))
+                        parent.content.append((page_of(kid, page), int(kid.MCID)))
                 elif kind == "/OBJR":
+                    annotation = kid.get("/Obj")
+                    if parent is not None and isinstance(annotation, pikepdf.Dictionary):
+                        contents = annotation.get("/Contents")
+                        parent.annotations.append(
+                            Annotation(
+                                str(annotation.get("/Subtype", "/"))[1:],
+                                None if contents is None else str(contents),
+                                page_of(kid, page),
+                                tuple(float(n) for n in annotation.get("/Rect", [0, 0, 0, 0])),  # type: ignore[arg-type]
+                                id_of(annotation),
+                            )
+                        )
                     continue
                 elif "/S" in kid:
                     if id_of(kid) in seen:
                         continue
                     seen.add(id_of(kid))
                     alt = kid.get("/Alt")
+                    actual = kid.get("/ActualText")
                     element = Element(
                         id_of(kid),
                         str(kid.S)[1:],
@@ -207,9 +338,12 @@ def _elements(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> list[Eleme
                         page_of(kid, page),
                         _bbox(kid),
                         None if alt is None else str(alt),
+                        attributes=_attributes(kid),
+                        actual_text=None if actual is None else str(actual),
                     )
                     if parent is not None:
                         parent.kids.append(element)
+                        parent.content.append(element)
                     found.append(element)
                     walk(kid, element, element.page)
 
@@ -312,8 +446,18 @@ class _Reader:
                             properties[name[1:]] = str(plist[name])[1:]
                     if "/MCID" in plist:
                         mcid = int(plist.MCID)
+                    actual = plist.get("/ActualText")
+                else:
+                    actual = None
                 inside = in_artifact or any(s.artifact for s in [*outer, *stack])
                 sequence = Sequence(page, tag, mcid, properties, where, key, inside)
+                sequence.in_tagged = any(s.mcid is not None for s in [*outer, *stack])
+                if actual is not None:
+                    sequence.actual_text = str(actual)
+                    # read in place of what it covers: by it, and by what it is inside
+                    covered = any(s.actual_text is not None for s in [*outer, *stack])
+                    for each in [sequence] if covered else [*outer, *stack, sequence]:
+                        each.text += sequence.actual_text
                 if mcid is not None:
                     if inside or tag == "Artifact":
                         self.tagged_in_artifact += 1
@@ -341,8 +485,15 @@ class _Reader:
                         for item in (operands[0] if op == "TJ" else operands[-1:])
                         if isinstance(item, pikepdf.String | bytes)
                     )
-                    for sequence in open_now:
-                        sequence.text += text
+                    # what an /ActualText covers reads as it, not as its glyphs
+                    covering = next(
+                        (i for i, s in enumerate(open_now) if s.actual_text is not None),
+                        len(open_now),
+                    )
+                    for index, sequence in enumerate(open_now):
+                        sequence.shown += text
+                        if index > covering or covering == len(open_now):
+                            sequence.text += text
                 if op == "Do":
                     xobject = resources.XObject[operands[0]]
                     if xobject.get("/Subtype") == "/Form":

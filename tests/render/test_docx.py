@@ -179,7 +179,7 @@ def test_first_of_month_is_a_superscript_run_and_spaces_are_literal(built: Path)
 
 def test_core_properties(built: Path) -> None:
     core = docx.Document(built).core_properties
-    assert core.title == "Dossier de presse — Mois de l’innovation publique"
+    assert core.title == "Dossier de presse — Mois de l’innovation publique 2021"
     assert core.author == "Direction interministérielle de la transformation publique"
     assert "du 2 au 30" in core.subject
     assert "innovation publique" in core.keywords

@@ -132,7 +132,8 @@ def test_pdf_is_structurally_valid(built: Path) -> None:
 def test_metadata_language_and_tags(built: Path) -> None:
     tool = require_tool("pdfinfo")
     info = subprocess.run([tool, str(built)], check=True, capture_output=True, text=True).stdout
-    assert re.search(r"^Title:\s+Dossier de presse — Mois de l’innovation publique$", info, re.M)
+    title = r"^Title:\s+Dossier de presse — Mois de l’innovation publique 2021$"
+    assert re.search(title, info, re.M)
     assert re.search(r"^Author:\s+Direction interministérielle", info, re.M)
     assert re.search(r"^Subject:\s+.*du 2 au 30", info, re.M)
     assert re.search(r"^Keywords:\s+innovation publique", info, re.M)

@@ -18,6 +18,7 @@ import pytest
 from dossier.load import load_edition
 from dossier.view import prepare
 from tests.conftest import PDF_BUILDS, pdf_build_name
+from tests.render import reading
 from tests.render.structure import Structure, read_structure
 
 # Every page of these opens a section: no page has a running header.
@@ -136,6 +137,55 @@ def test_a_caption_goes_with_its_figure(pdf) -> None:
     assert empty_spans == []
 
 
+def _view(folder: Path, draft: bool):
+    return prepare(load_edition(folder), folder, draft)
+
+
+def test_no_words_are_glued_at_a_line_end(pdf) -> None:
+    """Each block's tagged text (what a screen reader, a reflow or a copy reads) has a space
+    at every line break that was a space (ISO 32000-1, 14.8.2.5): no two words of the view
+    read as one (« innovationpublique »)."""
+    folder, draft, structure = pdf
+    source = reading.Source.of(_view(folder, draft))
+    assert reading.glued_words(structure, source) == []
+
+
+def test_a_word_hyphenated_at_a_line_end_reads_whole(pdf) -> None:
+    """The hyphen WeasyPrint adds at a line's end is read as a soft hyphen (/ActualText,
+    U+00AD): « réinvention », never « ré- invention » (U+2010)."""
+    folder, draft, structure = pdf
+    source = reading.Source.of(_view(folder, draft))
+    assert reading.split_words(structure, source) == []
+
+
+def test_a_numbered_list_says_it_is_numbered(pdf) -> None:
+    """A list whose items read « 1. », « 2. » has /ListNumbering /Decimal on its L (ISO
+    32000-1, table 347)."""
+    _, _, structure = pdf
+    assert reading.numbered_lists_unnumbered(structure) == 0
+    numbered = [e for e in structure.elements if "ListNumbering" in e.attributes]
+    assert all(e.tag == "L" and e.attributes["ListNumbering"] == "Decimal" for e in numbered)
+
+
+def test_an_interview_is_questions_and_answers_not_a_list(pdf) -> None:
+    """A question is a paragraph before its answer's, never an item of a list whose other
+    items are the answers (an HTML dl, which WeasyPrint tags L)."""
+    folder, draft, structure = pdf
+    assert reading.questions_as_items(structure, _view(folder, draft)) == 0
+
+
+@pytest.mark.parametrize("build", PDF_BUILDS, ids=pdf_build_name)
+def test_the_title_tells_the_edition_by_its_year(tagged_pdfs, build) -> None:
+    """Two editions of one event have two titles: the /Title a reader shows in its window
+    (DisplayDocTitle) carries the year of the edition's period, as the web page's does."""
+    folder, draft = build
+    view = _view(folder, draft)
+    title = reading.title_of(tagged_pdfs[pdf_build_name(build)])
+    assert title == view.document_title
+    years = {str(load_edition(folder).period.start.year), str(load_edition(folder).period.end.year)}
+    assert any(year in title for year in years), title
+
+
 def test_the_hooks_still_fit_weasyprint() -> None:
     """WeasyPrint's internals the artifact hook leans on: if this fails, the hook named here no
     longer runs (it stands aside rather than break), and headers, footers, folios and the
@@ -157,3 +207,19 @@ def test_the_hooks_still_fit_weasyprint() -> None:
     assert tags._build_box_tree is tagging._with_tagging, (
         f"{tagging.HOOKED} is not dossier's hook: tagging.install() did not put it in place"
     )
+
+
+def test_the_line_end_hooks_still_fit_weasyprint() -> None:
+    """WeasyPrint's internals the line-end hooks lean on: if this fails, the hooks named here
+    no longer run, and words are read glued at every line's end again (« innovationpublique »),
+    a hyphenated word as two (« ré- invention »)."""
+    from weasyprint import draw
+    from weasyprint.layout import inline
+
+    from dossier.render.pdf import tagging
+
+    assert tagging.text_hooks_problems() == []
+    assert inline.split_text_box is tagging._split_noting_line_ends, tagging.SPLIT_HOOKED
+    assert inline.remove_last_whitespace is tagging._strip_noting_line_ends, tagging.STRIP_HOOKED
+    assert inline.get_next_linebox is tagging._line_noting_line_ends, tagging.LINE_HOOKED
+    assert draw.draw_text is tagging._draw_text_with_line_end, tagging.TEXT_HOOKED

@@ -20,6 +20,24 @@ a sibling of everything around it (a `<figure>` of a quote: a Div holding the Bl
 attribution's Caption). The Caption is not put inside the Figure: a reader replaces a Figure and
 all its children by its /Alt, and would never read the caption.
 
+Line ends. WeasyPrint draws each line of a paragraph as texts of its own and drops the space it
+broke the line at: a screen reader, a reflow or a copy reads « innovationpublique » (ISO
+32000-1, 14.8.2.5: the space between two words must be there). And a word hyphenated at a
+line's end is drawn with its hyphen, a hard U+2010 in the text it maps: « ré- invention » is
+read for « réinvention ». While the lines are made, the hooks note on the last text of a line
+how the line ends: at a space it dropped (`split_text_box` breaking there,
+`remove_last_whitespace` stripping it, or the next line starting after it), or at a hyphen it
+added. When that text is drawn, a line that ended at a space has its space drawn after its
+last word (a blank glyph past the line's end: nothing shows, and the line's width, its
+underline and its alignment are those WeasyPrint measured); a hyphenated one's hyphen, its last
+glyph, is put in a marked content of its own with /ActualText U+00AD, the soft hyphen that ISO
+32000-1 (14.8.2.2.3) asks for: the word is read whole, and the line's other words are read,
+selected and found as their glyphs say.
+
+Lists. An `<ol>` with `data-list-numbering` (Decimal for « 1. », the number printed as the
+item's text) gives its L that /ListNumbering (ISO 32000-1, table 347): a reader says the list
+is numbered.
+
 Why hooks rather than mending the written file with pikepdf: which boxes are margin boxes, which
 the watermark, what a Figure's box is, is known only while WeasyPrint draws and tags; the written
 file has lost it (a folio is text at some place), and rewriting its content streams and parent
@@ -30,10 +48,24 @@ tree would be a second, slower pass over every page. The hooks, and the internal
   artifact's drawing in its BDC … EMC and sets the stream's `_tags` (the marked-content
   register) to None meanwhile, so that WeasyPrint's `Stream.marked` and `Stream.artifact` write
   nothing inside it; Form XObjects made inside copy `_tags` from their stream.
+- `weasyprint.layout.inline.split_text_box(context, box, available_width, skip, is_line_start)`,
+  `remove_last_whitespace(context, line)` and `get_next_linebox(context, linebox, …,
+  skip_stack, …)`, called by their module's names while lines are made: the hooks note how a
+  line ends on its last TextBox (`LINE_END`): broken at a space of a text, a space stripped
+  at its end, or spaces `skip_first_whitespace` skips at the next line's start.
+- `weasyprint.draw.draw_text(stream, textbox, offset_x, text_overflow, block_ellipsis)`, called
+  by draw_inline_level inside the TextBox's `stream.marked(...)`: the hook draws the dropped
+  space (the text of the box's `pango_layout`, which `reactivate()` lays out again, has it for
+  the time of the drawing) or splits the TJ array WeasyPrint wrote last (`Stream.show_text`:
+  `[<glyphs>kerning…] TJ`, appended to `stream.stream`) before its last glyph. A text of
+  spaces alone between two inline elements (`<a>…</a><span> </span>`) is never drawn by
+  `draw_first_line`, which skips a blank `textbox.text`: the same glue; the hook draws its
+  space.
 - `weasyprint.pdf.tags._build_box_tree(box, parent, pdf, page_number, nums, annotations, tags)`,
   a generator called once per box, recursively through the module, the elements it makes for a
   box yielded by that box's call: the hook yields nothing for an artifact's box (its text was
-  never registered), gives languages, converts a Figure's /BBox, and makes the figure wrapper.
+  never registered), gives languages and list numberings, converts a Figure's /BBox, and makes
+  the figure wrapper.
 
 tests/test_languages.py and tests/render/test_pdf_structure.py hold the hooks to WeasyPrint's
 internals: they fail, naming the hook, when those change.
@@ -50,6 +82,7 @@ test_pdf.py holds that hook to the internals it leans on.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -59,9 +92,11 @@ import weasyprint.pdf
 from weasyprint import draw
 from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import stream as pdf_stream
 from weasyprint.pdf import tags
+from weasyprint.text import line_break
 
 HOOKED = "weasyprint.pdf.tags._build_box_tree"
 PARAMETERS = ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags")
@@ -73,6 +108,8 @@ _original_draw = draw.draw_stacking_context
 # CSS pixels to points: WeasyPrint draws at zoom 1 (write_pdf's default, which dossier keeps).
 _POINTS_PER_PIXEL = 0.75
 SUBTYPES = ("Header", "Footer", "Watermark")
+# ISO 32000-1, table 347: how a list's items are numbered (« 1. » is Decimal)
+LIST_NUMBERINGS = ("Decimal", "UpperRoman", "LowerRoman", "UpperAlpha", "LowerAlpha")
 
 # generate_pdf calls add_tags by the name weasyprint.pdf imported it under: that name is hooked.
 PAGES_HOOKED = "weasyprint.pdf.add_tags"
@@ -80,6 +117,219 @@ PAGES_PARAMETERS = ("pdf", "document", "pdf_version", "page_streams")
 _original_add_tags = tags.add_tags
 _page_references = getattr(inspect.getattr_static(pydyf.PDF, "page_references", None), "fget", None)
 _CACHE = "_dossier_page_references"  # on the PDF, for the time of add_tags only
+
+
+# --- Line ends ------------------------------------------------------------------------------
+
+LINE_END = "dossier_line_end"  # on a TextBox: "space", "hyphen" or None, how its line ends
+SPLIT_HOOKED = "weasyprint.layout.inline.split_text_box"
+SPLIT_PARAMETERS = ("context", "box", "available_width", "skip", "is_line_start")
+STRIP_HOOKED = "weasyprint.layout.inline.remove_last_whitespace"
+STRIP_PARAMETERS = ("context", "line")
+LINE_HOOKED = "weasyprint.layout.inline.get_next_linebox"
+LINE_PARAMETERS = (
+    "context",
+    "linebox",
+    "position_y",
+    "bottom_space",
+    "skip_stack",
+    "containing_block",
+    "absolute_boxes",
+    "fixed_boxes",
+    "first_letter_style",
+    "first_line_style",
+)
+_PREVIOUS = "dossier_previous_word"  # on a block's LineBox: the last text of its last line
+TEXT_HOOKED = "weasyprint.draw.draw_text"
+TEXT_PARAMETERS = ("stream", "textbox", "offset_x", "text_overflow", "block_ellipsis")
+INLINE_HOOKED = "weasyprint.draw.draw_inline_level"
+INLINE_PARAMETERS = ("stream", "page", "box", "offset_x", "text_overflow", "block_ellipsis")
+BLOCK_HOOKED = "weasyprint.draw.draw_block_level"
+BLOCK_PARAMETERS = ("page", "stream", "blocks_and_cells")
+_original_split = inline.split_text_box
+_original_strip = inline.remove_last_whitespace
+_original_line = inline.get_next_linebox
+_original_skip = inline.skip_first_whitespace
+_original_text = draw.draw_text
+_original_inline = draw.draw_inline_level
+_original_block = draw.draw_block_level
+SOFT_HYPHEN = "\u00ad"
+
+
+def _split_noting_line_ends(
+    context: Any, box: Any, available_width: Any, skip: Any, is_line_start: bool = True
+) -> Any:
+    new_box, resume, preserved = _original_split(
+        context, box, available_width, skip, is_line_start=is_line_start
+    )
+    if new_box is not None:
+        end = None
+        if resume is not None and not preserved:
+            source = box.text.encode()
+            kept = new_box.text.encode()
+            hyphen = (new_box.style["hyphenate_character"] or "").encode()
+            first = source[skip or 0 : resume]
+            if hyphen and kept.endswith(hyphen) and kept == first.rstrip(b"\xc2\xad") + hyphen:
+                end = "hyphen"  # a hyphen WeasyPrint added: the source has none there
+            elif first.startswith(kept) and first[len(kept) :] and not first[len(kept) :].strip():
+                end = "space"  # the line was broken at a space, which it dropped
+            elif kept == first and source[resume : resume + 1] == b" ":
+                end = "space"
+        setattr(new_box, LINE_END, end)  # never a copy's: a box is copied with its attributes
+    return new_box, resume, preserved
+
+
+def _last_texts(line: Any) -> list[Any]:
+    """Return the TextBoxes of a line, in order (inline boxes walked into)."""
+    found = []
+    for child in getattr(line, "children", ()):
+        if isinstance(child, boxes.TextBox):
+            found.append(child)
+        elif isinstance(child, boxes.InlineBox):
+            found.extend(_last_texts(child))
+    return found
+
+
+def _strip_noting_line_ends(context: Any, line: Any) -> Any:
+    texts = _last_texts(line)
+    before = texts[-1].text if texts else None
+    result = _original_strip(context, line)
+    if texts and texts[-1].text != before:
+        # the line's last space is dropped: its last word, wherever it is, is followed by one
+        for text in reversed(texts):
+            if text.text.strip():
+                setattr(text, LINE_END, "space")
+                break
+    return result
+
+
+def _line_noting_line_ends(
+    context: Any, linebox: Any, position_y: Any, bottom_space: Any, skip_stack: Any, *rest: Any
+) -> Any:
+    previous = linebox.__dict__.get(_PREVIOUS)
+    if skip_stack is not None and previous is not None:
+        skipped = _original_skip(linebox, skip_stack)
+        if _after_space(linebox, skip_stack) or skipped not in (skip_stack, "continue"):
+            # the line starts after a space it skips or the break took (« <b>name</b>
+            # (detail) » broken before « (detail) »): the previous line's last word is
+            # followed by one
+            setattr(previous, LINE_END, "space")
+    line, resume_at = _original_line(context, linebox, position_y, bottom_space, skip_stack, *rest)
+    if line is not None:
+        words = [text for text in _last_texts(line) if text.text.strip()]
+        linebox.__dict__[_PREVIOUS] = words[-1] if words else None
+    return line, resume_at
+
+
+def _after_space(box: Any, skip_stack: Any) -> bool:
+    """Tell whether a line resumes in a text just after a collapsible space."""
+    while isinstance(skip_stack, dict) and len(skip_stack) == 1:
+        ((index, skip_stack),) = skip_stack.items()
+        if isinstance(box, boxes.TextBox):
+            collapsible = box.style["white_space"] in ("normal", "nowrap", "pre-line")
+            return collapsible and index > 0 and box.text.encode()[index - 1 : index] == b" "
+        children = getattr(box, "children", ())
+        if not isinstance(index, int) or index >= len(children):
+            return False
+        box = children[index]
+    return False
+
+
+def _draw_text_with_line_end(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+    end = getattr(textbox, LINE_END, None)
+    tagged = getattr(stream, "_tags", None) is not None and textbox in stream._tags
+    text = textbox.text
+    if not tagged or (end is None and (not text or text.strip(" "))):
+        return _original_text(stream, textbox, *args, **kwargs)
+    if end == "hyphen":
+        start = len(stream.stream)
+        result = _original_text(stream, textbox, *args, **kwargs)
+        if len(textbox.style["hyphenate_character"]) == 1:
+            _soft_hyphen(stream, start)
+        return result
+    layout = textbox.pango_layout
+    laid = layout.text
+    if end == "space" and not laid.endswith(" "):
+        layout.text = laid + " "  # reactivate() lays out this text: the space is drawn, last
+    elif end is None:
+        # a text of spaces alone, between two inline elements: WeasyPrint draws none of it
+        # (draw_first_line skips a blank text); its layout's one space is drawn
+        textbox.text = "\u200b" + text  # not blank to str.strip(), for the time of the drawing
+    try:
+        return _original_text(stream, textbox, *args, **kwargs)
+    finally:
+        layout.text, textbox.text = laid, text
+
+
+# the last glyph of a TJ array as WeasyPrint writes it (two-byte codes, kerning after each)
+_LAST_GLYPH = re.compile(rb"<([0-9a-f]*?)([0-9a-f]{4})>(-?[0-9.]*)$")
+
+
+def _soft_hyphen(stream: Any, start: int) -> bool:
+    """Mark the last glyph drawn since start, a line's hyphen, as read U+00AD (/ActualText)."""
+    items = stream.stream
+    for index in range(len(items) - 1, start - 1, -1):
+        item = items[index]
+        if isinstance(item, bytes) and item.startswith(b"[") and item.endswith(b"] TJ"):
+            break
+    else:
+        return False
+    found = _LAST_GLYPH.search(item[1:-4])
+    if found is None:
+        return False
+    head = item[1 : 1 + found.start()] + (b"<" + found.group(1) + b">" if found.group(1) else b"")
+    hyphen = b"<" + found.group(2) + b">" + found.group(3)
+    actual = pydyf.Dictionary({"ActualText": pydyf.String(SOFT_HYPHEN)})
+    items[index : index + 1] = [
+        *([b"[" + head + b"] TJ"] if head else []),
+        b"/Span",
+        actual,
+        b"BDC",
+        b"[" + hyphen + b"] TJ",
+        b"EMC",
+    ]
+    return True
+
+
+def text_hooks_problems() -> list[str]:
+    """Say what of WeasyPrint's internals the line-end hooks lean on has changed."""
+    problems = []
+    for name, function, expected in (
+        (SPLIT_HOOKED, _original_split, SPLIT_PARAMETERS),
+        (STRIP_HOOKED, _original_strip, STRIP_PARAMETERS),
+        (LINE_HOOKED, _original_line, LINE_PARAMETERS),
+        (TEXT_HOOKED, _original_text, TEXT_PARAMETERS),
+        (INLINE_HOOKED, _original_inline, INLINE_PARAMETERS),
+        (BLOCK_HOOKED, _original_block, BLOCK_PARAMETERS),
+    ):
+        try:
+            names = tuple(inspect.signature(function).parameters)
+        except (TypeError, ValueError):
+            names = ()
+        if names != expected:
+            problems.append(f"{name} takes {names}, the hook expects {expected}")
+    uses = (
+        ("split_text_box", _names_used(inline.split_inline_level), "split_inline_level"),
+        ("remove_last_whitespace", _names_used(_original_line), "get_next_linebox"),
+        ("skip_first_whitespace", _names_used(_original_line), "get_next_linebox"),
+        ("get_next_linebox", _names_used(inline.iter_line_boxes), "iter_line_boxes"),
+        ("draw_text", _names_used(_original_inline), "draw_inline_level"),
+        ("draw_inline_level", _names_used(_original_block), "draw_block_level"),
+        ("draw_block_level", _names_used(_original_block), "draw_block_level"),
+    )
+    for used, names, caller in uses:
+        if used not in names:
+            problems.append(f"{caller} no longer calls {used} by that name")
+    try:
+        layout = inspect.getsource(line_break.Layout.reactivate)
+        first_line = inspect.getsource(line_break.first_line_metrics)
+    except (TypeError, ValueError, OSError):
+        return [*problems, "the sources of WeasyPrint's text layout cannot be read"]
+    if "self.set_text(self.text" not in layout:
+        problems.append("Layout.reactivate() no longer lays out its text again")
+    if "rstrip(' ')" not in first_line:
+        problems.append("first_line_metrics no longer drops a line's last spaces")
+    return problems
 
 
 def artifact_kind(box: Any) -> str | None:
@@ -165,6 +415,9 @@ def _with_tagging(
             made["Lang"] = pydyf.String(lang)
         if made["S"] == "/Figure" and "A" in made and "BBox" in made["A"]:
             made["A"]["BBox"] = _user_space(made["A"]["BBox"])
+        numbering = element.get("data-list-numbering") if element is not None else None
+        if made["S"] == "/L" and numbering in LIST_NUMBERINGS and box.element_tag == "ol":
+            made["A"] = pydyf.Dictionary({"O": "/List", "ListNumbering": f"/{numbering}"})
         if figure and made["S"] == "/NonStruct":
             kids = made["K"]
             if anonymous and len(kids) == 1 and not isinstance(kids[0], int):
@@ -265,6 +518,11 @@ def draw_hook_matches() -> bool:
 
 def install() -> None:
     """Put the hooks in place once; leave WeasyPrint alone where its internals changed."""
+    if inline.split_text_box is _original_split and not text_hooks_problems():
+        inline.split_text_box = _split_noting_line_ends
+        inline.remove_last_whitespace = _strip_noting_line_ends
+        inline.get_next_linebox = _line_noting_line_ends
+        draw.draw_text = _draw_text_with_line_end
     if tags._build_box_tree is _original and hook_matches():
         if draw.draw_stacking_context is _original_draw and draw_hook_matches():
             draw.draw_stacking_context = _as_artifact
