@@ -35,6 +35,9 @@ class Span:
     # « Journée des labs » »); never printed: the web's aria-label, the PDF's link description.
     label: str | None = None
     lang: str | None = None  # the language of a phrase in another one than the edition's
+    # a mark of the layout, not a word (the arrow after « En savoir plus »): seen, never read
+    # (the web's aria-hidden, the PDF's layout artifact)
+    decor: bool = False
 
 
 Rich = tuple[Span, ...]

@@ -142,6 +142,16 @@ def word(text: str, role: str = "") -> Text:
     return Text((Span(text),), None, role)
 
 
+def decoration(text: str, role: str = "") -> Text:
+    """Return a mark of the layout (an arrow): printed, never read aloud nor copied as text.
+
+    Its spaces stay words: only the mark is set apart."""
+    mark = text.strip()
+    before, _, after = text.partition(mark)
+    spans = tuple(s for s in (Span(before), Span(mark, decor=True), Span(after)) if s.text)
+    return Text(spans, None, role)
+
+
 # --- Blocks of running text ---------------------------------------------------------------
 
 
@@ -1195,7 +1205,7 @@ class _Preparer:
             return None
         label = self.words.more_about.format(name=name)
         link = Text((Span(self.words.more, href=url, label=label),), self.origin(path), "more")
-        return Line((link, word(self.words.more_after)))
+        return Line((link, decoration(self.words.more_after)))
 
     def linked(self, link: m.Link, path: FieldPath) -> Text:
         """Return a link's text, every span of it pointing to the link's address."""
@@ -1507,7 +1517,7 @@ class _Preparer:
         )
 
     def programme_link(self, index: int, link: m.Link, path: FieldPath) -> Line:
-        return Line((word(self.words.programme_before, "label"), self.linked(link, path)))
+        return Line((decoration(self.words.programme_before, "label"), self.linked(link, path)))
 
     def mission(self, level: int, index: int, mission: m.Mission, path: FieldPath) -> Mission:
         title = self.numbered(index + 1, self.text(mission.title, (*path, "title")))

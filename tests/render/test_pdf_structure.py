@@ -174,6 +174,13 @@ def test_an_interview_is_questions_and_answers_not_a_list(pdf) -> None:
     assert reading.questions_as_items(structure, _view(folder, draft)) == 0
 
 
+def test_the_arrows_of_link_lines_are_not_read(pdf) -> None:
+    """« En savoir plus → » and « → Voir tout le programme »: the arrow is the layout's, drawn
+    as a /Layout artifact, never read aloud with the link (« flèche droite » ×68 in 2021)."""
+    _, _, structure = pdf
+    assert reading.arrows_read(structure) == 0
+
+
 @pytest.mark.parametrize("build", PDF_BUILDS, ids=pdf_build_name)
 def test_the_title_tells_the_edition_by_its_year(tagged_pdfs, build) -> None:
     """Two editions of one event have two titles: the /Title a reader shows in its window

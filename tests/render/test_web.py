@@ -360,3 +360,11 @@ def test_an_event_without_a_title_is_still_a_named_article(outputs) -> None:
     for article in page(outputs).iter("article"):
         if not article.xpath(".//h2|.//h3|.//h4|.//h5|.//h6"):
             assert article.get("aria-label"), lxml.html.tostring(article)[:200]
+
+
+def test_the_arrows_of_link_lines_are_hidden_from_screen_readers(outputs) -> None:
+    html = page(outputs)
+    arrows = [e for e in html.iter() if e.text and e.text.strip() == "→"]
+    assert all(e.get("aria-hidden") == "true" for e in arrows), [
+        lxml.html.tostring(e) for e in arrows if e.get("aria-hidden") != "true"
+    ]

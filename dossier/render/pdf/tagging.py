@@ -108,6 +108,7 @@ _original_draw = draw.draw_stacking_context
 # CSS pixels to points: WeasyPrint draws at zoom 1 (write_pdf's default, which dossier keeps).
 _POINTS_PER_PIXEL = 0.75
 SUBTYPES = ("Header", "Footer", "Watermark")
+LAYOUT = "Layout"  # data-artifact="Layout": a decoration (an arrow), drawn as /Type /Layout
 # ISO 32000-1, table 347: how a list's items are numbered (« 1. » is Decimal)
 LIST_NUMBERINGS = ("Decimal", "UpperRoman", "LowerRoman", "UpperAlpha", "LowerAlpha")
 
@@ -347,7 +348,7 @@ def artifact_kind(box: Any) -> str | None:
     if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
         kind = element.get("data-artifact")
         if kind is not None:
-            return kind if kind in SUBTYPES else ""
+            return kind if kind in (*SUBTYPES, LAYOUT) else ""
     return None
 
 
@@ -356,9 +357,12 @@ def _as_artifact(stream: Any, stacking_context: Any) -> None:
     if kind is None or getattr(stream, "_tags", None) is None:
         _original_draw(stream, stacking_context)
         return
-    properties = pydyf.Dictionary({"Type": "/Pagination"})
-    if kind:
-        properties["Subtype"] = f"/{kind}"
+    if kind == LAYOUT:  # a mark of the layout, not of the text: the arrow of a link line
+        properties = pydyf.Dictionary({"Type": "/Layout"})
+    else:
+        properties = pydyf.Dictionary({"Type": "/Pagination"})
+        if kind:
+            properties["Subtype"] = f"/{kind}"
     stream.begin_marked_content("Artifact", properties)
     register, stream._tags = stream._tags, None  # nothing inside is tagged content
     try:
