@@ -585,6 +585,18 @@ class EditoSection(Section):
     paragraphs: tuple[Block, ...]
     quote: Line | None
 
+    @property
+    def quote_repeats(self) -> bool:
+        """Tell whether the pull quote repeats words of the text: then it is the layout's (a
+        pull-out), seen, not read twice; a quote of its own is read where it stands."""
+        if self.quote is None:
+            return False
+        words = " ".join(self.quote.plain.strip(' «»“”"').split()).casefold()
+        text = " ".join(
+            " ".join(line.plain for line in _block_lines(self.paragraphs)).split()
+        ).casefold()
+        return bool(words) and words in text
+
     def body_lines(self) -> Iterator[Line]:
         """Yield the lines after the heading."""
         if self.portrait is not None:

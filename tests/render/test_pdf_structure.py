@@ -174,6 +174,14 @@ def test_an_interview_is_questions_and_answers_not_a_list(pdf) -> None:
     assert reading.questions_as_items(structure, _view(folder, draft)) == 0
 
 
+def test_a_pull_quote_is_read_once(pdf) -> None:
+    """A pull quote that repeats the édito's words is the layout's (a /Layout artifact): read
+    once, in the text; one of its own words is read where it stands (complete)."""
+    folder, draft, structure = pdf
+    reads = reading.pull_quotes_read(structure, _view(folder, draft))
+    assert all(count == 1 for count in reads.values()), reads
+
+
 def test_the_arrows_of_link_lines_are_not_read(pdf) -> None:
     """« En savoir plus → » and « → Voir tout le programme »: the arrow is the layout's, drawn
     as a /Layout artifact, never read aloud with the link (« flèche droite » ×68 in 2021)."""

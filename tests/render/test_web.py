@@ -368,3 +368,13 @@ def test_the_arrows_of_link_lines_are_hidden_from_screen_readers(outputs) -> Non
     assert all(e.get("aria-hidden") == "true" for e in arrows), [
         lxml.html.tostring(e) for e in arrows if e.get("aria-hidden") != "true"
     ]
+
+
+def test_a_pull_quote_that_repeats_the_text_is_not_read_twice(outputs) -> None:
+    for section in outputs["view"].sections:
+        if section.kind == "edito" and section.quote:
+            (quote,) = page(outputs).find_class("pull-quote")
+            hidden = quote.get("aria-hidden") == "true"
+            assert hidden == section.quote_repeats
+            if hidden:  # nothing in it to reach with the keyboard (axe: aria-hidden-focus)
+                assert list(quote.iter("a")) == []
