@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier.errors import DossierError, PlaceError, RenderError, display_path, os_reason
-from dossier.render import RENDERERS, Finished, Renderer, default_formats, listen
+from dossier.render import (
+    RENDERERS,
+    Finished,
+    Renderer,
+    default_formats,
+    listen,
+    will_render_again,
+)
 
 if TYPE_CHECKING:
     from dossier.render import Entry, Finish
@@ -639,6 +646,7 @@ def _render_in_child(
     listened: bool = False,
 ) -> None:
     _become_child(scratch)
+    will_render_again(persistent)  # a build's renderer keeps nothing for a next job
     if listened:  # what the renderer says of its work goes to the build, between its results
         listen(lambda what: connection.send(("progress", what, 0.0, 0)))
     # Importing the renderer's module is its warm-up, done while the parent loads the data. Its

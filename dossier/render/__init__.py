@@ -18,7 +18,17 @@ if TYPE_CHECKING:
     # (view, edition folder, target, the run's other outputs by format): completes the output
     Finish = Callable[[Edition, Path, Path, Mapping[str, "Finished"]], None]
 
-__all__ = ["RENDERERS", "Finished", "Renderer", "Variant", "default_formats", "listen", "say"]
+__all__ = [
+    "RENDERERS",
+    "Finished",
+    "Renderer",
+    "Variant",
+    "again",
+    "default_formats",
+    "listen",
+    "say",
+    "will_render_again",
+]
 
 
 class Finished(NamedTuple):
@@ -153,3 +163,20 @@ def listen(listener: Callable[[str], None] | None) -> None:
     """Make listener hear what this process's renderer says from now on; None: nobody."""
     global _listener
     _listener = listener
+
+
+# Whether this process's renderer renders again after its job (a watch's session does): then it
+# keeps what the next job may reuse (the PDF, each page's painting). A build's renderer renders
+# once, then ends: it keeps nothing. In a process of its own making (a test, a script), it keeps.
+_again = True
+
+
+def will_render_again(again: bool) -> None:
+    """Say whether this process's renderer renders again after its job."""
+    global _again
+    _again = again
+
+
+def again() -> bool:
+    """Tell whether this process's renderer renders again after its job."""
+    return _again

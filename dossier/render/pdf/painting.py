@@ -1,0 +1,317 @@
+"""Pages painted once: a page whose layout did not change is not painted again, its drawing is
+replayed.
+
+Painting is most of `write_pdf` (WeasyPrint draws every page into a content stream, glyph by
+glyph); the watch mode writes the PDF again after every save, though an edit changes the layout
+of one part only. So, at paint time, each page's drawing is recorded on the page itself:
+
+- the operators it adds to its content stream;
+- the marked content it registers for the structure tree (box → tag and MCID);
+- the fonts it uses, in the order it first uses them, and for each the glyphs it draws, with
+  their widths and the text each stands for *in this page* (its own first use of a glyph, even
+  when an earlier page already mapped it);
+- the resources it names in the dictionary all pages share: opacities (`/a1`) and images.
+
+A later write replays the record for a page whose boxes are the very same objects (the layout
+kept the part, and the footers): the operators are appended, the marked content registered
+again, and each font, glyph, opacity and image added where it is missing, in the order a paint
+adds them. The shared dictionaries then hold what a paint of every page gives, in its order, so
+the PDF is the same, byte for byte (tests/render/test_pdf.py and tests/test_watch.py compare).
+
+A page whose drawing names resources by their count (a transparency group, a pattern, a
+shading, an ExtGState by number: `x3`, `p0`, `s2`), or draws a glyph its fonts lack, is never
+replayed: its names depend on the pages before it. It is painted every time.
+
+The hook is per page, not global: `generate_pdf` calls `page.paint(stream, scale)`, and the
+pages dossier writes get `paint` as an instance attribute (`prepare`). While a page is painted,
+the stream's methods that touch what pages share are wrapped, on the stream object alone.
+`problems()` says what of WeasyPrint's internals this leans on has changed; with any problem,
+`prepare` leaves the pages alone (tests/render/test_pdf.py fails naming the hook).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import weasyprint.pdf
+from weasyprint.document import Page
+from weasyprint.draw import text as draw_text
+from weasyprint.pdf.stream import Stream
+
+HOOKED = "weasyprint.document.Page.paint (dossier.render.pdf.painting)"
+_RECORD = "_dossier_painting"  # on each Page: its last drawing, and what it was drawn from
+_ORIGINAL_PAINT = Page.paint
+# The Stream methods that touch what the pages of a PDF share (its resources, images, fonts)
+# or the page's marked content: each is wrapped while a page is recorded, or refuses the replay.
+_RECORDED = ("add_font", "set_alpha", "add_image")
+_REFUSED = ("set_state", "add_group", "add_pattern", "add_shading")
+_SHARED = ("_resources", "_images", "_fonts", "_tags")
+# What else of Stream reads them: its constructor, its copy, its marking, and the default colour
+# space (of groups and shadings, refused). A method added that touches them is not known.
+_KNOWN = {*_RECORDED, *_REFUSED, "__init__", "clone", "marked", "artifact", "set_alpha_state"}
+
+
+class _Widths(dict):
+    """A page's view of a font's glyph widths: what it reads is noted, what it sets goes on."""
+
+    def __init__(self, shared: dict) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def __contains__(self, glyph: object) -> bool:
+        if dict.__contains__(self, glyph):
+            return True
+        width = self.shared.get(glyph)
+        if width is None:
+            return False
+        dict.__setitem__(self, glyph, width)
+        return True
+
+    def __setitem__(self, glyph: Any, width: Any) -> None:
+        dict.__setitem__(self, glyph, width)
+        self.shared[glyph] = width
+
+
+class _Texts(dict):
+    """A page's view of a font's glyph-to-text map: the page maps each glyph it draws itself;
+    the font keeps the first text a glyph was given, as when painted without the view."""
+
+    def __init__(self, shared: dict) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def __setitem__(self, glyph: Any, text: Any) -> None:
+        dict.__setitem__(self, glyph, text)
+        if glyph not in self.shared:
+            self.shared[glyph] = text
+
+
+class _PageFont:
+    """A font as one page draws with it: WeasyPrint's Font, with the page's own glyph views."""
+
+    def __init__(self, font: Any, recording: _Recording) -> None:
+        self._font = font
+        self._recording = recording
+        self.widths = _Widths(font.widths)
+        self.to_unicode = _Texts(font.to_unicode)
+        for name in ("hash", "bitmap", "png", "svg", "colr", "upem", "hb_face", "hb_font"):
+            setattr(self, name, getattr(font, name))
+        if font.png or font.svg or font.colr:  # its glyphs are images, drawn otherwise
+            recording.replayable = False
+
+    def get_unused_glyph_id(self, codepoint: int) -> int:
+        self._recording.replayable = False  # numbered by the pages before: never replayed
+        return self._font.get_unused_glyph_id(codepoint)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._font, name)
+
+
+@dataclass
+class _Painting:
+    """What painting one page did, to do again without painting."""
+
+    key: tuple[object, ...]
+    children: tuple[object, ...]
+    operators: list[Any]
+    tags: list[tuple[object, dict]]
+    fonts: list[tuple[Any, dict, dict]]  # (pango font, widths, texts), by first use
+    alphas: list[tuple[Any, bool, Any]]  # set_alpha's arguments, in order
+    images: list[tuple[Any, Any, Any]]  # add_image's arguments, in order
+
+
+@dataclass
+class _Recording:
+    stream: Any
+    replayable: bool = True
+    fonts: dict[int, tuple[Any, _PageFont]] = field(default_factory=dict)
+    alphas: list[tuple[Any, bool, Any]] = field(default_factory=list)
+    images: list[tuple[Any, Any, Any]] = field(default_factory=list)
+
+    def wrap(self) -> None:
+        stream = self.stream
+
+        def add_font(pango_font: Any) -> tuple[Any, Any]:
+            font, size = Stream.add_font(stream, pango_font)
+            seen = self.fonts.get(id(font))
+            if seen is None:
+                seen = self.fonts[id(font)] = (pango_font, _PageFont(font, self))
+            return seen[1], size
+
+        def set_alpha(alpha: Any, stroke: bool = False, fill: Any = None) -> None:
+            self.alphas.append((alpha, stroke, fill))
+            Stream.set_alpha(stream, alpha, stroke, fill)
+
+        def add_image(image: Any, interpolate: Any, ratio: Any) -> Any:
+            self.images.append((image, interpolate, ratio))
+            return Stream.add_image(stream, image, interpolate, ratio)
+
+        stream.add_font, stream.set_alpha, stream.add_image = add_font, set_alpha, add_image
+        for name in _REFUSED:
+            setattr(stream, name, self._refusing(getattr(Stream, name)))
+
+    def _refusing(self, method: Any) -> Any:
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            self.replayable = False
+            return method(self.stream, *args, **kwargs)
+
+        return refused
+
+    def unwrap(self) -> None:
+        for name in (*_RECORDED, *_REFUSED):
+            self.stream.__dict__.pop(name, None)
+
+
+def _key(stream: Any, scale: float) -> tuple[object, ...]:
+    """What a page's drawing depends on besides its boxes."""
+    tags = stream._tags
+    return (scale, tags is None, len(tags or ()), stream._output_intent, *stream._color_profiles)
+
+
+class _Tally:
+    """How many pages the last write painted, and how many it replayed."""
+
+    painted = 0
+    replayed = 0
+
+
+def tally() -> tuple[int, int]:
+    """Return how many pages the last write replayed, and how many it wrote in all."""
+    return _Tally.replayed, _Tally.painted + _Tally.replayed
+
+
+def _paint(page: Page, stream: Any, scale: float = 1) -> None:
+    """Paint a page, or replay its last painting if its boxes are the same."""
+    children = tuple(page._page_box.children)
+    key = _key(stream, scale)
+    painted: _Painting | None = page.__dict__.get(_RECORD)
+    if (
+        painted is not None
+        and painted.key == key
+        and len(painted.children) == len(children)
+        and all(a is b for a, b in zip(painted.children, children, strict=True))
+    ):
+        _replay(painted, stream)
+        _Tally.replayed += 1
+        return
+    _Tally.painted += 1
+    page.__dict__.pop(_RECORD, None)
+    recording = _Recording(stream)
+    operators = len(stream.stream)
+    tags = stream._tags
+    marked = len(tags) if tags is not None else 0
+    recording.wrap()
+    try:
+        _ORIGINAL_PAINT(page, stream, scale)
+    finally:
+        recording.unwrap()
+    if recording.replayable:
+        page.__dict__[_RECORD] = _Painting(
+            key,
+            children,
+            stream.stream[operators:],
+            [(box, dict(mark)) for box, mark in list(tags.items())[marked:]] if tags else [],
+            [
+                (pango_font, dict(font.widths), dict(font.to_unicode))
+                for pango_font, font in recording.fonts.values()
+            ],
+            recording.alphas,
+            recording.images,
+        )
+
+
+def _replay(painted: _Painting, stream: Any) -> None:
+    """Do to the stream and what it shares what painting the page did."""
+    stream.stream.extend(painted.operators)
+    if stream._tags is not None:
+        for box, mark in painted.tags:
+            stream._tags[box] = dict(mark)
+    for pango_font, seen_widths, seen_texts in painted.fonts:
+        font, _ = stream.add_font(pango_font)
+        widths, texts = font.widths, font.to_unicode
+        for glyph, width in seen_widths.items():
+            if glyph not in widths:
+                widths[glyph] = width
+        for glyph, text in seen_texts.items():
+            if glyph not in texts:
+                texts[glyph] = text
+    if painted.alphas or painted.images:
+        # Through WeasyPrint's own methods, on a copy of the stream whose operators are dropped:
+        # the shared dictionaries get what they would, in the same order.
+        scratch = stream.clone()
+        for alpha, stroke, fill in painted.alphas:
+            scratch._current_alpha = scratch._current_alpha_stroke = None
+            scratch.set_alpha(alpha, stroke, fill)
+        for image, interpolate, ratio in painted.images:
+            scratch.add_image(image, interpolate, ratio)
+
+
+def prepare(pages: Sequence[Page]) -> None:
+    """Let each page replay its last painting when its boxes did not change; nothing if
+    WeasyPrint's internals are no longer those the replay was written for."""
+    _Tally.painted = _Tally.replayed = 0
+    if problems():
+        return
+    for page in pages:
+        if "paint" not in page.__dict__:
+            page.paint = _paint.__get__(page)
+
+
+def forget(pages: Sequence[Page]) -> None:
+    """Drop the pages' recorded paintings: the next write paints them all."""
+    for page in pages:
+        page.__dict__.pop(_RECORD, None)
+
+
+def problems() -> list[str]:
+    """Say what of WeasyPrint's internals the replay leans on has changed; nothing if all is as
+    it was written for (WeasyPrint 70)."""
+    found = []
+    try:
+        generate = inspect.getsource(weasyprint.pdf.generate_pdf)
+        paint = tuple(inspect.signature(Page.paint).parameters)
+        first_line = inspect.getsource(draw_text.draw_first_line)
+        marked = inspect.getsource(Stream.marked)
+        alpha = tuple(inspect.signature(Stream.set_alpha).parameters)
+        image = tuple(inspect.signature(Stream.add_image).parameters)
+        stream_methods = {
+            name: inspect.getsource(method)
+            for name, method in vars(Stream).items()
+            if inspect.isfunction(method)
+        }
+    except (TypeError, ValueError, OSError) as error:
+        return [f"{HOOKED}: WeasyPrint's source cannot be read ({error})"]
+    if "page.paint(stream, scale)" not in generate:
+        found.append("weasyprint.pdf.generate_pdf no longer calls page.paint(stream, scale)")
+    if paint != ("self", "stream", "scale"):
+        found.append(f"weasyprint.document.Page.paint takes {paint}, not (self, stream, scale)")
+    for needed in (
+        "stream.add_font(pango_font)",
+        "if glyph_id not in font.to_unicode:",
+        "font.to_unicode[glyph_id] = ",
+        "if glyph_id in font.widths:",
+        "logical_width = font.widths[glyph_id] = ",
+        "font.get_unused_glyph_id(codepoint)",
+    ):
+        if needed not in first_line:
+            found.append(f"weasyprint.draw.text.draw_first_line no longer has « {needed} »")
+    if "self._tags[box] = {'tag': tag, 'mcid': mcid}" not in marked:
+        found.append("weasyprint.pdf.stream.Stream.marked no longer registers box → tag, mcid")
+    if alpha != ("self", "alpha", "stroke", "fill"):
+        found.append(f"Stream.set_alpha takes {alpha}")
+    if image != ("self", "image", "interpolate", "ratio"):
+        found.append(f"Stream.add_image takes {image}")
+    touching = {
+        name for name, source in stream_methods.items() if any(s in source for s in _SHARED)
+    }
+    if touching - _KNOWN:
+        found.append(f"Stream methods touch the shared resources unrecorded: {touching - _KNOWN}")
+    for name in (*_RECORDED, *_REFUSED):
+        if name not in stream_methods:
+            found.append(f"Stream.{name} is gone")
+    if "__slots__" in vars(Page):
+        found.append("weasyprint.document.Page has __slots__: its paint cannot be set per page")
+    return [f"{HOOKED}: {problem}" for problem in found]
