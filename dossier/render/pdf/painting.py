@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pydyf
 import weasyprint.pdf
 from weasyprint.document import Page
 from weasyprint.draw import text as draw_text
@@ -121,6 +122,43 @@ class _Painting:
     fonts: list[tuple[Any, dict, dict]]  # (pango font, widths, texts), by first use
     alphas: list[tuple[Any, bool, Any]]  # set_alpha's arguments, in order
     images: list[tuple[Any, Any, Any]]  # add_image's arguments, in order
+    # The content stream as written: what came before the page's operators, whether compressed,
+    # and its bytes. A replayed page whose stream is the same is not compressed again.
+    written: tuple[list[Any], bool, bytes] | None = None
+
+
+class _KeptStream(Stream):
+    """A page's content stream that writes the bytes of its last write again, if it is the same.
+
+    pydyf compresses every content stream at every write (zlib, level 9): for the pages
+    replayed, that is most of what their writing costs."""
+
+    @property
+    def data(self) -> bytes:
+        painted: _Painting = self.__dict__[_RECORD]
+        operators = painted.operators
+        before = len(self.stream) - len(operators)
+        written = painted.written
+        if (
+            written is not None
+            and not self.extra
+            and written[1] == self.compress
+            and before == len(written[0])
+            and self.stream[before:] == operators
+            and self.stream[:before] == written[0]
+        ):
+            return written[2]
+        data = Stream.data.fget(self)
+        if not self.extra and before >= 0 and self.stream[before:] == operators:
+            painted.written = (self.stream[:before], self.compress, data)
+        return data
+
+
+def _keep(stream: Any, painted: _Painting) -> None:
+    """Let the page's stream write its bytes of the last write again."""
+    if type(stream) is Stream:
+        stream.__dict__[_RECORD] = painted
+        stream.__class__ = _KeptStream
 
 
 @dataclass
@@ -195,6 +233,7 @@ def _paint(page: Page, stream: Any, scale: float = 1) -> None:
         and all(a is b for a, b in zip(painted.children, children, strict=True))
     ):
         _replay(painted, stream)
+        _keep(stream, painted)
         _Tally.replayed += 1
         return
     _Tally.painted += 1
@@ -209,7 +248,7 @@ def _paint(page: Page, stream: Any, scale: float = 1) -> None:
     finally:
         recording.unwrap()
     if recording.replayable:
-        page.__dict__[_RECORD] = _Painting(
+        painted = page.__dict__[_RECORD] = _Painting(
             key,
             children,
             stream.stream[operators:],
@@ -221,6 +260,7 @@ def _paint(page: Page, stream: Any, scale: float = 1) -> None:
             recording.alphas,
             recording.images,
         )
+        _keep(stream, painted)
 
 
 def _replay(painted: _Painting, stream: Any) -> None:
@@ -312,6 +352,8 @@ def problems() -> list[str]:
     for name in (*_RECORDED, *_REFUSED):
         if name not in stream_methods:
             found.append(f"Stream.{name} is gone")
+    if not isinstance(inspect.getattr_static(pydyf.Stream, "data", None), property):
+        found.append("pydyf.Stream.data is no longer a property: a stream's bytes, not kept")
     if "__slots__" in vars(Page):
         found.append("weasyprint.document.Page has __slots__: its paint cannot be set per page")
     return [f"{HOOKED}: {problem}" for problem in found]
