@@ -67,7 +67,8 @@ def render_html(
                 *edition.sections,
                 *(["colophon"] if edition.accessibility else []),
             ],
-            "stylesheet": print_stylesheet(edition),
+            # a part's page gives its own (none): the theme's CSS is not made for nothing
+            "stylesheet": "" if page and "stylesheet" in page else print_stylesheet(edition),
             "page_css": "",
             "page_count": 0,
             "dated": True,  # a part of the PDF is not: its date would make every build differ
