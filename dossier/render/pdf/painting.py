@@ -120,8 +120,8 @@ class _Painting:
     operators: list[Any]
     tags: list[tuple[object, dict]]
     fonts: list[tuple[Any, dict, dict]]  # (pango font, widths, texts), by first use
-    alphas: list[tuple[Any, bool, Any]]  # set_alpha's arguments, in order
-    images: list[tuple[Any, Any, Any]]  # add_image's arguments, in order
+    alphas: list[tuple[Any, bool, Any]]  # set_alpha's arguments, in order, each once
+    images: list[tuple[Any, Any, Any]]  # add_image's arguments, in order, each once
     # The content stream as written: what came before the page's operators, whether compressed,
     # and its bytes. A replayed page whose stream is the same is not compressed again.
     written: tuple[list[Any], bool, bytes] | None = None
@@ -166,8 +166,10 @@ class _Recording:
     stream: Any
     replayable: bool = True
     fonts: dict[int, tuple[Any, _PageFont]] = field(default_factory=dict)
-    alphas: list[tuple[Any, bool, Any]] = field(default_factory=list)
-    images: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    # Each call once: a second one like it adds nothing to what the pages share.
+    # (An alpha of 1 and one of 1.0 are told apart: their names are a1 and a1.0.)
+    alphas: dict[tuple[Any, ...], tuple[Any, bool, Any]] = field(default_factory=dict)
+    images: dict[tuple[int, Any, Any], tuple[Any, Any, Any]] = field(default_factory=dict)
 
     def wrap(self) -> None:
         stream = self.stream
@@ -180,11 +182,11 @@ class _Recording:
             return seen[1], size
 
         def set_alpha(alpha: Any, stroke: bool = False, fill: Any = None) -> None:
-            self.alphas.append((alpha, stroke, fill))
+            self.alphas.setdefault((type(alpha), alpha, stroke, fill), (alpha, stroke, fill))
             Stream.set_alpha(stream, alpha, stroke, fill)
 
         def add_image(image: Any, interpolate: Any, ratio: Any) -> Any:
-            self.images.append((image, interpolate, ratio))
+            self.images.setdefault((id(image), interpolate, ratio), (image, interpolate, ratio))
             return Stream.add_image(stream, image, interpolate, ratio)
 
         stream.add_font, stream.set_alpha, stream.add_image = add_font, set_alpha, add_image
@@ -257,8 +259,8 @@ def _paint(page: Page, stream: Any, scale: float = 1) -> None:
                 (pango_font, dict(font.widths), dict(font.to_unicode))
                 for pango_font, font in recording.fonts.values()
             ],
-            recording.alphas,
-            recording.images,
+            list(recording.alphas.values()),
+            list(recording.images.values()),
         )
         _keep(stream, painted)
 
