@@ -60,7 +60,12 @@ def render_html(
             "fits": partial(fits_a_line, theme),
             "splits": lambda event: theme.may_split(event.running_text()),
             "logo": theme.logo,
-            "cover_room": round(picture_height(edition.cover, theme, "pdf"), 1),
+            # measured for the cover only: a part of the PDF without it need not
+            "cover_room": (
+                round(picture_height(edition.cover, theme, "pdf"), 1)
+                if page is None or "cover" in page.get("blocks", ("cover",))  # type: ignore[operator]
+                else 0
+            ),
             "blocks": [
                 "cover",
                 "contents",
