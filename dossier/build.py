@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("dossier")
 
 POLL_SECONDS = 0.05
+# How much lower a watch's renderers run than the one whose output is awaited (nice, 0 to 19).
+_YIELDING = 10
 # The parent's ends of the renderers' pipes. A child forked after another inherits that one's
 # end: each child closes them, or a child would wait forever on a pipe its parent left.
 _PIPES: list[Connection] = []
@@ -650,6 +652,11 @@ def _render_in_child(
 ) -> None:
     _become_child(scratch)
     will_render_again(persistent)  # a build's renderer keeps nothing for a next job
+    if persistent and not renderer.awaited:
+        # A watch: after a save, the PDF is what the user waits for. Three renderers on two
+        # cores shared alike made it wait for the DOCX and the web edition's share.
+        with contextlib.suppress(OSError):
+            os.nice(_YIELDING)
     if listened:  # what the renderer says of its work goes to the build, between its results
         listen(lambda what: connection.send(("progress", what, 0.0, 0)))
     # Importing the renderer's module is its warm-up, done while the parent loads the data. Its

@@ -64,6 +64,9 @@ class Renderer:
     # The module's function that completes the output once every format of the run has
     # rendered, with their files (a Finish): the web edition links to the PDF and the DOCX.
     finish: str = ""
+    # The output a watch's user waits for after a save: in a watch, the other renderers yield
+    # the processor to its renderer (a lower priority), and render with what it leaves.
+    awaited: bool = False
 
     def __post_init__(self) -> None:
         if (self.writes == "file") != bool(self.suffix):
@@ -122,6 +125,7 @@ RENDERERS: dict[str, Renderer] = {
                 Variant("pdf/a-3u", "archivage"),
             ),
             variant_label="norme du PDF",
+            awaited=True,
         ),
         Renderer(
             name="docx",
