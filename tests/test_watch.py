@@ -176,6 +176,10 @@ def objects(pdf: Path) -> list[tuple[tuple[int, int], str, bytes]]:
     return found
 
 
+INTRO = "    intro: L'Agence accompagne les collectivités dans leurs projets."
+LONGER = " Elle accompagne les collectivités." * 120
+
+
 def test_edits_to_one_section_replay_the_others_into_a_fresh_builds_pdf(tmp_path: Path) -> None:
     folder = tmp_path / "complete"
     shutil.copytree(COMPLETE_EDITION, folder)
@@ -185,18 +189,26 @@ def test_edits_to_one_section_replay_the_others_into_a_fresh_builds_pdf(tmp_path
     try:
         running.wait_for("première construction →")
         (pdf,) = output.glob("*.pdf")
+        pages = 0
         edits = [
             ("a word", "Je remercie chaleureusement", "Je remercie très chaleureusement"),
             ("a word again", "Je remercie très chaleureusement", "Je remercie chaleureusement"),
             ("an event's time", "start: 14:00", "start: 14:30"),
             ("a heading", "heading: Les chiffres clés", "heading: Les chiffres clés de 2025"),
             ("another word", "Je remercie chaleureusement", "Je remercie vivement"),
+            # a page more near the end: every footer changes, the pages before are replayed
+            ("pages more", INTRO, INTRO.replace("intro: ", "intro: >-\n      ") + LONGER),
         ]
         for name, old, new in edits:
             told = len(running.lines)
             replace(file, old, new)
             line = running.wait_for(r"modifié → PDF", after=told)
-            assert re.search(r"pages? sur \d+ reprises? tel", line), (name, line)
+            said = re.search(r"(\d+) pages? sur (\d+) reprises? tel", line)
+            assert said, (name, line)
+            if name == "pages more":
+                assert int(said[2]) > pages, "the edit was meant to add a page"
+                assert int(said[1]) > pages // 2, "the pages before, replayed"
+            pages = int(said[2])
             assert objects(pdf) == objects(fresh_build(folder, tmp_path / "fresh")), name
     finally:
         running.close()

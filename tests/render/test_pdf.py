@@ -388,17 +388,30 @@ def test_pages_laid_out_as_before_are_replayed_into_the_same_pdf(
     assert render_pdf(seen, folder) == first
     # a draft's watermark is a transparency group, named by its count: its pages are painted
     assert len(painted) == (pages if draft else 0)
+    intro = "    intro: L'Agence accompagne les collectivités dans leurs projets."
+    longer = "    intro: >-\n      " + "L'Agence accompagne les collectivités. " * 120
     edits = [
         ("a word", "Je remercie chaleureusement", "Je remercie très chaleureusement"),
         ("a heading", "heading: Les chiffres clés", "heading: Les chiffres clés de l'année"),
         ("a heading undone", "heading: Les chiffres clés de l'année", "heading: Les chiffres clés"),
+        # near the end: every page's footer changes (« 3 / 16 »), the pages before keep their
+        # layout: their own drawing is replayed, their footer painted anew
+        ("pages more", intro, longer),
+        ("pages less", longer, intro),
     ]
+    before = pages
     for name, old, new in edits:
         replace(folder / "edition.yaml", old, new)
         painted.clear()
         seen = view()
         kept = render_pdf(seen, folder)
+        replayed, total = painting.tally()
         if not draft:
             assert 0 < len(painted) < pages, name
+            assert replayed == total - len(painted), name
+        if name.startswith("pages"):
+            assert total != before, f"{name}: the edit was meant to change the page count"
+            assert replayed > before // 2 or draft, f"{name}: the pages before, replayed"
+        before = total
         pdf_module._forget(folder)  # a fresh layout, painted page by page
         assert masked(kept) == masked(render_pdf(seen, folder)), name

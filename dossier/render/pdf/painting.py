@@ -18,13 +18,22 @@ again, and each font, glyph, opacity and image added where it is missing, in the
 adds them. The shared dictionaries then hold what a paint of every page gives, in its order, so
 the PDF is the same, byte for byte (tests/render/test_pdf.py and tests/test_watch.py compare).
 
+A page count that changes changes every footer (« 3 / 30 » becomes « 3 / 31 »), not the pages
+of the parts laid out as before: the footer's margin boxes are a page's last children
+(layout.Pagination sets them) and WeasyPrint draws them last, so what the page's own boxes drew
+is recorded apart, with the stream's state when the footer starts. A page whose footer alone
+changed replays its own drawing, then paints the new footer after it as the page would
+(`draw_stacking_context` of the box's `StackingContext.from_box`), from that state.
+
 A page whose drawing names resources by their count (a transparency group, a pattern, a
 shading, an ExtGState by number: `x3`, `p0`, `s2`), or draws a glyph its fonts lack, is never
 replayed: its names depend on the pages before it. It is painted every time.
 
 The hook is per page, not global: `generate_pdf` calls `page.paint(stream, scale)`, and the
 pages dossier writes get `paint` as an instance attribute (`prepare`). While a page is painted,
-the stream's methods that touch what pages share are wrapped, on the stream object alone.
+the stream's methods that touch what pages share are wrapped, on the stream object alone, and
+`weasyprint.draw.draw_stacking_context` for the time of the paint, to see where the footer
+starts.
 `problems()` says what of WeasyPrint's internals this leans on has changed; with any problem,
 `prepare` leaves the pages alone (tests/render/test_pdf.py fails naming the hook).
 """
@@ -32,19 +41,26 @@ the stream's methods that touch what pages share are wrapped, on the stream obje
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pydyf
 import weasyprint.pdf
+from weasyprint import draw
 from weasyprint.document import Page
 from weasyprint.draw import text as draw_text
+from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.pdf.stream import Stream
+from weasyprint.stacking import StackingContext
+
+from dossier.render.pdf import tagging
 
 HOOKED = "weasyprint.document.Page.paint (dossier.render.pdf.painting)"
 _RECORD = "_dossier_painting"  # on each Page: its last drawing, and what it was drawn from
 _ORIGINAL_PAINT = Page.paint
+_DRAWS = tagging._original_draw  # WeasyPrint's draw_stacking_context, which tagging wraps
 # The Stream methods that touch what the pages of a PDF share (its resources, images, fonts)
 # or the page's marked content: each is wrapped while a page is recorded, or refuses the replay.
 _RECORDED = ("add_font", "set_alpha", "add_image")
@@ -53,6 +69,19 @@ _SHARED = ("_resources", "_images", "_fonts", "_tags")
 # What else of Stream reads them: its constructor, its copy, its marking, and the default colour
 # space (of groups and shadings, refused). A method added that touches them is not known.
 _KNOWN = {*_RECORDED, *_REFUSED, "__init__", "clone", "marked", "artifact", "set_alpha_state"}
+# What a stream knows of what it drew (set by Stream.__init__): restored when a footer is
+# painted after a replayed page, as it was when the footer was first painted.
+_STATE = (
+    "_current_color",
+    "_current_color_stroke",
+    "_current_alpha",
+    "_current_alpha_stroke",
+    "_current_font",
+    "_current_font_size",
+    "_old_font",
+    "_old_font_size",
+    "_ctm_stack",
+)
 
 
 class _Widths(dict):
@@ -112,19 +141,41 @@ class _PageFont:
 
 
 @dataclass
-class _Painting:
-    """What painting one page did, to do again without painting."""
+class _Drawing:
+    """What painting some of a page did to what the pages share, with its operators."""
 
-    key: tuple[object, ...]
-    children: tuple[object, ...]
     operators: list[Any]
-    tags: list[tuple[object, dict]]
     fonts: list[tuple[Any, dict, dict]]  # (pango font, widths, texts), by first use
     alphas: list[tuple[Any, bool, Any]]  # set_alpha's arguments, in order, each once
     images: list[tuple[Any, Any, Any]]  # add_image's arguments, in order, each once
+
+
+@dataclass
+class _Painting:
+    """What painting one page did, to do again without painting.
+
+    The page's own boxes are drawn first, its footer's last (their margin boxes come last
+    among its children): when the footers alone changed (a page more, and every « 3 / 30 »
+    changes), the page's own drawing is replayed and the footer painted anew after it.
+    """
+
+    key: tuple[object, ...]
+    children: tuple[object, ...]
+    body: _Drawing  # the page's own boxes (all of it when footer is None)
+    tags: list[tuple[object, dict]]
+    footers: tuple[object, ...] = ()  # the footer's margin boxes, drawn after the body
+    footer: _Drawing | None = None
+    state: dict[str, Any] = field(default_factory=dict)  # the stream's, when the footer starts
+    tail: list[Any] = field(default_factory=list)  # what closes the page after its footer
     # The content stream as written: what came before the page's operators, whether compressed,
     # and its bytes. A replayed page whose stream is the same is not compressed again.
     written: tuple[list[Any], bool, bytes] | None = None
+
+    @property
+    def operators(self) -> list[Any]:
+        if self.footer is None:
+            return self.body.operators
+        return [*self.body.operators, *self.footer.operators, *self.tail]
 
 
 class _KeptStream(Stream):
@@ -204,6 +255,18 @@ class _Recording:
         for name in (*_RECORDED, *_REFUSED):
             self.stream.__dict__.pop(name, None)
 
+    def drawing(self, operators: list[Any]) -> _Drawing:
+        """Return what was recorded so far, with these operators."""
+        return _Drawing(
+            operators,
+            [
+                (pango_font, dict(font.widths), dict(font.to_unicode))
+                for pango_font, font in self.fonts.values()
+            ],
+            list(self.alphas.values()),
+            list(self.images.values()),
+        )
+
 
 def _key(stream: Any, scale: float) -> tuple[object, ...]:
     """What a page's drawing depends on besides its boxes."""
@@ -223,55 +286,165 @@ def tally() -> tuple[int, int]:
     return _Tally.replayed, _Tally.painted + _Tally.replayed
 
 
+def _same(these: Sequence[object], those: Sequence[object]) -> bool:
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+
+
+def _is_footer(box: object) -> bool:
+    return isinstance(box, MarginBox) and box.at_keyword.startswith("@bottom-")
+
+
+def _footers(children: tuple[object, ...]) -> int:
+    """Return how many of a page's last children are its footer's margin boxes."""
+    count = 0
+    for child in reversed(children):
+        if not _is_footer(child):
+            break
+        count += 1
+    return count
+
+
 def _paint(page: Page, stream: Any, scale: float = 1) -> None:
-    """Paint a page, or replay its last painting if its boxes are the same."""
+    """Paint a page, or replay its last painting if its boxes are the same, or replay its own
+    boxes' and paint its footer if only the footer changed."""
     children = tuple(page._page_box.children)
     key = _key(stream, scale)
     painted: _Painting | None = page.__dict__.get(_RECORD)
-    if (
-        painted is not None
-        and painted.key == key
-        and len(painted.children) == len(children)
-        and all(a is b for a, b in zip(painted.children, children, strict=True))
-    ):
-        _replay(painted, stream)
-        _keep(stream, painted)
-        _Tally.replayed += 1
-        return
+    if painted is not None and painted.key == key:
+        if _same(painted.children, children):
+            _replay(painted.body, stream, painted.tags)
+            if painted.footer is not None:
+                _replay(painted.footer, stream, [])
+                stream.stream.extend(painted.tail)
+            _keep(stream, painted)
+            _Tally.replayed += 1
+            return
+        footers = _footers(children)
+        own = len(children) - footers
+        if (
+            painted.footer is not None
+            and footers == len(painted.footers)
+            and _same(painted.children[:own], children[:own])
+            and _repaint_footer(page, stream, painted, children, children[own:])
+        ):
+            _keep(stream, painted)
+            _Tally.replayed += 1
+            return
     _Tally.painted += 1
     page.__dict__.pop(_RECORD, None)
+    new = _record(page, stream, scale, key, children)
+    if new is not None:
+        page.__dict__[_RECORD] = new
+        _keep(stream, new)
+
+
+def _record(
+    page: Page, stream: Any, scale: float, key: tuple[object, ...], children: tuple[object, ...]
+) -> _Painting | None:
+    """Paint a page and return what its painting did, or None if it cannot be replayed."""
     recording = _Recording(stream)
     operators = len(stream.stream)
     tags = stream._tags
     marked = len(tags) if tags is not None else 0
+    footers = children[len(children) - _footers(children) :]
+    split: dict[str, Any] = {}  # where the footer starts and ends, what was drawn before it
+    outer = draw.draw_stacking_context
+
+    def around(drawn: Any, context: Any) -> None:
+        box = context.box  # a copy of the page's child (StackingContext.from_box)
+        if drawn is not stream or not footers or not _is_footer(box):
+            outer(drawn, context)
+            return
+        if "start" not in split:
+            split["start"] = len(stream.stream)
+            split["state"] = _state(stream)
+            split["body"] = recording.drawing(stream.stream[operators:])
+            split["marked"] = len(tags) if tags is not None else 0
+            recording.unwrap()
+            split["footer"] = _Recording(stream)
+            split["footer"].wrap()
+        outer(drawn, context)
+        split["end"] = len(stream.stream)
+
     recording.wrap()
+    draw.draw_stacking_context = around
     try:
         _ORIGINAL_PAINT(page, stream, scale)
     finally:
+        draw.draw_stacking_context = outer
         recording.unwrap()
+        if "footer" in split:
+            split["footer"].unwrap()
+    if not recording.replayable:
+        return None
+    marks = [(box, dict(mark)) for box, mark in list(tags.items())[marked:]] if tags else []
+    whole = recording.drawing(stream.stream[operators:])
+    if "start" not in split:
+        return _Painting(key, children, whole, marks)
+    footer: _Recording = split["footer"]
+    tail = stream.stream[split["end"] :]
+    if (
+        not footer.replayable
+        or any(operator != b"Q" for operator in tail)  # something drawn after the footer
+        or (tags is not None and len(tags) != split["marked"])  # the footer is an artifact
+    ):
+        return None
+    return _Painting(
+        key,
+        children,
+        split["body"],
+        marks,
+        footers,
+        footer.drawing(stream.stream[split["start"] : split["end"]]),
+        split["state"],
+        tail,
+    )
+
+
+def _repaint_footer(
+    page: Page,
+    stream: Any,
+    painted: _Painting,
+    children: tuple[object, ...],
+    footers: tuple[object, ...],
+) -> bool:
+    """Replay a page's own boxes and paint its new footer after them; keep what it did."""
+    _replay(painted.body, stream, painted.tags)
+    for name, value in painted.state.items():  # the stream as it was when the footer started
+        setattr(stream, name, list(value) if name == "_ctm_stack" else value)
+    start = len(stream.stream)
+    recording = _Recording(stream)
+    recording.wrap()
+    try:
+        for box in footers:
+            draw.draw_stacking_context(stream, StackingContext.from_box(box, page._page_box))
+    finally:
+        recording.unwrap()
+    segment = stream.stream[start:]
+    stream.stream.extend(painted.tail)
     if recording.replayable:
-        painted = page.__dict__[_RECORD] = _Painting(
-            key,
-            children,
-            stream.stream[operators:],
-            [(box, dict(mark)) for box, mark in list(tags.items())[marked:]] if tags else [],
-            [
-                (pango_font, dict(font.widths), dict(font.to_unicode))
-                for pango_font, font in recording.fonts.values()
-            ],
-            list(recording.alphas.values()),
-            list(recording.images.values()),
-        )
-        _keep(stream, painted)
+        painted.children, painted.footers = children, footers
+        painted.footer, painted.written = recording.drawing(segment), None
+    else:
+        page.__dict__.pop(_RECORD, None)
+    return True
 
 
-def _replay(painted: _Painting, stream: Any) -> None:
+def _state(stream: Any) -> dict[str, Any]:
+    """Return what a stream knows of what it drew: its current colour, font, transformation."""
+    return {
+        name: (list(getattr(stream, name)) if name == "_ctm_stack" else getattr(stream, name))
+        for name in _STATE
+    }
+
+
+def _replay(drawing: _Drawing, stream: Any, tags: list[tuple[object, dict]]) -> None:
     """Do to the stream and what it shares what painting the page did."""
-    stream.stream.extend(painted.operators)
+    stream.stream.extend(drawing.operators)
     if stream._tags is not None:
-        for box, mark in painted.tags:
+        for box, mark in tags:
             stream._tags[box] = dict(mark)
-    for pango_font, seen_widths, seen_texts in painted.fonts:
+    for pango_font, seen_widths, seen_texts in drawing.fonts:
         font, _ = stream.add_font(pango_font)
         widths, texts = font.widths, font.to_unicode
         for glyph, width in seen_widths.items():
@@ -280,14 +453,14 @@ def _replay(painted: _Painting, stream: Any) -> None:
         for glyph, text in seen_texts.items():
             if glyph not in texts:
                 texts[glyph] = text
-    if painted.alphas or painted.images:
+    if drawing.alphas or drawing.images:
         # Through WeasyPrint's own methods, on a copy of the stream whose operators are dropped:
         # the shared dictionaries get what they would, in the same order.
         scratch = stream.clone()
-        for alpha, stroke, fill in painted.alphas:
+        for alpha, stroke, fill in drawing.alphas:
             scratch._current_alpha = scratch._current_alpha_stroke = None
             scratch.set_alpha(alpha, stroke, fill)
-        for image, interpolate, ratio in painted.images:
+        for image, interpolate, ratio in drawing.images:
             scratch.add_image(image, interpolate, ratio)
 
 
@@ -324,8 +497,22 @@ def problems() -> list[str]:
             for name, method in vars(Stream).items()
             if inspect.isfunction(method)
         }
+        from_box = tuple(inspect.signature(StackingContext.from_box).parameters)
+        from_page = inspect.getsource(StackingContext.from_page)
+        stacking = inspect.getsource(_DRAWS)
+        init = inspect.getsource(Stream.__init__)
     except (TypeError, ValueError, OSError) as error:
         return [f"{HOOKED}: WeasyPrint's source cannot be read ({error})"]
+    # A footer painted anew after a replayed page: drawn as the page draws it, last.
+    if from_box[:2] != ("box", "page"):
+        found.append(f"StackingContext.from_box takes {from_box}, not (box, page, …)")
+    if "cls.from_box(child, page) for child in page.children" not in from_page:
+        found.append("StackingContext.from_page no longer makes a context of each page child")
+    if "for child_context in stacking_context.zero_z_contexts:" not in stacking:
+        found.append("weasyprint.draw.draw_stacking_context no longer draws child contexts")
+    kept = set(re.findall(r"self\.(_current_\w+|_old_\w+|_ctm_stack)\s*=", init))
+    if kept != set(_STATE):
+        found.append(f"Stream.__init__ sets {sorted(kept)} of what it drew, not {_STATE}")
     if "page.paint(stream, scale)" not in generate:
         found.append("weasyprint.pdf.generate_pdf no longer calls page.paint(stream, scale)")
     if paint != ("self", "stream", "scale"):
