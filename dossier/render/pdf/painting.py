@@ -40,6 +40,7 @@ starts.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Sequence
@@ -468,7 +469,7 @@ def prepare(pages: Sequence[Page]) -> None:
     """Let each page replay its last painting when its boxes did not change; nothing if
     WeasyPrint's internals are no longer those the replay was written for."""
     _Tally.painted = _Tally.replayed = 0
-    if problems():
+    if _problems_once():
         return
     for page in pages:
         if "paint" not in page.__dict__:
@@ -479,6 +480,12 @@ def forget(pages: Sequence[Page]) -> None:
     """Drop the pages' recorded paintings: the next write paints them all."""
     for page in pages:
         page.__dict__.pop(_RECORD, None)
+
+
+@functools.cache
+def _problems_once() -> tuple[str, ...]:
+    """problems(), asked once per process: reading WeasyPrint's source takes 17 ms."""
+    return tuple(problems())
 
 
 def problems() -> list[str]:
