@@ -195,8 +195,10 @@ class Session:
             model = load_edition(self.edition)
             base = self.edition if self.edition.is_dir() else self.edition.parent
             view = prepare(model, base, draft=self.options.draft)
-            self.images = {picture.path for picture in view.pictures()}
-            _refuse_inputs([r.target(self.output, model.slug) for r in self.chosen], base, view)
+            pictures = [picture.path for picture in view.pictures()]  # a walk of the whole view
+            self.images = set(pictures)
+            targets = [r.target(self.output, model.slug) for r in self.chosen]
+            _refuse_inputs(targets, base, view, pictures)
             _make_output(self.output)
             jobs = [self._job(renderer) for renderer in self.chosen]
             done = False
@@ -295,7 +297,9 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _refuse_inputs(targets: list[Path], base: Path, view: Any) -> None:
+def _refuse_inputs(
+    targets: list[Path], base: Path, view: Any, pictures: list[Path] | None = None
+) -> None:
     """Refuse outputs that are, hold or lie in what the build reads: the edition, the project's
     templates and fonts, a picture or a logo from elsewhere."""
     from dossier.paths import refuse_overwriting, refuse_special
@@ -305,7 +309,9 @@ def _refuse_inputs(targets: list[Path], base: Path, view: Any) -> None:
         refuse_special(target, folder_allowed=True)
 
     logo = load_theme(over=view.theme).logo
-    files = [picture.path for picture in view.pictures()] + ([logo.path()] if logo else [])
+    if pictures is None:
+        pictures = [picture.path for picture in view.pictures()]
+    files = pictures + ([logo.path()] if logo else [])
     folders = [
         (base, "le dossier de l'édition"),
         (TEMPLATES, "les modèles de dossier (templates/)"),
