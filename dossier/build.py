@@ -22,18 +22,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier.errors import DossierError, PlaceError, RenderError, display_path, os_reason
-from dossier.render import RENDERERS, Finished, Renderer, default_formats, listen
+from dossier.render import (
+    RENDERERS,
+    Finished,
+    Renderer,
+    default_formats,
+    listen,
+    will_render_again,
+)
 
 if TYPE_CHECKING:
     from dossier.render import Entry, Finish
     from dossier.view import Edition
 
-# dossier.load and dossier.view are imported inside the functions: the renderers' processes
-# start first and import WeasyPrint while this one imports pydantic and Babel (two cores).
+# dossier.load and dossier.view are imported inside the functions, before the renderers start:
+# `dossier check` and the command line's help need neither WeasyPrint nor the renderers.
 
 log = logging.getLogger("dossier")
 
 POLL_SECONDS = 0.05
+# How much lower a watch's renderers run than the one whose output is awaited (nice, 0 to 19).
+_YIELDING = 10
 # The parent's ends of the renderers' pipes. A child forked after another inherits that one's
 # end: each child closes them, or a child would wait forever on a pipe its parent left.
 _PIPES: list[Connection] = []
@@ -92,15 +101,18 @@ def build(
     options = options or Options()
     said = _Progress(progress)
     chosen = _check_request(default_formats() if formats is None else formats, options)
-    # The renderers start first and import their libraries while this process loads the data:
-    # on two cores that hides WeasyPrint's import behind the loading.
+    # The model and the view are imported before the renderers start, which share them (each
+    # imports them too, through its theme and its view): imported after, they were imported
+    # once per process, 0.23 s of CPU each. Then the renderers import their own libraries
+    # while this process reads the data: on two cores, WeasyPrint's import hides the reading.
+    from dossier.load import load_edition
+    from dossier.view import prepare
+
     jobs: list[_Job] = []
     with _deadline(options.timeout):
         try:
             for renderer in chosen:  # one by one: a start that fails leaves the others stoppable
                 jobs.append(_Job.start(renderer, listened=progress is not None))
-            from dossier.load import load_edition
-            from dossier.view import prepare
 
             said.step("lecture de l'édition")
             folder = Path(edition) if edition is not None else find_default_edition()
@@ -183,8 +195,10 @@ class Session:
             model = load_edition(self.edition)
             base = self.edition if self.edition.is_dir() else self.edition.parent
             view = prepare(model, base, draft=self.options.draft)
-            self.images = {picture.path for picture in view.pictures()}
-            _refuse_inputs([r.target(self.output, model.slug) for r in self.chosen], base, view)
+            pictures = [picture.path for picture in view.pictures()]  # a walk of the whole view
+            self.images = set(pictures)
+            targets = [r.target(self.output, model.slug) for r in self.chosen]
+            _refuse_inputs(targets, base, view, pictures)
             _make_output(self.output)
             jobs = [self._job(renderer) for renderer in self.chosen]
             done = False
@@ -283,7 +297,9 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _refuse_inputs(targets: list[Path], base: Path, view: Any) -> None:
+def _refuse_inputs(
+    targets: list[Path], base: Path, view: Any, pictures: list[Path] | None = None
+) -> None:
     """Refuse outputs that are, hold or lie in what the build reads: the edition, the project's
     templates and fonts, a picture or a logo from elsewhere."""
     from dossier.paths import refuse_overwriting, refuse_special
@@ -293,7 +309,9 @@ def _refuse_inputs(targets: list[Path], base: Path, view: Any) -> None:
         refuse_special(target, folder_allowed=True)
 
     logo = load_theme(over=view.theme).logo
-    files = [picture.path for picture in view.pictures()] + ([logo.path()] if logo else [])
+    if pictures is None:
+        pictures = [picture.path for picture in view.pictures()]
+    files = pictures + ([logo.path()] if logo else [])
     folders = [
         (base, "le dossier de l'édition"),
         (TEMPLATES, "les modèles de dossier (templates/)"),
@@ -639,6 +657,12 @@ def _render_in_child(
     listened: bool = False,
 ) -> None:
     _become_child(scratch)
+    will_render_again(persistent)  # a build's renderer keeps nothing for a next job
+    if persistent and not renderer.awaited:
+        # A watch: after a save, the PDF is what the user waits for. Three renderers on two
+        # cores shared alike made it wait for the DOCX and the web edition's share.
+        with contextlib.suppress(OSError):
+            os.nice(_YIELDING)
     if listened:  # what the renderer says of its work goes to the build, between its results
         listen(lambda what: connection.send(("progress", what, 0.0, 0)))
     # Importing the renderer's module is its warm-up, done while the parent loads the data. Its

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import typing
@@ -878,10 +879,11 @@ class Edition(Model):
         steps: list[str] = []  # the kind of each step: declared, or "item" for an index
         for part in path:
             if isinstance(node, BaseModel) and isinstance(part, str):
-                name = _field_named(type(node), part)
-                if name is None:
+                found = _field_kind(type(node), part)
+                if found is None:
                     return ""
-                steps.append(_declared_kind(type(node).model_fields[name]))
+                name, kind = found
+                steps.append(kind)
                 node = getattr(node, name)
             elif isinstance(node, list | tuple) and isinstance(part, int) and part < len(node):
                 steps.append("item")
@@ -905,6 +907,13 @@ class Edition(Model):
     def texts(self) -> Iterator[str]:
         """Yield every string of the edition, in reading order."""
         yield from _strings(self)
+
+
+@functools.cache  # asked for every text the view makes: its field and kind are its class's
+def _field_kind(model: type[BaseModel], key: str) -> tuple[str, str] | None:
+    """Return the field a key of the file names and the Kind it declares; None if none."""
+    name = _field_named(model, key)
+    return None if name is None else (name, _declared_kind(model.model_fields[name]))
 
 
 def _field_named(model: type[BaseModel], key: str) -> str | None:

@@ -6,7 +6,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -334,10 +334,19 @@ class Metrics:
     units: int
     line: float  # the line height of a 1 pt font, single spacing
     fallback: int
+    # Each text's width in font units, once measured: a build measures the same texts for
+    # every part and pass, and the watch's renderer at every save.
+    measured: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def width(self, text: str, size: float) -> float:
         """Return the width of a text set at a size, in points."""
-        return sum(self.widths.get(ord(c), self.fallback) for c in text) * size / self.units
+        units = self.measured.get(text)
+        if units is None:
+            if len(self.measured) > 100_000:  # a long watch: what is no longer said goes
+                self.measured.clear()
+            units = sum(self.widths.get(ord(c), self.fallback) for c in text)
+            self.measured[text] = units
+        return units * size / self.units
 
 
 class Theme(_Strict):

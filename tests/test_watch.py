@@ -3,7 +3,10 @@
 One watch runs through a series of edits — a word, events enough for the programme to gain a
 page, a section removed, an image replaced, and a save that breaks the data — and after each
 one its PDF is read back and compared with a fresh build's: the text of every page, the
-outline, the links, the page labels, the contents' numbers.
+outline, the links, the page labels, the contents' numbers. Then another series, edits to one
+section at a time while the watch replays the pages of the others without painting them
+(dossier.render.pdf.painting): its PDF must be a fresh build's, object by object, the /ID and
+the dates aside.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from dossier.build import Options, build
 from dossier.watch import watch
-from tests.conftest import ROOT, SMALL_EDITION, require_tool
+from tests.conftest import COMPLETE_EDITION, ROOT, SMALL_EDITION, require_tool
 from tests.edits import children_of, is_zombie, new_image, remove_section, replace
 from tests.layout import pdf_facts
 
@@ -142,6 +145,71 @@ def test_each_save_gives_what_a_fresh_build_gives(tmp_path: Path) -> None:
         replace(file, "date: 2024-02-30", "date: 2024-02-26")
         running.wait_for("modifié → PDF", after=told)
         assert pdf_facts(pdf) == pdf_facts(fresh_build(folder, tmp_path / "fresh"))
+    finally:
+        running.close()
+
+
+# What two builds of the same data differ by: the time they were made.
+_DATE = re.compile(rb"D:\d{14}[^)]*|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
+
+
+def objects(pdf: Path) -> list[tuple[tuple[int, int], str, bytes]]:
+    """Return every object of a PDF, streams decompressed, dates masked; the cross-reference
+    stream (the trailer, its /ID) left out: what a fresh build must give, object by object."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(pdf) as document:
+        for item in document.objects:
+            if isinstance(item, pikepdf.Stream) and item.get("/Type") == "/XRef":
+                continue  # the cross-reference stream: offsets, the /ID, and the Info's date
+            if isinstance(item, pikepdf.Stream):
+                try:
+                    data = item.read_bytes(pikepdf.StreamDecodeLevel.generalized)
+                except pikepdf.PdfError:  # a JPEG, as it came
+                    data = item.read_raw_bytes()
+                header = {k: v for k, v in item.stream_dict.items() if k not in ("/Length",)}
+                found.append((item.objgen, repr(header), _DATE.sub(b"<date>", data)))
+            else:
+                text = item.unparse() if isinstance(item, pikepdf.Object) else repr(item)
+                found.append((item.objgen, "", _DATE.sub(b"<date>", bytes(text))))
+    return found
+
+
+INTRO = "    intro: L'Agence accompagne les collectivités dans leurs projets."
+LONGER = " Elle accompagne les collectivités." * 120
+
+
+def test_edits_to_one_section_replay_the_others_into_a_fresh_builds_pdf(tmp_path: Path) -> None:
+    folder = tmp_path / "complete"
+    shutil.copytree(COMPLETE_EDITION, folder)
+    file = folder / "edition.yaml"
+    output = tmp_path / "build"
+    running = Running(folder, output)
+    try:
+        running.wait_for("première construction →")
+        (pdf,) = output.glob("*.pdf")
+        pages = 0
+        edits = [
+            ("a word", "Je remercie chaleureusement", "Je remercie très chaleureusement"),
+            ("a word again", "Je remercie très chaleureusement", "Je remercie chaleureusement"),
+            ("an event's time", "start: 14:00", "start: 14:30"),
+            ("a heading", "heading: Les chiffres clés", "heading: Les chiffres clés de 2025"),
+            ("another word", "Je remercie chaleureusement", "Je remercie vivement"),
+            # a page more near the end: every footer changes, the pages before are replayed
+            ("pages more", INTRO, INTRO.replace("intro: ", "intro: >-\n      ") + LONGER),
+        ]
+        for name, old, new in edits:
+            told = len(running.lines)
+            replace(file, old, new)
+            line = running.wait_for(r"modifié → PDF", after=told)
+            said = re.search(r"(\d+) pages? sur (\d+) reprises? tel", line)
+            assert said, (name, line)
+            if name == "pages more":
+                assert int(said[2]) > pages, "the edit was meant to add a page"
+                assert int(said[1]) > pages // 2, "the pages before, replayed"
+            pages = int(said[2])
+            assert objects(pdf) == objects(fresh_build(folder, tmp_path / "fresh")), name
     finally:
         running.close()
 

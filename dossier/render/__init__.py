@@ -18,7 +18,17 @@ if TYPE_CHECKING:
     # (view, edition folder, target, the run's other outputs by format): completes the output
     Finish = Callable[[Edition, Path, Path, Mapping[str, "Finished"]], None]
 
-__all__ = ["RENDERERS", "Finished", "Renderer", "Variant", "default_formats", "listen", "say"]
+__all__ = [
+    "RENDERERS",
+    "Finished",
+    "Renderer",
+    "Variant",
+    "again",
+    "default_formats",
+    "listen",
+    "say",
+    "will_render_again",
+]
 
 
 class Finished(NamedTuple):
@@ -54,6 +64,9 @@ class Renderer:
     # The module's function that completes the output once every format of the run has
     # rendered, with their files (a Finish): the web edition links to the PDF and the DOCX.
     finish: str = ""
+    # The output a watch's user waits for after a save: in a watch, the other renderers yield
+    # the processor to its renderer (a lower priority), and render with what it leaves.
+    awaited: bool = False
 
     def __post_init__(self) -> None:
         if (self.writes == "file") != bool(self.suffix):
@@ -112,6 +125,7 @@ RENDERERS: dict[str, Renderer] = {
                 Variant("pdf/a-3u", "archivage"),
             ),
             variant_label="norme du PDF",
+            awaited=True,
         ),
         Renderer(
             name="docx",
@@ -153,3 +167,20 @@ def listen(listener: Callable[[str], None] | None) -> None:
     """Make listener hear what this process's renderer says from now on; None: nobody."""
     global _listener
     _listener = listener
+
+
+# Whether this process's renderer renders again after its job (a watch's session does): then it
+# keeps what the next job may reuse (the PDF, each page's painting). A build's renderer renders
+# once, then ends: it keeps nothing. In a process of its own making (a test, a script), it keeps.
+_again = True
+
+
+def will_render_again(again: bool) -> None:
+    """Say whether this process's renderer renders again after its job."""
+    global _again
+    _again = again
+
+
+def again() -> bool:
+    """Tell whether this process's renderer renders again after its job."""
+    return _again

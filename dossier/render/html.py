@@ -60,14 +60,20 @@ def render_html(
             "fits": partial(fits_a_line, theme),
             "splits": lambda event: theme.may_split(event.running_text()),
             "logo": theme.logo,
-            "cover_room": round(picture_height(edition.cover, theme, "pdf"), 1),
+            # measured for the cover only: a part of the PDF without it need not
+            "cover_room": (
+                round(picture_height(edition.cover, theme, "pdf"), 1)
+                if page is None or "cover" in page.get("blocks", ("cover",))  # type: ignore[operator]
+                else 0
+            ),
             "blocks": [
                 "cover",
                 "contents",
                 *edition.sections,
                 *(["colophon"] if edition.accessibility else []),
             ],
-            "stylesheet": print_stylesheet(edition),
+            # a part's page gives its own (none): the theme's CSS is not made for nothing
+            "stylesheet": "" if page and "stylesheet" in page else print_stylesheet(edition),
             "page_css": "",
             "page_count": 0,
             "dated": True,  # a part of the PDF is not: its date would make every build differ

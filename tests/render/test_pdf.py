@@ -17,7 +17,7 @@ from dossier.load import load_edition
 from dossier.render.pdf import SandboxFetcher, render_pdf
 from dossier.theme import FONTS, TEMPLATES, load_theme
 from dossier.view import prepare
-from tests.conftest import EDITION_2021, SMALL_EDITION, require_tool
+from tests.conftest import COMPLETE_EDITION, EDITION_2021, SMALL_EDITION, require_tool
 
 
 def squash(text: str) -> str:
@@ -331,3 +331,88 @@ def test_the_page_references_hook_still_fits_weasyprint() -> None:
         f"{'; '.join(problems)}; adapt dossier/render/pdf/tagging.py"
     )
     assert weasyprint.pdf.add_tags is tagging._tags_with_pages_once, tagging.PAGES_HOOKED
+
+
+# --- the paint replay (dossier.render.pdf.painting): pages laid out as before, not painted ----
+
+# What two writes of the same pages may differ by: the /ID, and the dates.
+_DATES = rb"/(?:CreationDate|ModDate)\s*\([^)]*\)"
+
+
+def masked(pdf: bytes) -> bytes:
+    return re.sub(_DATES, b"/Date [masked]", _without_id(pdf))
+
+
+def test_the_paint_replay_still_fits_weasyprint() -> None:
+    """WeasyPrint's internals the replay leans on: if this fails, the hook named here stands
+    aside (every page is painted at every write, the watch is slower) until it is adapted."""
+    from dossier.render.pdf import painting
+
+    problems = painting.problems()
+    assert not problems, (
+        f"{painting.HOOKED} (the paint replay) no longer fits: {'; '.join(problems)}; "
+        "adapt dossier/render/pdf/painting.py"
+    )
+
+
+@pytest.mark.parametrize("draft", [False, True], ids=["final", "draft"])
+def test_pages_laid_out_as_before_are_replayed_into_the_same_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, draft: bool
+) -> None:
+    """A kept layout written again replays the pages it did not lay out anew; the PDF is the one
+    a fresh layout paints, byte for byte: images, opacities, fonts, tags and links included."""
+    import shutil
+
+    from dossier.render import pdf as pdf_module
+    from dossier.render.pdf import painting
+    from tests.edits import replace
+
+    folder = tmp_path / "complete"
+    shutil.copytree(COMPLETE_EDITION, folder)
+    painted: list[object] = []
+    original = painting._ORIGINAL_PAINT
+
+    def counted(page, stream, scale=1):
+        painted.append(page)
+        original(page, stream, scale)
+
+    monkeypatch.setattr(painting, "_ORIGINAL_PAINT", counted)
+
+    def view():
+        return prepare(load_edition(folder), folder, draft=draft)
+
+    seen = view()  # one view for the writes compared: the same creation date
+    first = render_pdf(seen, folder)
+    pages = len(painted)
+    assert pages > 5
+    painted.clear()
+    assert render_pdf(seen, folder) == first
+    # a draft's watermark is a transparency group, named by its count: its pages are painted
+    assert len(painted) == (pages if draft else 0)
+    intro = "    intro: L'Agence accompagne les collectivités dans leurs projets."
+    longer = "    intro: >-\n      " + "L'Agence accompagne les collectivités. " * 120
+    edits = [
+        ("a word", "Je remercie chaleureusement", "Je remercie très chaleureusement"),
+        ("a heading", "heading: Les chiffres clés", "heading: Les chiffres clés de l'année"),
+        ("a heading undone", "heading: Les chiffres clés de l'année", "heading: Les chiffres clés"),
+        # near the end: every page's footer changes (« 3 / 16 »), the pages before keep their
+        # layout: their own drawing is replayed, their footer painted anew
+        ("pages more", intro, longer),
+        ("pages less", longer, intro),
+    ]
+    before = pages
+    for name, old, new in edits:
+        replace(folder / "edition.yaml", old, new)
+        painted.clear()
+        seen = view()
+        kept = render_pdf(seen, folder)
+        replayed, total = painting.tally()
+        if not draft:
+            assert 0 < len(painted) < pages, name
+            assert replayed == total - len(painted), name
+        if name.startswith("pages"):
+            assert total != before, f"{name}: the edit was meant to change the page count"
+            assert replayed > before // 2 or draft, f"{name}: the pages before, replayed"
+        before = total
+        pdf_module._forget(folder)  # a fresh layout, painted page by page
+        assert masked(kept) == masked(render_pdf(seen, folder)), name

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from dossier.errors import RenderError
-from dossier.render import RENDERERS, say
+from dossier.render import RENDERERS, again, say
 from dossier.theme import FONTS, TEMPLATES, load_theme
 from dossier.view import Edition
 
@@ -53,7 +53,7 @@ try:
 except OSError as error:
     raise RenderError(missing_library(error)) from None
 
-from dossier.render.pdf import tagging  # noqa: E402 - once WeasyPrint is known to load
+from dossier.render.pdf import painting, tagging  # noqa: E402 - once WeasyPrint loads
 from dossier.render.pdf.layout import Pagination  # noqa: E402
 
 tagging.install()
@@ -107,6 +107,8 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
     layout = pagination(folder, edition.theme)
     try:
         document = layout.lay_out(edition)
+        if again():  # a page laid out as before will not be painted again
+            painting.prepare(document.pages)
         say("écriture du PDF")
         return document.write_pdf(
             pdf_variant=variant,
@@ -153,6 +155,12 @@ def write_pdf(edition: Edition, folder: Path, target: Path, variant: str | None)
     target.write_bytes(render_pdf(edition, folder, variant))
     report = pagination(folder, edition.theme).report
     if report.laid_out == 0:
-        return f"aucune des {report.parts} parties remise en page"
-    plural = "s" if report.laid_out > 1 else ""
-    return f"{report.laid_out} partie{plural} sur {report.parts} mise{plural} en page"
+        said = f"aucune des {report.parts} parties remise en page"
+    else:
+        plural = "s" if report.laid_out > 1 else ""
+        said = f"{report.laid_out} partie{plural} sur {report.parts} mise{plural} en page"
+    replayed, pages = painting.tally()
+    if replayed:  # the pages laid out as before, not painted again
+        said += f", {replayed} page{'s' if replayed > 1 else ''} sur {pages} reprise"
+        said += "s telles quelles" if replayed > 1 else " telle quelle"
+    return said

@@ -117,23 +117,31 @@ class Pagination:
         parts = _parts(edition)
         numbers = dict(self.numbers)
         laid: dict[str, _Laid] = {}
+        written: dict[tuple[int, bool], tuple[tuple[tuple[str, str | None], ...], str]] = {}
         with _collector_paused():
             for report.passes in range(1, MAX_PASSES + 1):
                 order: list[_Laid] = []
                 for number, blocks in enumerate(parts, 1):
                     left = sum(len(part.pages) for part in order) % 2 == 1
-                    html = render_html(
-                        edition,
-                        "print",
-                        {
-                            "blocks": blocks,
-                            "numbers": numbers,
-                            "stylesheet": "",
-                            "page_css": _NO_FOOTER + (_LEFT_FIRST if left else ""),
-                            "source": source,
-                            "dated": False,
-                        },
-                    )
+                    # A part's HTML changes from one pass to the next only with the numbers it
+                    # prints, or the side it starts on: written once, again only then.
+                    html = _written(written, (number, left), numbers)
+                    if html is None:
+                        asked = _Asked(numbers)
+                        html = render_html(
+                            edition,
+                            "print",
+                            {
+                                "blocks": blocks,
+                                "numbers": asked,
+                                "stylesheet": "",
+                                "page_css": _NO_FOOTER + (_LEFT_FIRST if left else ""),
+                                "source": source,
+                                "dated": False,
+                            },
+                        )
+                        printed = tuple((anchor, numbers.get(anchor)) for anchor in asked.asked)
+                        written[number, left] = (printed, html)
                     part = laid.get(html) or self.laid.get(html)
                     if part is None:
                         say(_laying_out(report.passes, number, len(parts)))
@@ -278,6 +286,35 @@ class Pagination:
 def _with_css(html: str, mends: list[str]) -> str:
     """Return a part's HTML with the rules that mend its pages, after its own styles."""
     return html.replace("</head>", f"<style>\n{chr(10).join(mends)}\n</style>\n</head>", 1)
+
+
+class _Asked(dict):
+    """The page numbers, noting those a template asks for (`numbers.get(anchor, '')`)."""
+
+    def __init__(self, numbers: dict[str, str]) -> None:
+        super().__init__(numbers)
+        self.asked: dict[str, None] = {}
+
+    def get(self, anchor: str, default: object = None) -> object:
+        self.asked[anchor] = None
+        return super().get(anchor, default)
+
+    def __getitem__(self, anchor: str) -> str:
+        self.asked[anchor] = None
+        return super().__getitem__(anchor)
+
+
+def _written(
+    written: dict[tuple[int, bool], tuple[tuple[tuple[str, str | None], ...], str]],
+    key: tuple[int, bool],
+    numbers: dict[str, str],
+) -> str | None:
+    """Return a part's HTML of an earlier pass if the numbers it printed are still the same."""
+    found = written.get(key)
+    if found is None:
+        return None
+    printed, html = found
+    return html if all(numbers.get(anchor) == page for anchor, page in printed) else None
 
 
 def _laying_out(passes: int, number: int, count: int) -> str:
