@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import synthetic  # noqa: E402 - after the path is set
+from benchmarks import processes, synthetic  # noqa: E402 - after the path is set
 
 # Runs a command, then prints its wall time, the CPU time (s) and the peak RSS (KiB) of it and
 # of all it waited for.
@@ -262,14 +262,7 @@ def watch_latency(name: str, folder: Path, work: Path, formats: str, rounds: int
 
 def _tree(pid: int) -> list[int]:
     """Return a process and all its descendants."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    parents = processes.children()
     found, todo = [], [pid]
     while todo:
         current = todo.pop()

@@ -39,16 +39,9 @@ def new_image(path: Path) -> None:
 
 def children_of(pid: int) -> list[int]:
     """Return the processes whose parent is pid."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
+    from benchmarks.processes import children
+
+    return children().get(pid, [])
 
 
 def is_zombie(pid: int) -> bool:
