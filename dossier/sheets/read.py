@@ -116,12 +116,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
 PERSONAL_WORDS = frozenset(
     {"horodateur", "horodatage", "timestamp", "email", "courriel", "telephone", "tel"}
     | {"portable", "mobile", "prenom", "signature", "rgpd", "consentement"}
+    | {"phone", "surname", "firstname", "lastname"}  # Google Forms in English
 )
 PERSONAL_HEADERS = frozenset(
     {"nom", "adresse e mail", "e mail", "adresse electronique", "adresse mail", "mail"}
     | {"votre adresse electronique", "votre nom", "nom du contact", "contact", "referent"}
     | {"date de soumission", "date de reponse", "submitted at", "start time", "completion time"}
     | {"heure de debut de la reponse", "heure de fin de la reponse", "id", "identifiant"}
+    | {"name", "first name", "last name", "full name", "your name"}
 )
 
 

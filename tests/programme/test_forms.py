@@ -111,3 +111,20 @@ def test_a_dry_run_that_would_succeed_still_proposes_the_columns_it_left_out(
     code, out, _ = run(["import", str(file), "--into", str(folder)], capsys)
     assert code == 0
     assert "proposé" not in out  # said by the dry run; the import itself says the warning
+
+
+def test_a_google_forms_export_in_english_leaves_out_the_fillers_columns(
+    edition_copy, tmp_path, capsys
+) -> None:
+    # Google Forms names its own columns in English, CSV in UTF-8 with commas
+    folder = edition_copy(SMALL_EDITION)
+    file = tmp_path / "responses.csv"
+    file.write_text(
+        "Timestamp,Email Address,Titre,Date,Catégorie,Phone number,Last name\n"
+        "2024/02/01 10:05:33,a@exemple.fr,Atelier,27/02/2024,Le programme,0612,Martin\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(["import", str(file), "--into", str(folder)], capsys)
+    assert (code, err) == (0, "")
+    assert "Timestamp (A1), Email Address (B1), Phone number (F1), Last name (G1)" in out
+    assert "0612" not in (folder / "edition.yaml").read_text(encoding="utf-8")
