@@ -216,6 +216,10 @@ class Words:
     number_after: str = ". "  # after the number of a theme or a mission: « 1. »
     # What a screen reader says of « En savoir plus »: alone, the words say nowhere.
     more_about: str = "En savoir plus sur «\u202f{name}\u202f»"
+    # What a reader says of a link to a page (a contents entry, « voir p. 7 »): its subject and
+    # the page, for the number alone says nowhere.
+    page_link: str = "{name}, page\u00a0{page}"
+    page: str = "page\u00a0{page}"
     # a link whose words lead elsewhere elsewhere in the edition, told apart by its context
     link_about: str = "{text}\u00a0: {name}"
     # The web edition's own words: it has no pages, but a skip link and files to take away.

@@ -68,6 +68,30 @@ class Text:
         """Return the text without its looks."""
         return plain(self.spans)
 
+    def runs(self) -> list[Run]:
+        """Return the text as runs of spans that lead to one address (or to none), in order.
+
+        A link of several looks (« [p. {page}](#labs) », « [le 1er mai](…) ») is one run: one
+        link, not one per look, for a reader's tab stops and its words read together.
+        """
+        found: list[Run] = []
+        for href, group in itertools.groupby(self.spans, key=lambda span: span.href):
+            spans = tuple(group)
+            label = next((span.label for span in spans if span.label), None)
+            page_of = next((span.page_of for span in spans if span.page_of), None)
+            found.append(Run(spans, href, label, page_of))
+        return found
+
+
+@dataclass(frozen=True)
+class Run:
+    """Spans that lead to one address (href None: to none), with what a reader says of it."""
+
+    spans: Rich
+    href: str | None
+    label: str | None  # a link's label, if one of its spans has one
+    page_of: str | None  # the anchor whose page number it gives, if it gives one
+
 
 @dataclass(frozen=True)
 class Line:
@@ -96,8 +120,9 @@ class Line:
         """Return the line cut in two, its end measuring at least at_least (or the whole line).
 
         measure gives the width of a string; the cut falls at a space where it can, never
-        inside a link, a superscript or a page number. A renderer sets the end apart: the PDF
-        never hyphenates it, so that no paragraph's last line starts with half a word.
+        inside a link (nor between two of its spans), a superscript or a page number. A
+        renderer sets the end apart: the PDF never hyphenates it, so that no paragraph's last
+        line starts with half a word.
         """
         texts = list(self.texts)
         total = 0.0
@@ -114,7 +139,8 @@ class Line:
                         end = dataclasses.replace(span, text=span.text[space + 1 :])
                         return _split(texts, t, (*spans[:s], head), (end, *spans[s + 1 :]))
                 total += width
-                if total >= at_least:
+                one_link = s > 0 and span.href is not None and spans[s - 1].href == span.href
+                if total >= at_least and not one_link:  # « p. » and its number, one link
                     return _split(texts, t, spans[:s], spans[s:])
         return Line(()), self
 
@@ -916,6 +942,18 @@ class Edition:
             else:
                 spans += [span for span in group if span.page_of is None]
         return dataclasses.replace(text, spans=tuple(spans))
+
+    def page_label(self, anchor: str, page: str, name: str | None = None) -> str:
+        """Return what a reader says of a link to a page: « Les laboratoires, page 20 ».
+
+        name is the link's subject; by default the heading of the section at anchor.
+        """
+        if name is None:
+            headings = (s.heading.plain for s in self.sections if s.anchor == anchor and s.heading)
+            name = next(headings, "")
+        if not name:
+            return self.words.page.format(page=page)
+        return self.words.page_link.format(name=name, page=page)
 
     def strings(self) -> Iterator[tuple[str, Origin | None]]:
         """Yield every string the outputs set in a font, with where it comes from.

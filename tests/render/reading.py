@@ -118,14 +118,43 @@ def links_in(element: Element) -> list[Element]:
 
 
 def raw_descriptions(structure: Structure) -> list[str]:
-    """Return the links' descriptions that are no words: an anchor, an address fragment."""
-    described = [a.contents or "" for a in structure.annotations() if a.subtype == "Link"]
-    return [text for text in described if not text.strip() or RAW_ID.match(text)]
+    """Return the links' descriptions that are no words: empty, or the anchor it leads to
+    (« quatre-laboratoires », WeasyPrint's own description of an internal link)."""
+    return [
+        a.contents or ""
+        for a in structure.annotations()
+        if a.subtype == "Link"
+        and (
+            not (a.contents or "").strip()
+            or (RAW_ID.match(a.contents or "") and (a.contents or "").lstrip("#") == a.target)
+        )
+    ]
 
 
-def leaders_read(structure: Structure) -> int:
-    """Return how many tagged pieces read as dots alone (a leader)."""
-    return sum(1 for text in structure.texts().values() if LEADER.match(text))
+def _pieces(element: Element) -> list[tuple[int | None, int]]:
+    """Return the marked-content pieces (page, MCID) an element and its kids hold."""
+    found = list(element.mcids)
+    for kid in element.kids:
+        found += _pieces(kid)
+    return found
+
+
+def leaders_read(structure: Structure, entries: list[Element]) -> int:
+    """Return how many tagged pieces of the contents read as dots alone (a leader)."""
+    texts = structure.texts()
+    return sum(
+        1 for entry in entries for piece in _pieces(entry) if LEADER.match(texts.get(piece, ""))
+    )
+
+
+def page_links(structure: Structure, anchors: set[str]) -> list[tuple[Element, list[str]]]:
+    """Return each Link element that leads to one of anchors (a contents entry, « voir p. »),
+    with the descriptions of its annotations."""
+    return [
+        (e, [a.contents or "" for a in e.annotations])
+        for e in structure.elements
+        if e.tag == "Link" and e.annotations and all(a.target in anchors for a in e.annotations)
+    ]
 
 
 def numbered_lists_unnumbered(structure: Structure) -> int:
@@ -196,7 +225,7 @@ def report(folder: Path, path: Path, draft: bool = False) -> dict[str, Any]:
         "contents_links": sum(len(links_in(e)) for e in entries),
         "contents_annotations": sum(len(k.annotations) for e in entries for k in links_in(e)),
         "raw_descriptions": len(raw_descriptions(structure)),
-        "leaders_read": leaders_read(structure),
+        "leaders_read": leaders_read(structure, entries),
         "numbered_without_listnumbering": numbered_lists_unnumbered(structure),
         "questions_as_items": questions_as_items(structure, view),
         "pull_quote_reads": sum(pull_quotes_read(structure, view).values()),

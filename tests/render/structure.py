@@ -86,6 +86,7 @@ class Annotation:
     page: int | None
     rect: tuple[float, float, float, float]
     key: tuple[int, int] | int
+    target: str = ""  # where it leads: a named destination (« edito ») or an address
 
 
 @dataclass
@@ -275,6 +276,17 @@ def id_of(obj: Any) -> tuple[int, int] | int:
     return obj.objgen if obj.is_indirect else id(obj)
 
 
+def _target(annotation: Any) -> str:
+    """Return where a link annotation leads: its named destination, or its action's URI."""
+    destination = annotation.get("/Dest")
+    if isinstance(destination, (pikepdf.String, pikepdf.Name)):
+        return str(destination).lstrip("/")
+    action = annotation.get("/A")
+    if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
+        return str(action.URI)
+    return ""
+
+
 def _number_tree(node: Any) -> dict[int, Any]:
     found: dict[int, Any] = {}
     if node is None:
@@ -322,6 +334,7 @@ def _elements(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> list[Eleme
                                 page_of(kid, page),
                                 tuple(float(n) for n in annotation.get("/Rect", [0, 0, 0, 0])),  # type: ignore[arg-type]
                                 id_of(annotation),
+                                _target(annotation),
                             )
                         )
                     continue

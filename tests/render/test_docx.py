@@ -132,12 +132,14 @@ def test_styles_not_direct_formatting(built: Path) -> None:
     assert not list(body.iter(qn("w:sz")))
 
 
-def test_settings_update_fields_and_hyphenate(built: Path) -> None:
+def test_settings_hyphenate_and_ask_nothing_at_open(built: Path) -> None:
+    """Hyphenation on; no w:updateFields, which makes Word ask at every open whether to update
+    « fields that may refer to other files »: the contents' numbers are written in."""
     settings = docx.Document(built).settings.element
     tags = [child.tag for child in settings]
-    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    assert settings.find(qn("w:updateFields")) is None
     assert settings.find(qn("w:autoHyphenation")).get(qn("w:val")) == "true"
-    assert tags.index(qn("w:updateFields")) < tags.index(qn("w:compat"))
+    assert tags.index(qn("w:autoHyphenation")) < tags.index(qn("w:compat"))
 
 
 def fields(element) -> list[str]:

@@ -10,6 +10,7 @@ goes with its Figure. Each edition is built once, normal and `--draft`.
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def test_every_tagged_piece_is_reached_from_the_tree(pdf) -> None:
     element by the /ParentTree, an element the root reaches and that claims it."""
     _, _, structure = pdf
     counts = structure.counts()  # python3 -m tests.render.structure FILE.pdf… prints them
-    assert counts["tagged"] > 100
+    assert counts["tagged"] > 50  # the reader read the pages (petite, the smallest: 91)
     assert [(s.page, s.stream, s.mcid, s.text) for s in structure.orphans] == []
     assert structure.dangling == 0  # no /ParentTree entry names an element out of the tree
     assert structure.tagged_in_artifact == 0
@@ -189,6 +190,70 @@ def test_the_arrows_of_link_lines_are_not_read(pdf) -> None:
     assert reading.arrows_read(structure) == 0
 
 
+def test_a_contents_entry_is_one_link_that_says_its_page(pdf) -> None:
+    """Each contents entry is one link (one tab stop; an annotation per line it runs over),
+    never links nested in it for its number and its leader; the leader's dots are not read;
+    its description reads alone: « Les laboratoires, page 20 »."""
+    folder, draft, structure = pdf
+    view = _view(folder, draft)
+    entries = reading.contents_entries(structure, view)
+    assert len(entries) == len(view.contents.entries)
+    texts = structure.texts()
+    for entry, expected in zip(entries, view.contents.entries, strict=True):
+        links = reading.links_in(entry)
+        assert len(links) == 1, [structure.text_of(link, texts) for link in links]
+        read = " ".join(structure.text_of(links[0], texts).split())
+        number = read.rsplit(" ", 1)[-1]
+        assert number.isdigit()
+        assert read == f"{' '.join(expected.text.plain.split())} {number}"
+        descriptions = {a.contents for a in links[0].annotations}
+        assert descriptions == {view.page_label(expected.anchor, number, expected.text.plain)}
+        assert all(a.target == expected.anchor for a in links[0].annotations)
+    assert reading.leaders_read(structure, entries) == 0
+
+
+def test_a_page_reference_is_one_link_that_says_where_it_leads(pdf) -> None:
+    """« voir p. 25 » is one link, « p. 25 », described by the section it leads to and its
+    page (« Quatre laboratoires…, page 25 »), never by the anchor (« quatre-laboratoires »)."""
+    folder, draft, structure = pdf
+    view = _view(folder, draft)
+    targets = {s.page_of for t in view.texts() for s in t.spans if s.page_of}
+    entries = {
+        id(link) for e in reading.contents_entries(structure, view) for link in reading.links_in(e)
+    }
+    texts = structure.texts()
+    found = 0
+    for link, descriptions in reading.page_links(structure, targets):
+        if id(link) in entries:
+            continue
+        found += 1
+        read = " ".join(structure.text_of(link, texts).split())
+        number = read.rsplit(" ", 1)[-1]
+        assert number.isdigit(), read  # « p. » and its number, one link
+        (target,) = {a.target for a in link.annotations}
+        assert set(descriptions) == {view.page_label(target, number)}
+        assert view.page_label(target, number) != view.words.page.format(page=number)
+    assert found >= len(targets)
+    assert reading.nested_links(structure) == []
+    assert reading.raw_descriptions(structure) == []
+
+
+def test_a_link_over_two_lines_is_one_link(pdf) -> None:
+    """A link that runs over two lines is one Link element owning an annotation per line,
+    never two links side by side leading to one place (two tab stops, one read cut short)."""
+    _, _, structure = pdf
+    twice = []
+    for element in structure.elements:
+        content = element.content
+        for first, second in itertools.pairwise(content):
+            if not all(getattr(k, "tag", "") == "Link" and k.annotations for k in (first, second)):
+                continue
+            same = {a.target for a in first.annotations} == {a.target for a in second.annotations}
+            if same and first.page == second.page:
+                twice.append(first.annotations[0].contents)
+    assert twice == []
+
+
 @pytest.mark.parametrize("build", PDF_BUILDS, ids=pdf_build_name)
 def test_the_title_tells_the_edition_by_its_year(tagged_pdfs, build) -> None:
     """Two editions of one event have two titles: the /Title a reader shows in its window
@@ -221,6 +286,20 @@ def test_the_hooks_still_fit_weasyprint() -> None:
     )
     assert tags._build_box_tree is tagging._with_tagging, (
         f"{tagging.HOOKED} is not dossier's hook: tagging.install() did not put it in place"
+    )
+
+
+def test_the_link_hooks_still_fit_weasyprint() -> None:
+    """WeasyPrint's internals the link hooks lean on: if this fails, a contents entry is three
+    nested links again, its leader read as dots, a link over two lines two links."""
+    from weasyprint import draw
+
+    from dossier.render.pdf import tagging
+
+    assert tagging.link_hooks_problems() == []
+    assert draw.draw_inline_level is tagging._leader_as_artifact, (
+        "weasyprint.draw.draw_inline_level is not dossier's hook: tagging.install() did not "
+        "put it in place"
     )
 
 

@@ -4,8 +4,8 @@ A TOC field's cached result is what LibreOffice and viewers show: they do not re
 the page numbers written there are computed here, the way Word and LibreOffice lay out text:
 greedy line breaking with the metrics of the font the theme names (Liberation Sans stands
 for Arial, whose metrics it copies), paragraph spacing, page breaks before, keep-with-next,
-keep-together and widow control. Word still refreshes the field when the document opens
-(updateFields).
+keep-together and widow control. Word shows them too: the document does not ask it to update
+its fields as it opens (updateFields makes Word ask a question at every open); F9 does.
 """
 
 from __future__ import annotations

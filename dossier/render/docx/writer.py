@@ -122,7 +122,9 @@ class Writer:
 
     def settings(self) -> None:
         settings = self.document.settings.element
-        oxml.set_setting(settings, "w:updateFields", val="true")
+        # No w:updateFields: Word would ask, at every open, whether to update « fields that
+        # may refer to other files », a question a cabinet reviewer should never meet; the
+        # contents' numbers are the estimate's (dossier.render.docx.pages), F9 refreshes them.
         oxml.set_setting(settings, "w:autoHyphenation", val="true")
         lang = settings.find(qn("w:themeFontLang"))
         if lang is not None:

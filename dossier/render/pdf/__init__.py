@@ -110,6 +110,8 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
         if again():  # a page laid out as before will not be painted again
             painting.prepare(document.pages)
         say("écriture du PDF")
+        tagging.one_annotation_per_link(document.pages)
+        tagging.forget_fragments()
         return document.write_pdf(
             pdf_variant=variant,
             pdf_tags=True,
@@ -123,6 +125,8 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
     except BaseException:
         _forget(folder)  # a layout cut short is not kept
         raise
+    finally:
+        tagging.forget_fragments()
 
 
 def _forget(folder: Path) -> None:
@@ -131,11 +135,13 @@ def _forget(folder: Path) -> None:
 
 
 def describe_links(document: Any, pdf: Any) -> None:
-    """Give each link annotation what a screen reader says of it: its aria-label, or its words.
+    """Give each link annotation what a screen reader says of it: its aria-label, or its words;
+    make one element of a link that runs over two lines (tagging.join_fragments).
 
     WeasyPrint describes a link by its address (its /Contents, which PDF/UA wants); « En savoir
     plus » says where it leads only with the label the view gave it.
     """
+    tagging.join_fragments(pdf)
     for page in document.pages:
         for _kind, _target, _rectangle, box in page.links:
             annotation = getattr(box, "link_annotation", None)

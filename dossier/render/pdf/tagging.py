@@ -38,6 +38,15 @@ Lists. An `<ol>` with `data-list-numbering` (Decimal for « 1. », the number pr
 item's text) gives its L that /ListNumbering (ISO 32000-1, table 347): a reader says the list
 is numbered.
 
+Links. WeasyPrint makes a link annotation, and a Link element, for every box a link holds: the
+`<a>` itself, its `::after` and the leader inside it. A contents entry was three nested links
+with three annotations (three tab stops), its dot leader read as text. Before the pages are
+written, `one_annotation_per_link` keeps, of each page's `page.links`, the boxes of the link's own
+element (a public attribute: one per line the link runs over); a `::after` of a link is then a
+Span inside it, and a leader is drawn as a /Layout artifact (its dots say nothing). And a link
+(or a span) that runs over two lines is two boxes, two elements: they are made one, which owns
+an annotation per line (ISO 32000-1, 14.8.4.4.2), so that a reader reads one link.
+
 Why hooks rather than mending the written file with pikepdf: which boxes are margin boxes, which
 the watermark, what a Figure's box is, is known only while WeasyPrint draws and tags; the written
 file has lost it (a folio is text at some place), and rewriting its content streams and parent
@@ -61,11 +70,18 @@ tree would be a second, slower pass over every page. The hooks, and the internal
   spaces alone between two inline elements (`<a>…</a><span> </span>`) is never drawn by
   `draw_first_line`, which skips a blank `textbox.text`: the same glue; the hook draws its
   space.
+- `weasyprint.draw.draw_inline_level(stream, page, box, …)`, called for every inline box,
+  recursively through the module: the hook draws a leader box (`box.is_leader`) inside
+  `/Artifact <</Type /Layout>> BDC … EMC` with the stream's `_tags` set to None meanwhile.
 - `weasyprint.pdf.tags._build_box_tree(box, parent, pdf, page_number, nums, annotations, tags)`,
   a generator called once per box, recursively through the module, the elements it makes for a
   box yielded by that box's call: the hook yields nothing for an artifact's box (its text was
   never registered), gives languages and list numberings, converts a Figure's /BBox, and makes
-  the figure wrapper.
+  the figure wrapper; it yields nothing for a leader, makes a link's `::after` (tagged Link
+  by its element tag, `a::after`) a Span, and notes which HTML element each Link and Span is
+  made for. `add_tags` (hooked for the page references) then makes one of two such elements
+  that stand side by side in their parent, on one page, for one HTML element: the second's
+  content, annotations and MCIDs (in the /ParentTree) go to the first.
 
 tests/test_languages.py and tests/render/test_pdf_structure.py hold the hooks to WeasyPrint's
 internals: they fail, naming the hook, when those change.
@@ -88,6 +104,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pydyf
+import weasyprint.anchors
 import weasyprint.pdf
 from weasyprint import draw
 from weasyprint.css import AnonymousStyle
@@ -406,6 +423,8 @@ def _with_tagging(
 ) -> Iterator[Any]:
     if draw.draw_stacking_context is _as_artifact and artifact_kind(box) is not None:
         return  # drawn as an artifact (_as_artifact): no element, no MCID
+    if draw.draw_inline_level is _leader_as_artifact and getattr(box, "is_leader", False):
+        return  # a leader's dots, drawn as an artifact: no element, no MCID
     if isinstance(box, boxes.PageBox):
         _Page.height = box.margin_height()
     element = getattr(box, "element", None)
@@ -431,7 +450,136 @@ def _with_tagging(
                     made = kid
             elif not anonymous:
                 made["S"] = "/Div"  # the figure: its Figure (or quote) and Caption, together
+        tag = getattr(box, "element_tag", None) or ""
+        if made["S"] == "/Link" and "::" in tag and getattr(box, "link_annotation", None) is None:
+            made["S"] = "/Span"  # a link's ::after, its page number: a part of the link
+        if made["S"] in ("/Link", "/Span") and element is not None:
+            _FRAGMENTS[id(made)] = (made, element, tag)
         yield made
+
+
+# What each Link and Span element was made for, (the element, its HTML element, its element
+# tag), by id(), from a write's tree to its finisher: join_fragments makes one of two fragments.
+_FRAGMENTS: dict[int, tuple[Any, Any, str]] = {}
+
+
+def _made_for(made: Any) -> tuple[Any, str] | None:
+    found = _FRAGMENTS.get(id(made))
+    return found[1:] if found is not None and found[0] is made else None
+
+
+def forget_fragments() -> None:
+    """Forget what the last tree's elements were made for (before a write, and after)."""
+    _FRAGMENTS.clear()
+
+
+def join_fragments(pdf: Any) -> None:
+    """Make one of the Link (or Span) elements that one HTML element broke into, side by side.
+
+    A link over two lines is two boxes, each an element with its annotation: read as two links.
+    The second's kids (its MCIDs, its annotations' /OBJR, its elements) go to the first, on one
+    page only (a kid MCID belongs to its element's /Pg); the /ParentTree follows, and the
+    second's object is left empty.
+    """
+    root = pdf.catalog.get("StructTreeRoot")
+    if root is None or not _FRAGMENTS:
+        return
+    root = _resolved(pdf, root)
+    joined: dict[bytes, Any] = {}  # the reference of an element made one with another: that one
+    elements = [_resolved(pdf, reference) for reference in root["K"]]
+    while elements:
+        element = elements.pop()
+        kept: list[Any] = []
+        previous = None
+        for kid in element["K"]:
+            made = None if isinstance(kid, int) else _resolved(pdf, kid)
+            if made is None or made.get("Type") != "/StructElem":
+                kept.append(kid)
+                previous = None
+                continue
+            key = _made_for(made)
+            if (
+                previous is not None
+                and key is not None
+                and _made_for(previous[1]) == key
+                and made["S"] == previous[1]["S"]
+                and made["Pg"] == previous[1]["Pg"]
+            ):
+                first_reference, first = previous
+                for grandkid in made["K"]:
+                    if not isinstance(grandkid, int):
+                        inner = _resolved(pdf, grandkid)
+                        if inner.get("Type") == "/StructElem":
+                            inner["P"] = first_reference
+                    first["K"].append(grandkid)
+                joined[bytes(kid)] = first_reference
+                made.clear()  # an empty dictionary nothing refers to: pydyf cannot free an
+                continue  # object it compresses (its object stream's index would slip)
+            kept.append(kid)
+            previous = (kid, made)
+        element["K"] = pydyf.Array(kept)
+        elements.extend(made for _, made in _kids(pdf, element))
+    if joined:
+        numbers = _resolved(pdf, root["ParentTree"])["Nums"]
+        for index in range(1, len(numbers), 2):
+            value = numbers[index]
+            if isinstance(value, pydyf.Array):
+                numbers[index] = pydyf.Array(joined.get(bytes(v), v) for v in value)
+            else:
+                numbers[index] = joined.get(bytes(value), value)
+
+
+def _kids(pdf: Any, element: Any) -> Iterator[tuple[Any, Any]]:
+    """Yield the structure elements among an element's kids, with their references."""
+    for kid in element["K"]:
+        if not isinstance(kid, int):
+            made = _resolved(pdf, kid)
+            if made.get("Type") == "/StructElem":
+                yield kid, made
+
+
+def _leader_as_artifact(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
+    if not getattr(box, "is_leader", False) or getattr(stream, "_tags", None) is None:
+        return _original_inline(stream, page, box, *args, **kwargs)
+    stream.begin_marked_content("Artifact", pydyf.Dictionary({"Type": "/Layout"}))
+    register, stream._tags = stream._tags, None  # the dots are not text a reader reads
+    try:
+        return _original_inline(stream, page, box, *args, **kwargs)
+    finally:
+        stream._tags = register
+        stream.end_marked_content()
+
+
+def one_annotation_per_link(pages: Any) -> None:
+    """Keep, of each page's links, those of a link's own element: one annotation per line.
+
+    WeasyPrint lists every box inside a link too (its ::after, a leader), each its own
+    annotation over the same words. Nothing is done where the internals changed.
+    """
+    if link_hooks_problems():
+        return
+    for page in pages:
+        page.links[:] = [link for link in page.links if getattr(link[3], "link", None)]
+
+
+def link_hooks_problems() -> list[str]:
+    """Say what of WeasyPrint's internals the link hooks lean on has changed."""
+    problems = []
+    if not isinstance(getattr(boxes.Box, "is_leader", None), bool):
+        problems.append("weasyprint's boxes no longer say is_leader")
+    if not isinstance(inspect.getattr_static(boxes.Box, "link", 0), type(None)):
+        problems.append("weasyprint's boxes no longer have a link of their own (None by default)")
+    try:
+        gather = inspect.getsource(weasyprint.anchors.gather_anchors)
+    except (TypeError, ValueError, OSError, AttributeError):
+        gather = ""
+    if "box.link or parent_link" not in gather:
+        problems.append("weasyprint.anchors.gather_anchors no longer gives a box its parent's link")
+    if tags._get_pdf_tag("a::after") != "Link":
+        problems.append("weasyprint.pdf.tags._get_pdf_tag no longer tags a link's ::after Link")
+    if "link_annotation" not in _names_used(_original):
+        problems.append(f"{HOOKED} no longer reads box.link_annotation")
+    return problems
 
 
 def hook_matches() -> bool:
@@ -530,6 +678,12 @@ def install() -> None:
     if tags._build_box_tree is _original and hook_matches():
         if draw.draw_stacking_context is _original_draw and draw_hook_matches():
             draw.draw_stacking_context = _as_artifact
+        if (
+            draw.draw_inline_level is _original_inline
+            and draw_hook_matches()
+            and not link_hooks_problems()
+        ):
+            draw.draw_inline_level = _leader_as_artifact
         tags._build_box_tree = _with_tagging
     if weasyprint.pdf.add_tags is _original_add_tags and not page_cache_problems():
         weasyprint.pdf.add_tags = _tags_with_pages_once
