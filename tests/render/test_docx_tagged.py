@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import missing_tool, require_tool
 from tests.layout import libreoffice_export
+from tests.render import reading
 from tests.render.structure import read_structure
 from tests.render.test_verapdf import MISSING, VERAPDF
 
@@ -50,3 +51,22 @@ def test_libreoffices_tagged_pdf_fails_only_libreoffices_own_rule(exported) -> N
     failed = set(re.findall(r"RULE (\S+) failedChecks", run.stdout))
     assert "FILE " in run.stdout, run.stdout + run.stderr
     assert failed <= LIBREOFFICES_OWN, run.stdout
+
+
+def test_libreoffices_contents_entries_are_one_tab_stop_a_line(exported, outputs) -> None:
+    """Each contents entry of LibreOffice's export is one link annotation per line it runs
+    over (one tab stop), described by its words and its number, never by an anchor; no link
+    inside another. LibreOffice's own way: it makes a Link element per text portion (the
+    entry's words, the tab and number of its PAGEREF field), all owning that one annotation."""
+    structure = read_structure(exported)
+    entries = [e for e in structure.elements if e.tag == "TOCI"]
+    assert len(entries) == len(outputs["view"].contents.entries)
+    for entry, expected in zip(entries, outputs["view"].contents.entries, strict=True):
+        annotations = {a.key: a for link in reading.links_in(entry) for a in link.annotations}
+        assert 1 <= len(annotations) <= 2, structure.text_of(entry)  # an entry holds 1–2 lines
+        for annotation in annotations.values():
+            words, _, number = (annotation.contents or "").rpartition("\t")
+            assert " ".join(words.split()) == " ".join(expected.text.plain.split())
+            assert number.isdigit()
+    assert reading.nested_links(structure) == []
+    assert reading.raw_descriptions(structure) == []
