@@ -342,3 +342,78 @@ def pdf_facts(pdf: Path) -> dict[str, object]:
         "contents": re.findall(r"\.\s(\d+)\n", pages[1]) if len(pages) > 1 else [],
         "images": images,
     }
+
+
+HYPHEN = "\u2010"  # WeasyPrint's hyphenation mark; a hyphen of the source is U+002D
+
+
+def opening_pages(pdf: Path, view: Edition) -> set[int]:
+    """Return the pages a section opens (its bookmark's page, when it starts a new page)."""
+    starts = dict(outline_pages(pdf))
+    return {starts[s.heading.plain] for s in view.sections if s.heading and s.new_page}
+
+
+def text_height() -> float:
+    """Return the height of a page's body, in millimetres."""
+    page = load_theme().page
+    return page.height - page.top - page.bottom
+
+
+def held(page: Page, headings: list[str]) -> float:
+    """Return how much of a page, in millimetres from its top, the section going on holds.
+
+    It ends where a section that opens on the page begins (headings: theirs, squashed), or
+    else where the page's last line or picture ends.
+    """
+    top = load_theme().page.top * POINTS_PER_MM
+    lines = page.body()
+    for index, line in enumerate(lines):
+        text = squash(line.text)
+        if len(text) >= 6 and any(h.startswith(text) for h in headings):
+            return (line.box.top - top) / POINTS_PER_MM if index else 0.0  # one opens the page
+    bottoms = [line.box.bottom for line in lines]
+    bottoms += [p.bottom for p in page.pictures if p.top >= top - 2]
+    return (max(bottoms) - top) / POINTS_PER_MM if bottoms else 0.0
+
+
+def continuation_pages(
+    pdf: Path, view: Edition, pages: list[Page] | None = None
+) -> list[tuple[int, float]]:
+    """Return each page a section goes on onto, with how much of it the page holds (mm).
+
+    A continuation page is any page after the contents that no section opens: what it holds
+    of the section going on starts at the top of its body.
+    """
+    pages = read_pages(pdf) if pages is None else pages
+    starts = dict(outline_pages(pdf))
+    opening = opening_pages(pdf, view)
+    found = []
+    for page in pages[2:]:
+        if page.number in opening:
+            continue
+        headings = [
+            squash(s.heading.plain)
+            for s in view.sections
+            if s.heading and starts.get(s.heading.plain) == page.number
+        ]
+        found.append((page.number, held(page, headings)))
+    return found
+
+
+def near_empty_pages(pdf: Path, view: Edition, pages: list[Page] | None = None) -> list[int]:
+    """Return the pages a section goes on onto that hold less than a quarter page of it."""
+    quarter = text_height() / 4
+    return [n for n, height in continuation_pages(pdf, view, pages) if 0 < height < quarter]
+
+
+def hyphens_at_page_ends(pages: list[Page]) -> list[tuple[int, str]]:
+    """Return each page whose body's last line ends with a word the layout hyphenated."""
+    found = []
+    for page in pages:
+        lines = page.body()
+        if not lines:
+            continue
+        lowest = max(line.box.bottom for line in lines)
+        last = [line for line in lines if line.box.bottom > lowest - 2]  # one per column
+        found += [(page.number, line.text) for line in last if line.text.endswith(HYPHEN)]
+    return found

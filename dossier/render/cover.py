@@ -16,7 +16,8 @@ Output = Literal["pdf", "docx"]
 _POINTS_PER_MM = 72 / 25.4
 SMALLEST = 40.0  # millimetres: below, the picture would be a stamp again; the cover grows
 # What print.css gives the PDF's cover besides its text, in millimetres: the space above the
-# ministry, beside its rule, above the picture, and the band's padding and rule.
+# ministry, beside its rule, above the picture, and the band's padding and rule; the venue's
+# address has 4 mm above it.
 PDF_TOP = 22.0
 PDF_PICTURE_GAP = 8.0
 PDF_BAND = 12.0 + 14.0 + 2.0
@@ -51,6 +52,10 @@ def picture_height(cover: Cover, theme: Theme, output: Output, draft: bool = Fal
         ("cover_line", cover.period),
     ):
         used += _height(theme, output, style, line, width)
+    if cover.venue:  # the venue's address, under the period (print.css: 4 mm above it)
+        used += 4.0 if output == "pdf" else 0.0
+        for line in cover.venue:
+            used += _height(theme, output, "cover_line", line, width)
     if cover.picture is not None and cover.picture.caption:
         used += _height(theme, output, "caption", cover.picture.caption, box.width)
     return max(SMALLEST, min(box.height, room - used))

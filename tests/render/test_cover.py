@@ -179,3 +179,24 @@ def test_a_logo_that_is_not_there_is_named_with_its_theme(tmp_path: Path) -> Non
     )
     with pytest.raises(DataError, match=r"theme\.yaml: logo\.file: pas de fichier logo"):
         load_theme(theme)
+
+
+def test_no_half_page_of_the_cover_is_left_empty(outputs, covers) -> None:
+    # a designed cover: title block, visual (or the panel of its colours), band; no white
+    # half page between them
+    pdf, _ = covers
+    tint = load_theme().colour("tint").lower()
+    band = min(
+        box.top for colour, box in pdf.fills if colour == tint and box.width > 0.9 * pdf.width
+    )
+    drawn = sorted(
+        [(line.box.top, line.box.bottom) for line in pdf.lines if line.box.bottom < band]
+        + [(p.top, p.bottom) for p in pdf.pictures if p.bottom <= band]
+        + [(b.top, b.bottom) for _, b in pdf.fills if b.bottom < band and b.height > 1]
+    )
+    gaps, reached = [], 0.0
+    for top, bottom in drawn:
+        gaps.append(top - reached)
+        reached = max(reached, bottom)
+    gaps.append(band - reached)
+    assert max(gaps) < pdf.height / 4, [round(g / POINTS_PER_MM) for g in gaps]

@@ -120,3 +120,23 @@ def test_the_keyboard_first_reaches_the_skip_link_and_sees_it(driver, outputs) -
     assert outline != "none"
     focused.send_keys(Keys.ENTER)
     assert driver.switch_to.active_element.tag_name == "main"
+
+
+def test_the_contents_stay_in_view_on_a_desktop(driver, outputs) -> None:
+    # at 1 280 px the contents stand beside the text: scrolled through the whole page (the
+    # long profiles too), they stay at the top of the window, not left behind an empty column
+    open_page(driver, outputs["html"] / PAGE, 1280, 800)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    start = driver.execute_script(
+        "return document.querySelector('main').getBoundingClientRect().top + window.scrollY"
+    )
+    stuck = []
+    for y in range(int(start) + 400, height - 1600, 600):
+        driver.execute_script(f"window.scrollTo(0, {y})")
+        top, bottom = driver.execute_script(
+            "const r = document.querySelector('nav.contents').getBoundingClientRect();"
+            "return [r.top, r.bottom];"
+        )
+        stuck.append(-1 <= top <= 1 and bottom > 100)
+    assert stuck
+    assert all(stuck)

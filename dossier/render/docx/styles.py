@@ -32,7 +32,8 @@ WORD_NAMES = {
     "bullet": "List Bullet",
     "numbered": "List Number",
     "h4": "Subheading 2",
-    "quote_text": "Quote",
+    # not Word's own « Quote », which LibreOffice exports as a remapped standard tag (PDF/UA 7.1-7)
+    "quote_text": "Quotation",
     "attribution": "Quote Attribution",
     "callout_title": "Callout Title",
     "callout": "Callout",

@@ -42,6 +42,7 @@ from weasyprint.text.fonts import FontConfiguration
 from dossier.errors import RenderError
 from dossier.render import say
 from dossier.render.html import print_stylesheet, render_html
+from dossier.render.pdf import rules
 from dossier.view import Edition, Picture, Section
 
 log = logging.getLogger("dossier")
@@ -51,6 +52,8 @@ log = logging.getLogger("dossier")
 MAX_PASSES = 6
 # What a part lays out without, and the footers' document brings.
 _NO_FOOTER = "@page { @bottom-left { content: none; } @bottom-right { content: none; } }"
+# A part is laid out again at most this many times to mend its pages (rules.py).
+MAX_MENDS = 12
 _LEFT_FIRST = "html { break-before: left; }"
 _FOOTER = ("@bottom-left", "@bottom-center", "@bottom-right")
 # The passes after the first, in words, for the terminal: « mise en page, deuxième passe : … ».
@@ -67,6 +70,7 @@ class _Laid:
     children: list[tuple[object, ...]]  # each page's boxes, before the footer is set on it
     anchors: dict[str, int]  # where each anchor fell: the index of its page in the part
     seconds: float
+    mends: str = ""  # the rules (CSS) that mended its pages (dossier.render.pdf.rules)
 
     @property
     def pages(self) -> list[Page]:
@@ -133,8 +137,7 @@ class Pagination:
                     part = laid.get(html) or self.laid.get(html)
                     if part is None:
                         say(_laying_out(report.passes, number, len(parts)))
-                        part = self._render(html, sheet)
-                        report.layouts += 1
+                        part = self._settled(html, sheet, blocks, report)
                         report.changed.append(_name(blocks))
                     laid[html] = part
                     order.append(part)
@@ -166,7 +169,8 @@ class Pagination:
         Laid out at once by WeasyPrint, it gives the very PDF the parts give (a test holds them
         to it, byte for byte); the benchmark times WeasyPrint alone on it.
         """
-        page = {"numbers": self.numbers, "source": _versioned_source(edition)}
+        mends = "\n".join(part.mends for part in self.laid.values() if part.mends)
+        page = {"numbers": self.numbers, "source": _versioned_source(edition), "page_css": mends}
         return render_html(edition, "print", page)
 
     def _stylesheet(self, edition: Edition) -> CSS:
@@ -183,11 +187,45 @@ class Pagination:
             self.footers = None
         return self.stylesheet[1]
 
-    def _render(self, html: str, sheet: CSS) -> _Laid:
+    def _settled(self, html: str, sheet: CSS, blocks: list[Block], report: Report) -> _Laid:
+        """Lay a part out, then again with what mends the pages that break a rule of the
+        layout that CSS cannot say (dossier.render.pdf.rules), until none does."""
+        # the sections that open with a heading: one without reads as the text going on
+        sections = [b.anchor for b in blocks if isinstance(b, Section) and b.heading]
+        mends: list[str] = []
+        part, tree = self._render(html, sheet)
+        report.layouts += 1
+        tried: set[tuple[int, str]] = set()
+        for _ in range(MAX_MENDS):
+            problem = rules.problem(part.pages, sections)
+            if problem is None or problem in tried:
+                break
+            tried.add(problem)
+            page, rule = problem
+            if rule == "hyphen":
+                block = rules.hyphenated_end(part.pages[page])
+                assert block is not None
+                attempts = [rules.unhyphenated(tree, block)]
+            else:
+                later = rules.opening(part.pages, sections, page)
+                attempts = [
+                    rules.tighter(tree, part.pages, page),
+                    rules.pulled_back(tree, part.pages, page, later),
+                ]
+            for mend in filter(None, attempts):
+                candidate, candidate_tree = self._render(_with_css(html, [*mends, mend]), sheet)
+                report.layouts += 1
+                if rules.problem(candidate.pages, sections) != problem:
+                    mends.append(mend)
+                    part, tree = candidate, candidate_tree
+                    break
+        part.mends = "\n".join(mends)
+        return part
+
+    def _render(self, html: str, sheet: CSS) -> tuple[_Laid, rules.Tree]:
         started = time.perf_counter()
-        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=[sheet], font_config=self.fonts, cache=self.images
-        )
+        source = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        document = source.render(stylesheets=[sheet], font_config=self.fonts, cache=self.images)
         anchors: dict[str, int] = {}
         for index, page in enumerate(document.pages):
             for anchor in page.anchors:
@@ -196,7 +234,8 @@ class Pagination:
         if not gc.isenabled():  # paused by lay_out: this part's garbage goes now, the rest stays
             gc.collect()
             gc.freeze()
-        return _Laid(document, children, anchors, time.perf_counter() - started)
+        laid = _Laid(document, children, anchors, time.perf_counter() - started)
+        return laid, rules.Tree(source.etree_element)
 
     def _with_footers(self, edition: Edition, order: Sequence[_Laid], sheet: CSS) -> list[Page]:
         """Set on every page its footer, laid out once for the whole sequence of pages."""
@@ -234,6 +273,11 @@ class Pagination:
     def forget_images(self) -> None:
         """Drop the decoded images: a file may have changed under the same name."""
         self.images.clear()
+
+
+def _with_css(html: str, mends: list[str]) -> str:
+    """Return a part's HTML with the rules that mend its pages, after its own styles."""
+    return html.replace("</head>", f"<style>\n{chr(10).join(mends)}\n</style>\n</head>", 1)
 
 
 def _laying_out(passes: int, number: int, count: int) -> str:
