@@ -288,14 +288,22 @@ FontFile = Annotated[str, AfterValidator(_check_font_file)]
 
 
 class DocxFont(_Strict):
-    """The font a DOCX names, and files of fonts/ with its metrics, to foresee its pages."""
+    """The font a DOCX names, and files of fonts/ with its metrics, to foresee its pages;
+    embed: the TrueType files the DOCX carries, by style (Word embeds TrueType outlines), so
+    that it is set in that font where it is not installed."""
 
     family: FamilyName
     metrics: dict[Literal["regular", "bold"], FontFile]
+    embed: dict[Literal["regular", "bold", "italic", "bold_italic"], FontFile] = {}
 
     def files(self) -> dict[str, Path]:
         """Return each metrics file, resolved inside the project's fonts/ folder."""
         return {style: _font_file(value) for style, value in self.metrics.items()}
+
+    def embedded(self) -> dict[str, Path]:
+        """Return each file to embed, by style, resolved; those missing are left out."""
+        found = {style: _font_file(value) for style, value in self.embed.items()}
+        return {style: path for style, path in found.items() if path.is_file()}
 
 
 class FontFamily(_Strict):
@@ -739,6 +747,8 @@ def _rebase(data: dict[str, Any], folder: Path) -> None:
         if isinstance(docx, dict):
             for style in ("regular", "bold"):
                 mend(docx.get("metrics"), style)
+            for style in ("regular", "bold", "italic", "bold_italic"):
+                mend(docx.get("embed"), style)
 
 
 def theme_files(over: Path) -> list[Path]:
@@ -752,4 +762,5 @@ def theme_files(over: Path) -> list[Path]:
     for family in theme.fonts.pdf:
         files += family.files().values()
     files += theme.fonts.docx.files().values()
+    files += theme.fonts.docx.embedded().values()
     return list(dict.fromkeys(f for f in files if f.is_relative_to(edition)))

@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
 
 from dossier.build import Options, build
 from dossier.french import NBSP
@@ -232,7 +233,8 @@ def test_cached_contents_numbers_are_libreoffice_pages(converted: Path, view_202
     pages = subprocess.run(
         [tool, "-layout", str(converted), "-"], check=True, capture_output=True, text=True
     ).stdout.split("\f")
-    numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", pages[1], re.M)]
+    # the leader's dots, as pdftotext reads them (« ..... 7 », or « . .18 » when it spaces them)
+    numbers = [int(n) for n in re.findall(r"\.(?: ?\.)+\s*(\d+)\s*$", pages[1], re.M)]
     entries = view_2021.contents.entries
     assert len(numbers) == len(entries)
     for entry, number in zip(entries, numbers, strict=True):
@@ -360,3 +362,37 @@ def test_words_of_a_link_lead_to_one_address_in_the_docx(outputs) -> None:
             if name and not name.isdigit():  # a page number of the contents: its entry says it
                 targets.setdefault(name, set()).add(target)
     assert {name: t for name, t in targets.items() if len(t) > 1} == {}
+
+
+def test_the_docx_embeds_the_theme_font(built: Path) -> None:
+    """The DOCX carries the theme's font (Inter, as TrueType) in its four styles, each part
+    obfuscated with its key as ECMA-376 Part 1, 17.8.1 says: undone, it is the file of fonts/.
+    Word and LibreOffice then set the cabinet's copy in the journalists' font."""
+    import uuid
+
+    from dossier.render.docx.fonts import EMBED, OBFUSCATED, obfuscate
+    from dossier.theme import load_theme
+
+    document = docx.Document(built)
+    docx_font = load_theme().fonts.docx
+    table = next(
+        r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable")
+    )
+    root = etree.fromstring(table.blob)
+    (entry,) = [f for f in root.findall(qn("w:font")) if f.get(qn("w:name")) == docx_font.family]
+    files = docx_font.embedded()
+    assert set(files) == set(EMBED)
+    for style, path in files.items():
+        embedded = entry.find(qn(f"w:{EMBED[style]}"))
+        part = table.related_parts[embedded.get(qn("r:id"))]
+        assert part.content_type == OBFUSCATED
+        key = uuid.UUID(embedded.get(qn("w:fontKey")).strip("{}"))
+        assert part.blob != path.read_bytes()  # obfuscated…
+        assert obfuscate(part.blob, key) == path.read_bytes()  # …and undone by its key
+    settings = document.settings.element
+    assert settings.find(qn("w:embedTrueTypeFonts")).get(qn("w:val")) == "true"
+    used = {p.style.style_id: p.style for p in document.paragraphs}  # the text's styles
+    for name, style in used.items():
+        while style.font.name is None and style.base_style is not None:
+            style = style.base_style
+        assert style.font.name == docx_font.family, name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from dossier.view import (
     Subheading,
     ThemesSection,
 )
+from tests.conftest import require_tool
 from tests.layout import (
     Page,
     TextLine,
@@ -240,6 +242,32 @@ def test_the_running_header_names_the_section_that_starts_on_its_page(outputs, p
         assert squash(page.header()) == squash(expected), page.number
 
 
+def test_libreoffice_sets_the_docx_in_the_theme_font(outputs, lo_pdf) -> None:
+    """The DOCX's embedded font is the one LibreOffice sets it in, though the machine has no
+    Inter (fonts/ only): the cabinet sees the journalists' kit. OpenSymbol is LibreOffice's
+    own, for the bullets."""
+    tool = require_tool("pdffonts")
+    rows = subprocess.run([tool, str(lo_pdf)], check=True, capture_output=True, text=True)
+    names = {row.split()[0].split("+")[-1] for row in rows.stdout.splitlines()[2:] if row}
+    family = load_theme().fonts.docx.family
+    assert {name.split("-")[0] for name in names} - {"OpenSymbol"} == {family}, names
+
+
+# Open in issue 23, measured on 8f3f19f + the embedded font: LibreOffice's pages of the DOCX
+# against the PDF's, 2021 25 against 27, atlas 14 against 11. Strict: the day they come within
+# one page, this fails and must go.
+PAGES_APART = {"2021", "atlas"}
+
+
+def test_the_docx_is_within_a_page_of_the_pdf(request, outputs, pdf_pages, lo_pdf) -> None:
+    """A page number the cabinet writes in a comment is, give or take one, the journalists'
+    page: LibreOffice's pages of the DOCX are the PDF's count, or one more or fewer."""
+    if outputs["edition"].name in PAGES_APART:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 23: pages apart"))
+    docx_pages = len(read_pages(lo_pdf))
+    assert abs(docx_pages - len(pdf_pages)) <= 1, (docx_pages, len(pdf_pages))
+
+
 # --- pictures --------------------------------------------------------------------------------
 
 
@@ -314,15 +342,7 @@ def test_no_page_a_section_goes_on_onto_holds_less_than_a_quarter_page(outputs, 
 # --- the DOCX's contents ---------------------------------------------------------------------
 
 
-# Known, and open in issue 23: on atlas, page 11 is full to the last line in LibreOffice; the
-# page estimate (dossier/render/docx/pages.py) finds its heights 11 pt taller and puts « Le rôle
-# de l'État » on page 12. Strict: the day the estimate is right, this fails and must go.
-ESTIMATE_OFF = {"atlas"}
-
-
-def test_the_docx_contents_numbers_are_libreoffices_pages(request, outputs, lo_pdf) -> None:
-    if outputs["edition"].name in ESTIMATE_OFF:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 23: estimate 11 pt off"))
+def test_the_docx_contents_numbers_are_libreoffices_pages(outputs, lo_pdf) -> None:
     wrong = [row for row in contents_check(lo_pdf, outputs["view"]) if row[1] != row[2]]
     assert wrong == []
 

@@ -2,9 +2,10 @@
 
 A TOC field's cached result is what LibreOffice and viewers show: they do not rebuild it. So
 the page numbers written there are computed here, the way Word and LibreOffice lay out text:
-greedy line breaking with the metrics of the font the theme names (Liberation Sans stands
-for Arial, whose metrics it copies), paragraph spacing, page breaks before, keep-with-next,
-keep-together and widow control. Word shows them too: the document does not ask it to update
+greedy line breaking with the metrics of the font the theme names (the Inter the DOCX
+embeds; Liberation Sans stands for Arial, whose metrics it copies, in a theme that embeds
+none), paragraph spacing (none before a paragraph at the top of a page that no break
+started), page breaks before, keep-with-next, keep-together and widow control. Word shows them too: the document does not ask it to update
 its fields as it opens (updateFields makes Word ask a question at every open); F9 does.
 """
 
@@ -211,7 +212,10 @@ def estimate_pages(document: DocxDocument, theme: Theme, first_page: int = 1) ->
 
 def _place(box: _Box, page: int, used: float, height: float) -> tuple[int, int, float]:
     """Lay one paragraph's lines from (page, used): its first page, and where the next starts."""
-    used += box.look.before
+    # the space before a paragraph is dropped at the top of a page that a page break did not
+    # start (LibreOffice sets the first line at the top margin, as Word does)
+    if used > 0 or box.look.page_break_before:
+        used += box.look.before
     remaining = list(box.lines)
     first = None
     while remaining:

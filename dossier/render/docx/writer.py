@@ -30,6 +30,7 @@ from dossier.errors import Problem, RenderError, os_reason
 from dossier.office import oxml
 from dossier.office.markers import MARKER_PREFIX, PAGE, Built, Printed, write_markers
 from dossier.render.cover import picture_height
+from dossier.render.docx.fonts import embed_fonts
 from dossier.render.docx.pages import estimate_pages
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
@@ -111,6 +112,7 @@ class Writer:
             {"dossier-slug": self.edition.slug, "dossier-source-sha256": self.edition.digest or ""},
         )
         oxml.drop_legacy_parts(self.document)
+        embed_fonts(self.document, self.theme.fonts.docx.family, self.theme.fonts.docx.embedded())
         return _save(self.document)
 
     def page_setup(self, section: DocxSection) -> None:
