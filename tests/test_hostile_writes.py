@@ -247,21 +247,26 @@ THEME_CASES = [
         "styles.small.after: un nombre",
     ),
     (
-        "regular: fonts/LiberationSans-Regular.ttf",
+        "regular: fonts/Inter-Regular.ttf",  # the DOCX's metrics
         "regular: /etc/passwd",
         "« /etc/passwd » n'est pas dans le dossier fonts/ du projet",
     ),
     (
-        "regular: fonts/LiberationSans-Regular.ttf",
+        "regular: fonts/Inter-Regular.ttf",
         "regular: fonts/../../../etc/passwd",
         "n'est pas dans le dossier fonts/ du projet",
+    ),
+    (
+        "bold_italic: fonts/Inter-BoldItalic.ttf",  # a file the DOCX embeds
+        "bold_italic: /etc/shadow",
+        "« /etc/shadow » n'est pas dans le dossier fonts/ du projet",
     ),
     (
         "- family: Inter",
         "- family: 'Inter\"; } body { display: none } x { font: \"'",
         "n'est pas un nom de police",
     ),
-    ("  family: Arial", '  family: "Arial</w:rFonts>"', "n'est pas un nom de police"),
+    ("    family: Inter\n", '    family: "Inter</w:rFonts>"\n', "n'est pas un nom de police"),
 ]
 
 
