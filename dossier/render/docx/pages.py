@@ -5,8 +5,9 @@ the page numbers written there are computed here, the way Word and LibreOffice l
 greedy line breaking with the metrics of the font the theme names (the Inter the DOCX
 embeds; Liberation Sans stands for Arial, whose metrics it copies, in a theme that embeds
 none), paragraph spacing (none before a paragraph at the top of a page that no break
-started), page breaks before, keep-with-next, keep-together and widow control. Word shows them too: the document does not ask it to update
-its fields as it opens (updateFields makes Word ask a question at every open); F9 does.
+started), page breaks before, keep-with-next, keep-together and widow control. Word shows
+them too: the document does not ask it to update its fields as it opens (updateFields makes
+Word ask a question at every open); F9 does.
 """
 
 from __future__ import annotations
