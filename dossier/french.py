@@ -219,6 +219,7 @@ class Words:
     # What a reader says of a link to a page (a contents entry, « voir p. 7 »): its subject and
     # the page, for the number alone says nowhere.
     page_link: str = "{name}, page\u00a0{page}"
+    page_link_after_mark: str = "{name} — page\u00a0{page}"  # after « ? », « ! » or « … »
     page: str = "page\u00a0{page}"
     # a link whose words lead elsewhere elsewhere in the edition, told apart by its context
     link_about: str = "{text}\u00a0: {name}"

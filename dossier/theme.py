@@ -555,6 +555,9 @@ class Theme(_Strict):
 
 _POINTS_PER_MM = 72 / 25.4
 EVENT_INDENT = 6.0  # millimetres: the rule and the padding at an event's left (print.css)
+# millimetres between two events, from the last line of one to the date of the next: its
+# padding below (1 mm), its margin (4 mm), the next one's padding above its date (3 mm)
+EVENT_GAP = 8.0
 
 
 def _wrap(words: list[str], metrics: Metrics, size: float, width: float) -> int:

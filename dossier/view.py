@@ -953,6 +953,8 @@ class Edition:
             name = next(headings, "")
         if not name:
             return self.words.page.format(page=page)
+        if name.rstrip()[-1:] in "?!…":  # « … territoriale ? — page 26 », never « ?, »
+            return self.words.page_link_after_mark.format(name=name.rstrip(), page=page)
         return self.words.page_link.format(name=name, page=page)
 
     def strings(self) -> Iterator[tuple[str, Origin | None]]:
@@ -1115,10 +1117,29 @@ class _Preparer:
         """Label a link whose words lead elsewhere elsewhere in the edition, by its context."""
         if span.href is None or span.label is not None:
             return span
-        if len(self.targets.get(_name_key(span.text), ())) < 2:
-            return span
-        name = self.words.link_about.format(text=span.text.strip(), name=self.about)
-        return dataclasses.replace(span, label=name)
+        label = self._link_label(span.text)
+        return span if label is None else dataclasses.replace(span, label=label)
+
+    def _link_label(self, words: str) -> str | None:
+        """Return what a reader hears of a link's words when they alone say nowhere: « En
+        savoir plus » and words that lead elsewhere elsewhere, with their context; or None."""
+        if words.strip().casefold() == self.words.more.casefold():
+            return self.words.more_about.format(name=self.about)
+        if len(self.targets.get(_name_key(words), ())) < 2:
+            return None
+        return self.words.link_about.format(text=words.strip(), name=self.about)
+
+    def _labelled(self, spans: Rich) -> Rich:
+        """Label each link of spans from all its words (« le 1er mai » is three spans, one
+        link): every span of it carries the same label."""
+        found: list[Span] = []
+        for href, run in itertools.groupby(spans, key=lambda span: span.href):
+            group = list(run)
+            label = self._link_label(plain(group)) if href else None
+            if label is not None and not any(span.label for span in group):
+                group = [dataclasses.replace(span, label=label) for span in group]
+            found += group
+        return tuple(found)
 
     # --- strings ---
 
@@ -1131,13 +1152,7 @@ class _Preparer:
         A link the author wrote as « En savoir plus » is labelled, for those who hear it alone,
         with what the text around it is about: the section's heading, or the event's title.
         """
-        spans = tuple(
-            dataclasses.replace(span, label=self.words.more_about.format(name=self.about))
-            if span.href and span.text.strip().casefold() == self.words.more.casefold()
-            else self._told_apart(span)
-            for span in rich_text(value)
-        )
-        return Text(spans, self.origin(path), role)
+        return Text(self._labelled(rich_text(value)), self.origin(path), role)
 
     def plain_text(self, value: str, path: FieldPath, role: str = "", href: str | None = None):
         """Typeset text that holds no markup of its own (a name, an address)."""
@@ -1791,10 +1806,10 @@ def _link_targets(edition: m.Edition) -> dict[str, set[str]]:
         if isinstance(value, m.Link):
             found.setdefault(_name_key(value.text), set()).add(value.url)
         elif isinstance(value, str):
-            if "](" in value:
-                for span in rich_text(value):
-                    if span.href:
-                        found.setdefault(_name_key(span.text), set()).add(span.href)
+            if "](" in value:  # a link's words are all its spans' (« le 1er mai »)
+                for href, run in itertools.groupby(rich_text(value), key=lambda s: s.href):
+                    if href:
+                        found.setdefault(_name_key(plain(run)), set()).add(href)
         elif isinstance(value, m.Model):
             for name in type(value).model_fields:
                 walk(getattr(value, name))

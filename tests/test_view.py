@@ -310,3 +310,31 @@ def test_a_calendar_by_day_heads_each_day_and_prints_hours_only(edition_copy) ->
     assert headings.index(days[0]) < headings.index(first_title.plain)
     # every event once, in the flat list the calendar file and the search engines read
     assert sum(len(day.events) for day in section.days) == len(section.events)
+
+
+def test_a_link_of_several_looks_is_labelled_by_all_its_words(edition_copy) -> None:
+    """« le 1er mai » is three spans (its ordinal a superscript) and one link: when its words
+    lead to two places, the label that tells them apart says them all, on every span."""
+    folder = edition_copy(
+        SMALL_EDITION,
+        {
+            "answer: Parce qu'un jour ne suffit pas.": "answer: "
+            '"Rendez-vous [le 1er mai](https://a.example.fr/) et [le 1er mai](https://b.example.fr/)."',
+        },
+    )
+    view = prepare(load_edition(folder), folder)
+    text = next(t for t in view.texts() if any(s.href and "example.fr" in s.href for s in t.spans))
+    for address in ("https://a.example.fr/", "https://b.example.fr/"):
+        spans = [s for s in text.spans if s.href == address]
+        assert [s.text for s in spans] == ["le 1", "er", " mai"]
+        (label,) = {s.label for s in spans}  # one label for the three
+        assert label is not None
+        assert label.startswith(f"le 1er mai{NBSP}: ")
+        (run,) = [r for r in text.runs() if r.href == address]
+        assert run.label == label
+
+
+def test_a_page_link_after_a_question_mark_reads_without_a_comma(view_2021) -> None:
+    """« Qu’est-ce qu’un laboratoire… ? — page 26 », never « … ?, page 26 »."""
+    assert view_2021.page_label("x", "26", "Qu’est-ce ?") == f"Qu’est-ce ? — page{NBSP}26"
+    assert view_2021.page_label("x", "20", "Les laboratoires") == f"Les laboratoires, page{NBSP}20"

@@ -113,6 +113,28 @@ def set_paragraph_flag(properties: Element, tag: str, on: bool) -> None:
     properties.append(flag)
 
 
+def _insert_property(properties: Element, element: Element) -> None:
+    """Put a child of w:pPr where the schema's sequence wants it, in place of its like."""
+    tag = element.tag.split("}")[1]
+    for old in properties.findall(element.tag):
+        properties.remove(old)
+    following = {qn(f"w:{name}") for name in _PPR_ORDER[_PPR_ORDER.index(tag) + 1 :]}
+    for index, child in enumerate(properties):
+        if child.tag in following:
+            properties.insert(index, element)
+            return
+    properties.append(element)
+
+
+def set_indent(paragraph: CT_P, left_twips: int, hanging_twips: int = 0) -> None:
+    """Indent a paragraph's text (hanging: its first line's, for a list item) by twips."""
+    indent = OxmlElement("w:ind")
+    indent.set(qn("w:left"), str(left_twips))
+    if hanging_twips:
+        indent.set(qn("w:hanging"), str(hanging_twips))
+    _insert_property(paragraph.get_or_add_pPr(), indent)
+
+
 def frame_at_foot(paragraph: CT_P, width_mm: float) -> None:
     """Set a paragraph in a frame at the foot of its page's text area (w:framePr), as wide as
     the text: out of the flow, it stays in the body's reading order. Neighbours with the same
@@ -222,8 +244,8 @@ def _field_char(parent: Element, kind: str) -> None:
     run = OxmlElement("w:r")
     char = OxmlElement("w:fldChar")
     char.set(qn("w:fldCharType"), kind)
-    if kind == "begin":
-        char.set(qn("w:dirty"), "true")  # Word computes it again on opening
+    # Never w:dirty: Word would ask at every open whether to update « fields that may refer
+    # to other files »; their cached results are written in (dossier.render.docx.pages).
     run.append(char)
     parent.append(run)
 

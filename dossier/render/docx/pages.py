@@ -135,7 +135,12 @@ def _box(element: CT_P, look: _Look, text_width: float, fonts: dict[bool, Metric
     line = natural * (spacing if isinstance(spacing, float) else 1.0)
     if isinstance(spacing, Length):
         line = max(spacing.pt, natural) if look.at_least else spacing.pt
-    width = text_width - look.indent
+    indent = look.indent
+    if direct.left_indent is not None:  # an event's text, set past its rule
+        indent = direct.left_indent.pt  # a list item's first line hangs left of its others
+    width = text_width - indent
+    if direct.space_before is not None:  # the gap before an event's date
+        look = replace(look, before=direct.space_before.pt)
 
     text = "".join(node.text or "" for node in element.iter(qn("w:t")))
     text = text.replace("\u00a0", "\u0001").replace("\u202f", "\u0001")

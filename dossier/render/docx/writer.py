@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.section import Section as DocxSection
-from docx.shared import Emu, Length, Mm
+from docx.shared import Emu, Length, Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.parfmt import ParagraphFormat
 
@@ -34,7 +34,7 @@ from dossier.render.docx.fonts import embed_fonts
 from dossier.render.docx.pages import estimate_pages
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
-from dossier.theme import Theme
+from dossier.theme import EVENT_GAP, EVENT_INDENT, Theme
 from dossier.view import (
     TITLE_LEVEL,
     Block,
@@ -65,6 +65,9 @@ from dossier.view import (
 )
 
 ANCHOR_PREFIX = "_Toc"  # Word's own prefix for the targets of a TOC field
+
+
+_POINTS_PER_MM = 72 / 25.4
 
 
 class Writer:
@@ -352,6 +355,36 @@ class Writer:
             look = ParagraphFormat(paragraph)
             look.keep_with_next = True
             look.keep_together = together or None
+        self.event_layout([*head, *description, *after])
+
+    def event_layout(self, paragraphs: list[CT_P]) -> None:
+        """Set an event as the PDF does: its text indented past the place of the PDF's rule,
+        the PDF's gap before its date (theme.EVENT_*), so that its lines hold the PDF's words
+        and its pages fill as the PDF's. The rule itself is not drawn: LibreOffice exports a
+        paragraph's border as untagged content, outside PDF/UA."""
+        indent = round(EVENT_INDENT * _POINTS_PER_MM * 20)  # twentieths of a point
+        for paragraph in paragraphs:
+            list_left, hanging = self.list_indent(paragraph)
+            oxml.set_indent(paragraph, indent + list_left, hanging)
+        ParagraphFormat(paragraphs[0]).space_before = Pt(EVENT_GAP * _POINTS_PER_MM)
+
+    def list_indent(self, paragraph: CT_P) -> tuple[int, int]:
+        """Return a list item's indent and hanging indent (twips) from its numbering, or 0, 0."""
+        style = self.document.styles.element.get_by_id(paragraph.style or "")
+        number = (
+            None if style is None else style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        )
+        if number is None:
+            return 0, 0
+        numbering = self.document.part.numbering_part.element
+        found = numbering.xpath(f"w:num[@w:numId='{number.get(qn('w:val'))}']/w:abstractNumId")
+        if not found:
+            return 0, 0
+        abstract = found[0].get(qn("w:val"))
+        ind = numbering.xpath(f"w:abstractNum[@w:abstractNumId='{abstract}']/w:lvl[1]/w:pPr/w:ind")
+        if not ind:
+            return 0, 0
+        return int(ind[0].get(qn("w:left"), "0")), int(ind[0].get(qn("w:hanging"), "0"))
 
     def blocks(self, blocks: Iterable[Block]) -> list[CT_P]:
         written = []
