@@ -287,6 +287,24 @@ FamilyName = Annotated[str, AfterValidator(_check_family)]
 FontFile = Annotated[str, AfterValidator(_check_font_file)]
 
 
+def _check_embedded_file(value: str) -> str:
+    # Word embeds and reads TrueType outlines only; a file the DOCX cannot carry is said,
+    # never left out in silence (the cabinet would see another font)
+    if Path(value).suffix.lower() != ".ttf":
+        raise ValueError(
+            f"« {value} » n'est pas une police TrueType (.ttf) : Word n'embarque que celles-là "
+            "(fonts/make_truetype.py en fait depuis des .otf)"
+        )
+    if not _font_file(value).is_file():
+        raise ValueError(f"« {value} » n'existe pas")
+    return value
+
+
+EmbeddedFile = Annotated[
+    str, AfterValidator(_check_font_file), AfterValidator(_check_embedded_file)
+]
+
+
 class DocxFont(_Strict):
     """The font a DOCX names, and files of fonts/ with its metrics, to foresee its pages;
     embed: the TrueType files the DOCX carries, by style (Word embeds TrueType outlines), so
@@ -294,16 +312,15 @@ class DocxFont(_Strict):
 
     family: FamilyName
     metrics: dict[Literal["regular", "bold"], FontFile]
-    embed: dict[Literal["regular", "bold", "italic", "bold_italic"], FontFile] = {}
+    embed: dict[Literal["regular", "bold", "italic", "bold_italic"], EmbeddedFile] = {}
 
     def files(self) -> dict[str, Path]:
         """Return each metrics file, resolved inside the project's fonts/ folder."""
         return {style: _font_file(value) for style, value in self.metrics.items()}
 
     def embedded(self) -> dict[str, Path]:
-        """Return each file to embed, by style, resolved; those missing are left out."""
-        found = {style: _font_file(value) for style, value in self.embed.items()}
-        return {style: path for style, path in found.items() if path.is_file()}
+        """Return each file to embed, by style, resolved (each is a TrueType file there)."""
+        return {style: _font_file(value) for style, value in self.embed.items()}
 
 
 class FontFamily(_Strict):

@@ -262,6 +262,16 @@ THEME_CASES = [
         "« /etc/shadow » n'est pas dans le dossier fonts/ du projet",
     ),
     (
+        "bold_italic: fonts/Inter-BoldItalic.ttf",
+        "bold_italic: fonts/Inter-BoldItalic.otf",
+        "n'est pas une police TrueType (.ttf) : Word n'embarque que celles-là",
+    ),
+    (
+        "bold_italic: fonts/Inter-BoldItalic.ttf",
+        "bold_italic: fonts/Inter-Absente.ttf",
+        "« fonts/Inter-Absente.ttf » n'existe pas",
+    ),
+    (
         "- family: Inter",
         "- family: 'Inter\"; } body { display: none } x { font: \"'",
         "n'est pas un nom de police",
