@@ -66,7 +66,7 @@ def truetype(source: Path, target: Path) -> None:
 def main() -> int:
     for style in STYLES:
         truetype(HERE / f"Inter-{style}.otf", HERE / f"Inter-{style}.ttf")
-        print(f"fonts/Inter-{style}.ttf")
+        sys.stdout.write(f"fonts/Inter-{style}.ttf\n")
     return 0
 
 
