@@ -100,17 +100,11 @@ textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectP
 
 def set_paragraph_flag(properties: Element, tag: str, on: bool) -> None:
     """Set an on/off property of w:pPr (suppressAutoHyphens…) where the schema wants it."""
-    for old in properties.findall(qn(f"w:{tag}")):
-        properties.remove(old)
-    if not on:
-        return
-    flag = OxmlElement(f"w:{tag}")
-    following = {qn(f"w:{name}") for name in _PPR_ORDER[_PPR_ORDER.index(tag) + 1 :]}
-    for index, child in enumerate(properties):
-        if child.tag in following:
-            properties.insert(index, flag)
-            return
-    properties.append(flag)
+    if on:
+        _insert_property(properties, OxmlElement(f"w:{tag}"))
+    else:
+        for old in properties.findall(qn(f"w:{tag}")):
+            properties.remove(old)
 
 
 def _insert_property(properties: Element, element: Element) -> None:
