@@ -211,9 +211,12 @@ class Pagination:
             tried.add(problem)
             page, rule = problem
             if rule == "hyphen":
-                block = rules.hyphenated_end(part.pages[page])
-                assert block is not None
-                attempts = [rules.unhyphenated(tree, block)]
+                # every page of the part that ends on a hyphenated word, mended in one layout:
+                # a long calendar has several, and each layout of it is seconds
+                blocks = [rules.hyphenated_end(later) for later in part.pages[page:]]
+                found = list(dict.fromkeys(b.element for b in blocks if b is not None))
+                assert found
+                attempts = ["\n".join(rules.unhyphenated(tree, element) for element in found)]
             else:
                 later = rules.opening(part.pages, sections, page)
                 attempts = [

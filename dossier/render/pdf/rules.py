@@ -11,7 +11,7 @@ the pages first:
   a little short rather than a page holding two lines and the links box;
 - **no hyphen at the end of a page**: the last line of a page never ends on a hyphenated
   word. The paragraph it belongs to is laid out again unhyphenated (`hyphens: manual`), and
-  the part with it.
+  the part with it; every such paragraph of the part's pages from there, in one layout.
 
 Each mend is a CSS rule naming its element by its path from the nearest element with an id
 (a section, a day, an event): it goes into the part's HTML, and into the whole document's
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from weasyprint.document import Page
 from weasyprint.formatting_structure import boxes
@@ -207,9 +208,9 @@ def hyphenated_end(page: Page) -> boxes.Box | None:
     return None
 
 
-def unhyphenated(tree: Tree, block: boxes.Box) -> str:
-    """Return the rule that lays a paragraph out without hyphenation."""
-    return f"{tree.selector(block.element)} {{ hyphens: manual !important; }}"
+def unhyphenated(tree: Tree, element: Any) -> str:
+    """Return the rule that lays a paragraph (its HTML element) out without hyphenation."""
+    return f"{tree.selector(element)} {{ hyphens: manual !important; }}"
 
 
 def tighter(tree: Tree, pages: list[Page], index: int) -> str:
