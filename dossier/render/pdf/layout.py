@@ -213,8 +213,8 @@ class Pagination:
             if rule == "hyphen":
                 # every page of the part that ends on a hyphenated word, mended in one layout:
                 # a long calendar has several, and each layout of it is seconds
-                blocks = [rules.hyphenated_end(later) for later in part.pages[page:]]
-                found = list(dict.fromkeys(b.element for b in blocks if b is not None))
+                ends = [rules.hyphenated_end(later) for later in part.pages[page:]]
+                found = list(dict.fromkeys(end.element for end in ends if end is not None))
                 assert found
                 attempts = ["\n".join(rules.unhyphenated(tree, element) for element in found)]
             else:
