@@ -554,9 +554,10 @@ def one_annotation_per_link(pages: Any) -> None:
     """Keep, of each page's links, those of a link's own element: one annotation per line.
 
     WeasyPrint lists every box inside a link too (its ::after, a leader), each its own
-    annotation over the same words. Nothing is done where the internals changed.
+    annotation over the same words. Nothing is done where install() left the link hooks out
+    (the internals changed): it judged so once, reading WeasyPrint's sources.
     """
-    if link_hooks_problems():
+    if draw.draw_inline_level is not _leader_as_artifact:
         return
     for page in pages:
         page.links[:] = [link for link in page.links if getattr(link[3], "link", None)]
