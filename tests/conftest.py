@@ -31,6 +31,18 @@ EDITIONS = [EDITION_2021, *sorted(p.parent for p in (ROOT / "tests" / "editions"
 ALL_FORMATS = ("pdf", "docx", "html")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the builds' layout memory (dossier.render.pdf.memory_of) in a folder of this run's,
+    not in the user's cache: a test starts from what this run's builds found, never another's."""
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="dossier-tests-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
+
+
 @pytest.fixture
 def edition_copy(tmp_path: Path) -> Callable[..., Path]:
     """Copy an edition to a temporary folder, with its edition.yaml edited as asked."""

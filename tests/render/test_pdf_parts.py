@@ -107,3 +107,80 @@ def test_a_kept_layout_gives_after_each_edit_the_pdf_of_a_fresh_one(tmp_path: Pa
         if name == "an image replaced":
             # same name, new file: its part is laid out anew (its size may differ)
             assert "trois-questions-a" in kept.report.changed, kept.report
+
+
+# --- what the layouts found, kept between builds (layout.Memory) ---------------------------
+
+
+def test_a_build_after_another_lays_each_part_out_once_into_the_same_pdf(tmp_path: Path) -> None:
+    """The second build of an edition (another process: a fresh Pagination) starts from the
+    mends and the page numbers the first found, and makes the very same pages."""
+    memory = tmp_path / "build" / ".dossier-cache" / "mise-en-page.json"
+    view = view_of(EDITION_2021)
+    first = fresh(EDITION_2021)
+    first_pdf = first.lay_out(view, memory).write_pdf(**OPTIONS)
+    assert first.report.passes == 2, first.report
+    assert first.report.layouts > first.report.parts, first.report
+    assert memory.is_file()
+    again = fresh(EDITION_2021)
+    again_pdf = again.lay_out(view, memory).write_pdf(**OPTIONS)
+    assert again_pdf == first_pdf
+    assert again.report.passes == 1, again.report
+    assert again.report.layouts == again.report.parts == again.report.remembered, again.report
+    # the whole document, laid out with what was remembered, is still the same PDF
+    whole = HTML(
+        string=again.whole_html(view),
+        base_url=EDITION_2021.resolve().as_uri() + "/",
+        url_fetcher=again.fetcher,
+    ).render()
+    assert whole.write_pdf(**OPTIONS) == first_pdf
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "not json {",
+        '{"format": 1, "code": "other code", "numbers": {}, "mends": {}}',
+        '{"format": 1, "numbers": [], "mends": 3}',
+        "[]",
+    ],
+    ids=["garbage", "other code", "wrong shapes", "a list"],
+)
+def test_a_memory_that_does_not_hold_is_left_aside(tmp_path: Path, kept: str) -> None:
+    memory = tmp_path / "mise-en-page.json"
+    memory.write_text(kept, encoding="utf-8")
+    view = view_of(SMALL_EDITION)
+    reference = fresh(SMALL_EDITION).lay_out(view).write_pdf(**OPTIONS)
+    pagination = fresh(SMALL_EDITION)
+    assert pagination.lay_out(view, memory).write_pdf(**OPTIONS) == reference
+    assert pagination.report.remembered == 0
+    assert '"format": 1' in memory.read_text(encoding="utf-8")  # written anew, whole
+
+
+def test_what_is_remembered_goes_with_the_files_a_part_names(tmp_path: Path) -> None:
+    """A picture replaced under its name, or another font, is another layout: its part is laid
+    out and mended anew, not set with the mends of the old file."""
+    folder = tmp_path / "petite"
+    shutil.copytree(SMALL_EDITION, folder)
+    memory = tmp_path / "mise-en-page.json"
+    fresh(folder).lay_out(view_of(folder), memory)
+    new_image(folder / "images" / "portrait.png")
+    pagination = fresh(folder)
+    pagination.lay_out(view_of(folder), memory)
+    naming = [html for html in pagination.laid if "images/portrait.png" in html]
+    assert len(naming) == 2  # the interview's and the édito's
+    assert pagination.report.remembered == pagination.report.parts - 2, pagination.report
+
+
+def test_a_build_keeps_its_layout_memory_in_the_cache_folder_not_among_its_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier.build import build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    output = tmp_path / "build"
+    build(SMALL_EDITION, ("pdf",), output=output)
+    assert [p.name for p in output.iterdir()] == ["semaine-donnee-2024.pdf"]
+    kept = list((tmp_path / "cache" / "dossier").iterdir())
+    assert len(kept) == 1, kept
+    assert kept[0].name.startswith("mise-en-page-"), kept

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import mimetypes
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -97,8 +99,13 @@ def pagination(folder: Path, theme: Path | None = None) -> Pagination:
     return _PAGINATIONS[key]
 
 
-def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> bytes:
-    """Lay out the edition as a tagged PDF of the given variant, the first one by default."""
+def render_pdf(
+    edition: Edition, folder: Path, variant: str | None = None, memory: Path | None = None
+) -> bytes:
+    """Lay out the edition as a tagged PDF of the given variant, the first one by default.
+
+    memory: the file that keeps what the layouts found between builds (layout.Memory).
+    """
     variants = RENDERERS["pdf"].variant_names
     variant = variant or variants[0]
     if variant not in variants:
@@ -106,7 +113,7 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
     load_theme(over=edition.theme).check_glyphs(edition.strings())
     layout = pagination(folder, edition.theme)
     try:
-        document = layout.lay_out(edition)
+        document = layout.lay_out(edition, memory)
         if again():  # a page laid out as before will not be painted again
             painting.prepare(document.pages)
         say("écriture du PDF")
@@ -127,6 +134,21 @@ def render_pdf(edition: Edition, folder: Path, variant: str | None = None) -> by
         raise
     finally:
         tagging.forget_fragments()
+
+
+def memory_of(folder: Path) -> Path | None:
+    """Return the file that keeps what the layouts of an edition found, between builds.
+
+    It is in the user's cache folder ($XDG_CACHE_HOME, else ~/.cache), as other programs keep
+    what they can find again: never among the outputs, which hold only what was asked for, nor
+    in the edition's folder, which is the press office's. None without a home folder.
+    """
+    try:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home folder: every build finds its mends again
+        return None
+    name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return cache / "dossier" / f"mise-en-page-{name}.json"
 
 
 def _forget(folder: Path) -> None:
@@ -157,8 +179,9 @@ def write_pdf(edition: Edition, folder: Path, target: Path, variant: str | None)
     """Write the edition as a PDF of the given variant at target: the build's entry.
 
     Return what was laid out: « 1 partie sur 13 mise en page », for the watch mode to say.
+    What the layouts found is kept in the user's cache folder (memory_of), for the next build.
     """
-    target.write_bytes(render_pdf(edition, folder, variant))
+    target.write_bytes(render_pdf(edition, folder, variant, memory_of(folder)))
     report = pagination(folder, edition.theme).report
     if report.laid_out == 0:
         said = f"aucune des {report.parts} parties remise en page"

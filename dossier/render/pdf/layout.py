@@ -21,19 +21,36 @@ document laid out at once, byte for byte):
 
 Pages of several documents are written as one with `Document.copy`: links, outline and the
 structure tree are made at write time from all the pages.
+
+What a layout found is remembered between builds, as LaTeX keeps its .aux: the mends of each
+part (by a digest of its HTML, its stylesheet, the fonts and pictures it names, and this code)
+and the page of each anchor. A build of an edition laid out before starts from them: its parts
+are laid out once each, in one pass, instead of again for each mend and for the numbers. What
+is remembered only spares work: the digest changes with anything that could change the layout,
+and the pages are checked against the rules as after any layout.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import gc
+import hashlib
+import json
 import logging
+import os
+import re
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
+from urllib.parse import unquote, urlsplit
 
+import weasyprint
 from weasyprint import CSS, HTML, Document
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import MarginBox
@@ -58,6 +75,11 @@ _LEFT_FIRST = "html { break-before: left; }"
 _FOOTER = ("@bottom-left", "@bottom-center", "@bottom-right")
 # The passes after the first, in words, for the terminal: « mise en page, deuxième passe : … ».
 _PASSES = {2: "deuxième", 3: "troisième", 4: "quatrième", 5: "cinquième", 6: "sixième"}
+# How many parts' mends a memory keeps: those of the last layouts (a draft and a final build of
+# one edition, variants), not of every version an edition ever had.
+REMEMBERED = 400
+# A file a part's HTML or its stylesheet names (a picture, a font): its version is in the digest.
+_FILE_URL = re.compile(r"""file://[^"')\s?]+""")
 
 Block = str | Section
 
@@ -71,6 +93,7 @@ class _Laid:
     anchors: dict[str, int]  # where each anchor fell: the index of its page in the part
     seconds: float
     mends: str = ""  # the rules (CSS) that mended its pages (dossier.render.pdf.rules)
+    key: str = ""  # the digest of what its layout depends on (Memory)
 
     @property
     def pages(self) -> list[Page]:
@@ -87,11 +110,88 @@ class Report:
     pages: int = 0
     seconds: float = 0.0
     changed: list[str] = field(default_factory=list)  # the parts laid out, by their anchor
+    remembered: int = 0  # parts laid out with the mends an earlier build found (Memory)
 
     @property
     def laid_out(self) -> int:
         """Return how many parts were laid out anew."""
         return len(set(self.changed))
+
+
+class Memory:
+    """What the layouts of an edition found, kept in a file between builds: the mends of each
+    part, by the digest of what its layout depends on, and the page of each anchor."""
+
+    FORMAT = 1
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.mends: dict[str, str] = {}
+        self.numbers: dict[str, str] = {}
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # none yet, or unreadable: it only spares work
+            return
+        if not isinstance(found, dict) or found.get("format") != self.FORMAT:
+            return
+        if found.get("code") != _code():  # laid out by other code: its mends may not hold
+            return
+        mends, numbers = found.get("mends"), found.get("numbers")
+        if _strings(mends) and _strings(numbers):
+            self.mends, self.numbers = mends, numbers
+
+    def keep(self, parts: Sequence[_Laid], numbers: dict[str, str]) -> None:
+        """Remember what a layout found; write the file if that changes it."""
+        mends = dict(self.mends)
+        for part in parts:
+            mends.pop(part.key, None)
+            mends[part.key] = part.mends  # the latest last: the oldest go first
+        mends = dict(list(mends.items())[-REMEMBERED:])
+        if mends == self.mends and numbers == self.numbers:
+            return
+        self.mends, self.numbers = mends, dict(numbers)
+        data = {"format": self.FORMAT, "code": _code(), "numbers": numbers, "mends": mends}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            )
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                json.dump(data, file, ensure_ascii=False)
+            os.replace(temporary, self.path)
+        except OSError as error:  # the PDF is made all the same; the next build finds again
+            log.debug("layout memory not kept in %s: %s", self.path, error)
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(temporary)
+
+
+def _strings(value: object) -> TypeGuard[dict[str, str]]:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+
+
+@functools.cache
+def _code() -> str:
+    """Return the digest of the code a layout depends on: WeasyPrint's version and this package's
+    PDF modules (the rules, the hooks on WeasyPrint's layout)."""
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def _versions(text: str) -> str:
+    """Return the version (time, size) of each file a text names by a file: URL."""
+    versions = []
+    for url in sorted(set(_FILE_URL.findall(text))):
+        try:
+            status = Path(unquote(urlsplit(url).path)).stat()
+        except OSError:
+            versions.append(f"{url} -")
+            continue
+        versions.append(f"{url} {status.st_mtime_ns} {status.st_size}")
+    return "\n".join(versions)
 
 
 class Pagination:
@@ -103,19 +203,26 @@ class Pagination:
         self.fonts = FontConfiguration()
         self.images: dict[str, object] = {}  # WeasyPrint's cache of decoded images, by URL
         self.stylesheet: tuple[str, CSS] | None = None
+        self.versions = ""  # of the files the stylesheet names: its fonts, its pictures
         self.laid: dict[str, _Laid] = {}  # by the part's HTML: the same HTML lays out the same
         self.footers: tuple[str, Document] | None = None
         self.numbers: dict[str, str] = {}  # the page of each anchor, in the last layout
         self.report = Report()
+        self.memory: Memory | None = None
 
-    def lay_out(self, edition: Edition) -> Document:
-        """Return the edition's pages as one document, laying out only the parts that changed."""
+    def lay_out(self, edition: Edition, memory: Path | None = None) -> Document:
+        """Return the edition's pages as one document, laying out only the parts that changed.
+
+        memory: the file where what the layouts found is kept between builds (Memory).
+        """
         started = time.perf_counter()
         report = Report()
+        if memory is not None and (self.memory is None or self.memory.path != memory):
+            self.memory = Memory(memory)
         sheet = self._stylesheet(edition)
         source = _versioned_source(edition)
         parts = _parts(edition)
-        numbers = dict(self.numbers)
+        numbers = dict(self.numbers or (self.memory.numbers if self.memory else {}))
         laid: dict[str, _Laid] = {}
         written: dict[tuple[int, bool], tuple[tuple[tuple[str, str | None], ...], str]] = {}
         with _collector_paused():
@@ -162,6 +269,8 @@ class Pagination:
         # Only what this layout used is kept: the next one compares with it.
         self.laid = {html: part for html, part in laid.items() if part in order}
         self.numbers = found
+        if self.memory is not None and memory is not None:
+            self.memory.keep(order, found)
         report.parts = len(parts)
         report.pages = len(pages)
         report.seconds = time.perf_counter() - started
@@ -191,6 +300,7 @@ class Pagination:
                 font_config=self.fonts,
             )
             self.stylesheet = (text, css)
+            self.versions = _versions(text)
             self.laid.clear()  # laid out with another stylesheet: nothing can be kept
             self.footers = None
         return self.stylesheet[1]
@@ -200,9 +310,12 @@ class Pagination:
         layout that CSS cannot say (dossier.render.pdf.rules), until none does."""
         # the sections that open with a heading: one without reads as the text going on
         sections = [b.anchor for b in blocks if isinstance(b, Section) and b.heading]
-        mends: list[str] = []
-        part, tree = self._render(html, sheet)
+        key = self._key(html)
+        known = self.memory.mends.get(key) if self.memory else None
+        mends: list[str] = [known] if known else []  # an earlier build's: laid out with them
+        part, tree = self._render(_with_css(html, mends) if mends else html, sheet)
         report.layouts += 1
+        report.remembered += known is not None
         tried: set[tuple[int, str]] = set()
         for _ in range(MAX_MENDS):
             problem = rules.problem(part.pages, sections)
@@ -231,7 +344,18 @@ class Pagination:
                     part, tree = candidate, candidate_tree
                     break
         part.mends = "\n".join(mends)
+        part.key = key
         return part
+
+    def _key(self, html: str) -> str:
+        """Return the digest of all a part's layout depends on: its HTML, its stylesheet, the
+        files they name, the code that lays out."""
+        assert self.stylesheet is not None
+        digest = hashlib.sha256(_code().encode())
+        for text in (self.stylesheet[0], self.versions, html, _versions(html)):
+            digest.update(text.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
 
     def _render(self, html: str, sheet: CSS) -> tuple[_Laid, rules.Tree]:
         started = time.perf_counter()
