@@ -113,6 +113,7 @@ def render_pdf(
     load_theme(over=edition.theme).check_glyphs(edition.strings())
     layout = pagination(folder, edition.theme)
     try:
+        layout.keep_layouts = again()  # the watch's: an edit lays out from its page on
         document = layout.lay_out(edition, memory)
         if again():  # a page laid out as before will not be painted again
             painting.prepare(document.pages)

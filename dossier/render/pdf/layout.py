@@ -59,7 +59,7 @@ from weasyprint.text.fonts import FontConfiguration
 from dossier.errors import RenderError
 from dossier.render import say
 from dossier.render.html import print_stylesheet, render_html
-from dossier.render.pdf import rules
+from dossier.render.pdf import resume, rules
 from dossier.view import Edition, Picture, Section
 
 log = logging.getLogger("dossier")
@@ -94,6 +94,14 @@ class _Laid:
     seconds: float
     mends: str = ""  # the rules (CSS) that mended its pages (dossier.render.pdf.rules)
     key: str = ""  # the digest of what its layout depends on (Memory)
+    layout: resume.Layout | None = None  # to lay it out again from a page (resume.py)
+    tree: rules.Tree | None = None
+    # where, in document order, the elements its mends set begin; None if not known (mends
+    # an earlier build found): the part's HTML without them differs from there
+    targets: list[int] | None = None
+    source: str = ""  # its HTML, without the mends
+    name: str = ""
+    made: int = 0  # the pages its last layout made, the pages kept from an earlier one apart
 
     @property
     def pages(self) -> list[Page]:
@@ -111,6 +119,7 @@ class Report:
     seconds: float = 0.0
     changed: list[str] = field(default_factory=list)  # the parts laid out, by their anchor
     remembered: int = 0  # parts laid out with the mends an earlier build found (Memory)
+    pages_made: int = 0  # pages laid out, a page laid out twice counted twice
 
     @property
     def laid_out(self) -> int:
@@ -209,6 +218,9 @@ class Pagination:
         self.numbers: dict[str, str] = {}  # the page of each anchor, in the last layout
         self.report = Report()
         self.memory: Memory | None = None
+        # whether a part's layout is kept to be laid out again from a page after an edit: in
+        # the watch mode; a build keeps it only while it mends the part
+        self.keep_layouts = False
 
     def lay_out(self, edition: Edition, memory: Path | None = None) -> Document:
         """Return the edition's pages as one document, laying out only the parts that changed.
@@ -313,8 +325,11 @@ class Pagination:
         key = self._key(html)
         known = self.memory.mends.get(key) if self.memory else None
         mends: list[str] = [known] if known else []  # an earlier build's: laid out with them
-        part, tree = self._render(_with_css(html, mends) if mends else html, sheet)
+        targets: list[int] | None = None if known else []
+        earlier = None if known else self._earlier(html, _name(blocks))
+        part, tree = self._render(_with_css(html, mends) if mends else html, sheet, earlier)
         report.layouts += 1
+        report.pages_made += part.made
         report.remembered += known is not None
         tried: set[tuple[int, str]] = set()
         for _ in range(MAX_MENDS):
@@ -329,7 +344,7 @@ class Pagination:
                 ends = [rules.hyphenated_end(later) for later in part.pages[page:]]
                 found = list(dict.fromkeys(end.element for end in ends if end is not None))
                 assert found
-                attempts = ["\n".join(rules.unhyphenated(tree, element) for element in found)]
+                attempts: list[rules.Mend | None] = [rules.unhyphenated(tree, found)]
             else:
                 later = rules.opening(part.pages, sections, page)
                 attempts = [
@@ -337,15 +352,46 @@ class Pagination:
                     rules.pulled_back(tree, part.pages, page, later),
                 ]
             for mend in filter(None, attempts):
-                candidate, candidate_tree = self._render(_with_css(html, [*mends, mend]), sheet)
+                # laid out again from the page before the first that holds what it sets
+                places = _places(part, mend.elements)
+                within = part.layout.ends if part.layout is not None else []
+                last = max(within[place] if place < len(within) else place for place in places)
+                change = functools.partial(_at, min(places), last)
+                candidate, candidate_tree = self._render(
+                    _with_css(html, [*mends, mend.css]),
+                    sheet,
+                    (part, tree, change),
+                )
                 report.layouts += 1
+                report.pages_made += candidate.made
                 if rules.problem(candidate.pages, sections) != problem:
-                    mends.append(mend)
+                    mends.append(mend.css)
+                    if targets is not None:
+                        targets.extend(places)
                     part, tree = candidate, candidate_tree
                     break
         part.mends = "\n".join(mends)
         part.key = key
+        part.targets = targets
+        part.source = html
+        part.name = _name(blocks)
+        if not self.keep_layouts:
+            part.layout = part.tree = None
         return part
+
+    def _earlier(
+        self, html: str, name: str
+    ) -> tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int]]] | None:
+        """Return the last layout of a part (the watch mode's) to lay it out again from the
+        page before the first that an edit changed, if its HTML differs only in its body."""
+        head = html[: html.find("</head>")]
+        for part in self.laid.values():
+            if part.name != name or part.layout is None or part.tree is None:
+                continue
+            if part.targets is None or part.source[: part.source.find("</head>")] != head:
+                return None  # its mends unknown, or another start (left, right), another head
+            return part, part.tree, functools.partial(_edited, part.layout.root, part.targets)
+        return None
 
     def _key(self, html: str) -> str:
         """Return the digest of all a part's layout depends on: its HTML, its stylesheet, the
@@ -357,20 +403,42 @@ class Pagination:
             digest.update(b"\0")
         return digest.hexdigest()
 
-    def _render(self, html: str, sheet: CSS) -> tuple[_Laid, rules.Tree]:
+    def _render(
+        self,
+        html: str,
+        sheet: CSS,
+        earlier: tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int]]] | None = None,
+    ) -> tuple[_Laid, rules.Tree]:
+        """Lay a part out; earlier: a layout of it whose pages before a change are kept, and
+        the place of the change in document order, from the new HTML's root."""
         started = time.perf_counter()
         source = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-        document = source.render(stylesheets=[sheet], font_config=self.fonts, cache=self.images)
+        before = None
+        if earlier is not None and earlier[0].layout is not None:
+            part, _, change = earlier
+            assert part.layout is not None
+            before = (part.layout, part.pages, change(source.etree_element))
+        document, layout = resume.render(source, [sheet], self.fonts, self.images, before)
         anchors: dict[str, int] = {}
         for index, page in enumerate(document.pages):
             for anchor in page.anchors:
                 anchors.setdefault(anchor, index)
-        children = [tuple(page._page_box.children) for page in document.pages]
+        start, tail = layout.start, layout.tail
+        kept = earlier is not None and (start or tail)
+        made = document.pages[start : len(document.pages) - tail]
+        children = [
+            *(earlier[0].children[:start] if kept and earlier else []),
+            *(tuple(page._page_box.children) for page in made),  # before the footers are set
+            *(earlier[0].children[len(earlier[0].children) - tail :] if tail and earlier else []),
+        ]
         if not gc.isenabled():  # paused by lay_out: this part's garbage goes now, the rest stays
             gc.collect()
             gc.freeze()
         laid = _Laid(document, children, anchors, time.perf_counter() - started)
-        return laid, rules.Tree(source.etree_element)
+        laid.layout, laid.made = layout, len(made)
+        tree = rules.Tree(source.etree_element, earlier[1] if kept and earlier else None)
+        laid.tree = tree
+        return laid, tree
 
     def _with_footers(self, edition: Edition, order: Sequence[_Laid], sheet: CSS) -> list[Page]:
         """Set on every page its footer, laid out once for the whole sequence of pages."""
@@ -408,6 +476,25 @@ class Pagination:
     def forget_images(self) -> None:
         """Drop the decoded images: a file may have changed under the same name."""
         self.images.clear()
+
+
+def _at(first: int, last: int, root: object) -> tuple[int, int]:
+    """Return where a mend changes a part: the places of the elements it sets."""
+    return first, last
+
+
+def _edited(before: object, targets: list[int], root: object) -> tuple[int, int]:
+    """Return where an edit changes a part: where its body differs, and where the mends of its
+    last layout set elements (the new HTML has no mends yet)."""
+    first, last = resume.changes(before, root)
+    return min([first, *targets]), max([last, *targets])
+
+
+def _places(part: _Laid, elements: list[object]) -> list[int]:
+    """Return where elements stand in a part's document order; nothing if one is not known."""
+    order = part.layout.order if part.layout is not None else {}
+    places = [order.get(element) for element in elements]
+    return [place for place in places if place is not None] if None not in places else [0]
 
 
 def _with_css(html: str, mends: list[str]) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from weasyprint.document import Page
 from weasyprint.formatting_structure import boxes
@@ -39,11 +39,22 @@ TIGHT = "margin-bottom: 2mm !important; padding-bottom: 0 !important"
 TIGHT_WHEN = "padding-top: 1.5mm !important"
 
 
-class Tree:
-    """The part's elements, each with its parent: to name one by a CSS selector."""
+class Mend(NamedTuple):
+    """A rule that mends a part's pages, and the elements it sets otherwise."""
 
-    def __init__(self, root: object) -> None:
-        self.parents: dict[object, object] = {}
+    css: str
+    elements: list[object]
+
+
+class Tree:
+    """The part's elements, each with its parent: to name one by a CSS selector.
+
+    also: the tree of an earlier layout whose pages the part keeps (resume.py), of the same
+    shape up to where they differ: its elements are named as well, by the same selectors.
+    """
+
+    def __init__(self, root: object, also: Tree | None = None) -> None:
+        self.parents: dict[object, object] = dict(also.parents) if also is not None else {}
         stack = [root]
         while stack:
             element = stack.pop()
@@ -208,12 +219,15 @@ def hyphenated_end(page: Page) -> boxes.Box | None:
     return None
 
 
-def unhyphenated(tree: Tree, element: Any) -> str:
-    """Return the rule that lays a paragraph (its HTML element) out without hyphenation."""
-    return f"{tree.selector(element)} {{ hyphens: manual !important; }}"
+def unhyphenated(tree: Tree, elements: list[Any]) -> Mend:
+    """Return the rule that lays paragraphs (their HTML elements) out without hyphenation."""
+    css = "\n".join(
+        f"{tree.selector(element)} {{ hyphens: manual !important; }}" for element in elements
+    )
+    return Mend(css, list(elements))
 
 
-def tighter(tree: Tree, pages: list[Page], index: int) -> str:
+def tighter(tree: Tree, pages: list[Page], index: int) -> Mend | None:
     """Return the rule that sets tighter the events of a page and of the one before it."""
     events = []
     for page in pages[index - 1 : index + 1]:
@@ -223,17 +237,18 @@ def tighter(tree: Tree, pages: list[Page], index: int) -> str:
             if element is not None and is_event and element not in events:
                 events.append(element)
     if not events:
-        return ""
+        return None
     selectors = [tree.selector(event) for event in events]
-    return "\n".join(
+    css = "\n".join(
         [
             f"{', '.join(selectors)} {{ {TIGHT}; }}",
             f"{', '.join(s + ' > .when' for s in selectors)} {{ {TIGHT_WHEN}; }}",
         ]
     )
+    return Mend(css, events)
 
 
-def pulled_back(tree: Tree, pages: list[Page], index: int, later: set[str]) -> str:
+def pulled_back(tree: Tree, pages: list[Page], index: int, later: set[str]) -> Mend | None:
     """Return the rule that pulls onto a page the last blocks of the page before it.
 
     The block chosen is the latest one on the page before after which the page holds its
@@ -261,7 +276,7 @@ def pulled_back(tree: Tree, pages: list[Page], index: int, later: set[str]) -> s
     top = _top_of_body(before)
     candidates = [(y, e) for y, e in candidates if y > top + MARGIN]
     if not candidates:
-        return ""
+        return None
     fitting = [(y, e) for y, e in candidates if bottom - y >= need]
     _, element = max(fitting, key=lambda c: c[0]) if fitting else min(candidates)
-    return f"{tree.selector(element)} {{ break-before: page !important; }}"
+    return Mend(f"{tree.selector(element)} {{ break-before: page !important; }}", [element])
