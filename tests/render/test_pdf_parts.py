@@ -35,8 +35,8 @@ def fresh(folder: Path) -> Pagination:
     return Pagination(folder, SandboxFetcher([folder, TEMPLATES, FONTS]))
 
 
-def view_of(folder: Path):
-    return prepare(load_edition(folder), folder)
+def view_of(folder: Path, draft: bool = False):
+    return prepare(load_edition(folder), folder, draft=draft)
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +48,24 @@ def programme_of_120(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(
-    "edition", [*EDITIONS, "synthetic-120"], ids=lambda p: getattr(p, "name", p)
+    ("edition", "draft"),
+    [
+        *((edition, False) for edition in EDITIONS),
+        ("synthetic-120", False),
+        ("synthetic-120", True),  # a fixed box, the draft's mark, on every page
+        (EDITION_2021, True),
+    ],
+    ids=lambda value: getattr(value, "name", None) or ("draft" if value is True else str(value)),
 )
 def test_the_parts_give_the_pdf_of_the_whole_layout_byte_for_byte(
-    edition: Path | str, request: pytest.FixtureRequest
+    edition: Path | str, draft: bool, request: pytest.FixtureRequest
 ) -> None:
     """Every part laid out alone, mended (each mend laid out from the page before the first it
     changes, resume.py), joined: the PDF of the whole document laid out at once."""
     if edition == "synthetic-120":
         edition = request.getfixturevalue("programme_of_120")
     assert isinstance(edition, Path)
-    view = view_of(edition)
+    view = view_of(edition, draft)
     pagination = fresh(edition)
     parts = pagination.lay_out(view).write_pdf(**OPTIONS)
     assert pagination.report.parts > 3

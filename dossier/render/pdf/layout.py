@@ -279,7 +279,11 @@ class Pagination:
                 )
             pages = self._with_footers(edition, order, sheet)
         # Only what this layout used is kept: the next one compares with it.
+        before = self.laid
         self.laid = {html: part for html, part in laid.items() if part in order}
+        for part in [*before.values(), *laid.values()]:
+            if part not in order:
+                _release(part)  # laid out again, or gone
         self.numbers = found
         if self.memory is not None and memory is not None:
             self.memory.keep(order, found)
@@ -368,15 +372,17 @@ class Pagination:
                     mends.append(mend.css)
                     if targets is not None:
                         targets.extend(places)
+                    _release(part)
                     part, tree = candidate, candidate_tree
                     break
+                _release(candidate)
         part.mends = "\n".join(mends)
         part.key = key
         part.targets = targets
         part.source = html
         part.name = _name(blocks)
         if not self.keep_layouts:
-            part.layout = part.tree = None
+            _release(part)
         return part
 
     def _earlier(
@@ -488,6 +494,18 @@ def _edited(before: object, targets: list[int], root: object) -> tuple[int, int]
     last layout set elements (the new HTML has no mends yet)."""
     first, last = resume.changes(before, root)
     return min([first, *targets]), max([last, *targets])
+
+
+def _release(part: _Laid) -> None:
+    """Let a layout's box tree and context go as soon as its part no longer needs them.
+
+    The context refers to itself (its image loader is bound to it), and the cycle collector is
+    paused while the parts are laid out: without this, every layout a mend tried would stay in
+    memory until the end, a long programme's many times over.
+    """
+    if part.layout is not None:
+        part.layout.context.__dict__.pop("get_image_from_uri", None)
+    part.layout = part.tree = None
 
 
 def _places(part: _Laid, elements: list[object]) -> list[int]:

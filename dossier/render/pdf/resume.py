@@ -240,6 +240,7 @@ def _pages(
         ]
         if (
             same_strings
+            and not any(made_page.fixed_boxes for made_page in made)  # go on every page
             and index < len(earlier.page_boxes)
             and earlier.starts[index] > last
             and earlier.clean[index]
@@ -262,7 +263,7 @@ def _pages(
         entry[3][1]["pages"] = [total]
         if entry[-1]["content_changed"] or entry[-1]["pages_wanted"]:
             return None
-    if earlier is not None and any(page.fixed_boxes for page in made):
+    if kept and any(page.fixed_boxes for page in made):
         return None  # a fixed box of a new page goes on the pages kept too
     after = earlier.page_boxes[len(earlier.page_boxes) - tail :] if earlier and tail else []
     _finish(context, kept, made, after, earlier, body_order(html.etree_element))
