@@ -352,7 +352,7 @@ class Pagination:
             else:
                 later = rules.opening(part.pages, sections, page)
                 attempts = [
-                    rules.tighter(tree, part.pages, page),
+                    rules.tighter(tree, part.pages, page, later),
                     rules.pulled_back(tree, part.pages, page, later),
                 ]
             for mend in filter(None, attempts):

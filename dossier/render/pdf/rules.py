@@ -37,6 +37,8 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Tighter events: less space between them and above their date, the type unchanged.
 TIGHT = "margin-bottom: 2mm !important; padding-bottom: 0 !important"
 TIGHT_WHEN = "padding-top: 1.5mm !important"
+TIGHT_GAP = 2 * 96 / 25.4  # what TIGHT leaves below an event, in CSS pixels
+TIGHT_WHEN_GAP = 1.5 * 96 / 25.4  # and above its date
 
 
 class Mend(NamedTuple):
@@ -227,17 +229,30 @@ def unhyphenated(tree: Tree, elements: list[Any]) -> Mend:
     return Mend(css, list(elements))
 
 
-def tighter(tree: Tree, pages: list[Page], index: int) -> Mend | None:
-    """Return the rule that sets tighter the events of a page and of the one before it."""
+def tighter(tree: Tree, pages: list[Page], index: int, later: set[str]) -> Mend | None:
+    """Return the rule that sets tighter the events of a page and of the one before it; None
+    if there are none, or if all the space it takes from them could not bring the page's
+    lines back onto the page before (a layout spared)."""
     events = []
+    saved = 0.0  # at most: the space taken from the events, in CSS pixels
     for page in pages[index - 1 : index + 1]:
         for box in _walk(_flow(page)):
             element = box.element
             is_event = box.element_tag == "article" and "event" in _classes(element)
-            if element is not None and is_event and element not in events:
+            if element is None or not is_event:
+                continue
+            if element not in events:
                 events.append(element)
+            saved += max(0.0, box.margin_bottom + box.padding_bottom - TIGHT_GAP)
+            for child in getattr(box, "children", ()):
+                if "when" in _classes(child.element) and child.element_tag != "article":
+                    saved += max(0.0, child.padding_top - TIGHT_WHEN_GAP)
     if not events:
         return None
+    before = pages[index - 1]
+    free = _top_of_body(before) + _body_height(before) - _content_bottom(before)
+    if held(pages[index], later) > free + saved + MARGIN:
+        return None  # tighter, the page still spills: laid out for nothing
     selectors = [tree.selector(event) for event in events]
     css = "\n".join(
         [
