@@ -229,6 +229,16 @@ def kept(folder: Path) -> Pagination:
     return pagination
 
 
+DESIGN_ORDER = """      - title: Design et commande publique
+        organisers: DITP
+        date: 2021-11-17
+        start: 14:00
+        end: 16:00
+        description: >-
+          Témoignages croisés de commanditaires publics et prestataires privés sur les
+          modalités de mise en place d’un marché de design dans les établissements scolaires.
+        link: https://www.modernisation.gouv.fr/mois-de-linnovation-publique/design-et-commande-publique-super-demarche-mais-comment-fait-pour
+"""
 LATER_EVENT = """      - title: Atelier ajouté au milieu du programme
         organisers: DITP
         date: 2021-11-17
@@ -255,6 +265,13 @@ def test_an_edit_lays_out_from_its_page_into_the_pdf_of_a_fresh_layout(tmp_path:
             "        date: 2021-11-17\n        start: 14:30",
         ),
         ("a word", "Ce meet-up mettra en avant", "Ce meet-up mettra bien en avant"),
+        # in the lines of a paragraph that a page break cut: the page it goes on to is laid
+        # out again, though it starts where it did
+        (
+            "a word after a page break",
+            "étudiants vivant en collectivité ?",
+            "étudiants vivant en communauté ?",
+        ),
         (
             "an event",
             '      - title: "Meetup Design public #6 - Design et data"\n',
@@ -266,6 +283,12 @@ def test_an_edit_lays_out_from_its_page_into_the_pdf_of_a_fresh_layout(tmp_path:
             " ".join(["Coaching au sein du service public"] * 12),
         ),
     ]
+    duplicate = (  # an event as tall as the one it follows: the pages after fall as before
+        "an event as tall as its neighbour",
+        "      - title: Design et commande publique\n",
+        DESIGN_ORDER + "      - title: Design et commande publique\n",
+    )
+    edits.append(duplicate)
     made = {}
     for name, old, new in edits:
         replace(file, old, new)

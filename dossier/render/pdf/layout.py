@@ -371,7 +371,7 @@ class Pagination:
                 if rules.problem(candidate.pages, sections) != problem:
                     mends.append(mend.css)
                     if targets is not None:
-                        targets.extend(places)
+                        targets.extend([min(places), last])  # what its rules reach
                     _release(part)
                     part, tree = candidate, candidate_tree
                     break
@@ -387,7 +387,7 @@ class Pagination:
 
     def _earlier(
         self, html: str, name: str
-    ) -> tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int]]] | None:
+    ) -> tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int, int]]] | None:
         """Return the last layout of a part (the watch mode's) to lay it out again from the
         page before the first that an edit changed, if its HTML differs only in its body."""
         head = html[: html.find("</head>")]
@@ -413,7 +413,7 @@ class Pagination:
         self,
         html: str,
         sheet: CSS,
-        earlier: tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int]]] | None = None,
+        earlier: tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int, int]]] | None = None,
     ) -> tuple[_Laid, rules.Tree]:
         """Lay a part out; earlier: a layout of it whose pages before a change are kept, and
         the place of the change in document order, from the new HTML's root."""
@@ -442,7 +442,10 @@ class Pagination:
             gc.freeze()
         laid = _Laid(document, children, anchors, time.perf_counter() - started)
         laid.layout, laid.made = layout, len(made)
-        tree = rules.Tree(source.etree_element, earlier[1] if kept and earlier else None)
+        # the elements of the pages kept from an earlier layout are named by its tree
+        own = set(layout.elements)
+        old = [element for element in layout.order if element not in own] if kept else []
+        tree = rules.Tree(source.etree_element, earlier[1] if kept and earlier else None, old)
         laid.tree = tree
         return laid, tree
 
@@ -484,16 +487,17 @@ class Pagination:
         self.images.clear()
 
 
-def _at(first: int, last: int, root: object) -> tuple[int, int]:
-    """Return where a mend changes a part: the places of the elements it sets."""
-    return first, last
+def _at(first: int, last: int, root: object) -> tuple[int, int, int]:
+    """Return where a mend changes a part: the places of the elements it sets (resume.changes);
+    it adds none."""
+    return first, last, 0
 
 
-def _edited(before: object, targets: list[int], root: object) -> tuple[int, int]:
+def _edited(before: object, targets: list[int], root: object) -> tuple[int, int, int]:
     """Return where an edit changes a part: where its body differs, and where the mends of its
     last layout set elements (the new HTML has no mends yet)."""
-    first, last = resume.changes(before, root)
-    return min([first, *targets]), max([last, *targets])
+    first, last, shift = resume.changes(before, root)
+    return min([first, *targets]), max([last, *targets]), shift
 
 
 def _release(part: _Laid) -> None:

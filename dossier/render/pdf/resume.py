@@ -80,11 +80,12 @@ class Layout:
     page_maker: list[Any]
     order: dict[Any, int]  # each element of the body (of this layout and those it kept pages of),
     # by its place in document order
-    starts: list[float]  # where each page starts (_place)
+    starts: list[tuple[float, float]]  # where each page starts, at the earliest, the latest
     clean: list[bool]  # whether a page starts with nothing carried over (a float, a footnote)
     strings: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
     running: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
     ends: list[int] = field(default_factory=list)  # by place: where its subtree ends
+    elements: list[Any] = field(default_factory=list)  # its own, by place
     start: int = 0  # the first page this layout made: those before are an earlier one's
     tail: int = 0  # how many of its last pages are an earlier layout's
 
@@ -143,16 +144,18 @@ def _signature(root: Any) -> list[tuple[Any, ...]]:
     while stack:
         element, depth = stack.pop()
         attributes = tuple(sorted(element.attrib.items()))
-        found.append((depth, element.tag, attributes, element.text, element.tail))
+        others = tuple(child.tail for child in element if not isinstance(child.tag, str))
+        found.append((depth, element.tag, attributes, element.text, element.tail, others))
         children = [child for child in element if isinstance(child.tag, str)]
         stack.extend((child, depth + 1) for child in reversed(children))
     return found
 
 
-def changes(old: Any, new: Any) -> tuple[int, int]:
+def changes(old: Any, new: Any) -> tuple[int, int, int]:
     """Return where two bodies differ, in document order: the place of the first element that
-    differs, and the place, in the old body, of the last element of the last changed element's
-    subtree (what follows is the same in both, and laid out with the same styles)."""
+    differs; the place, in the old body, of the last element of the last changed element's
+    subtree (what follows is the same in both, and laid out with the same styles); and how many
+    elements the new body has more (what follows stands that much further in it)."""
     before, after = _signature(old), _signature(new)
     shorter = min(len(before), len(after))
     first = next((i for i in range(shorter) if before[i] != after[i]), shorter)
@@ -161,7 +164,7 @@ def changes(old: Any, new: Any) -> tuple[int, int]:
         same += 1
     last = max(first, len(before) - same - 1)
     ends = subtree_ends(body_order(old))
-    return first, max(ends[first : last + 1], default=last)
+    return first, max(ends[first : last + 1], default=last), len(after) - len(before)
 
 
 def render(
@@ -169,7 +172,7 @@ def render(
     stylesheets: list[Any],
     fonts: Any,
     images: dict[str, Any],
-    earlier: tuple[Layout, list[Page], tuple[int, int]] | None = None,
+    earlier: tuple[Layout, list[Page], tuple[int, int, int]] | None = None,
 ) -> tuple[Document, Layout]:
     """Lay out a document as `HTML.render` does, keeping what resuming needs.
 
@@ -181,14 +184,15 @@ def render(
     """
     options = DEFAULT_OPTIONS | {"stylesheets": stylesheets, "cache": images}
     context, root_box = _prepared(html, fonts, options)
-    start, base, last = 0, None, 0
+    start, base, last, shift = 0, None, 0, 0
     pages: list[Page] = []
     if earlier is not None and usable() and not context.footnotes:
-        layout, pages, (first, last) = earlier
+        layout, pages, (first, last, shift) = earlier
+        first, last = _widened(layout, first, last)
         found = _start(layout, first)
         if found is not None:
             start, base = found, layout
-    made = _pages(html, context, root_box, start, base, last)
+    made = _pages(html, context, root_box, start, base, last, shift)
     if made is None:  # WeasyPrint's own layout: the page count printed, a page laid out twice
         context, root_box = _prepared(html, fonts, options)
         boxes = list(layout_document(html, root_box, context))
@@ -203,7 +207,13 @@ def render(
 
 
 def _pages(
-    html: HTML, context: Any, root_box: Any, start: int, earlier: Layout | None, last: int
+    html: HTML,
+    context: Any,
+    root_box: Any,
+    start: int,
+    earlier: Layout | None,
+    last: int,
+    shift: int,
 ) -> tuple[list[Any], list[bool], int] | None:
     """Make the pages from `start` on, as layout_document does in its first loop, until the
     last, or until a page ends after the last change where the earlier layout's did; then do
@@ -215,7 +225,8 @@ def _pages(
     if earlier is not None:
         kept = earlier.page_boxes[:start]
         context.page_maker = [_entry(entry) for entry in earlier.page_maker[: start + 1]]
-        context.style_for.initial_page_sizes = dict(earlier.context.style_for.initial_page_sizes)
+        # updated, not replaced: the elements' styles hold this very dictionary (vw, vh)
+        context.style_for.initial_page_sizes.update(earlier.context.style_for.initial_page_sizes)
         _copy_pages(earlier.running, context.running_elements, lambda n: n <= start)
     context.rendered_notes = []
     made: list[Any] = []
@@ -241,8 +252,9 @@ def _pages(
         if (
             same_strings
             and not any(made_page.fixed_boxes for made_page in made)  # go on every page
+            and shift == 0  # the same child indices are the same elements only then
             and index < len(earlier.page_boxes)
-            and earlier.starts[index] > last
+            and earlier.starts[index][0] >= last + 1  # the page starts after all that changed
             and earlier.clean[index]
             and not context.broken_out_of_flow
             and not context.reported_footnotes
@@ -334,8 +346,8 @@ def _start(earlier: Layout, change: int) -> int | None:
     """Return the page to lay out again from: the one before the first page that holds the
     change (the first page at the least); None if it starts with something carried over."""
     starts = earlier.starts
-    first = next(  # the first page that holds some of the change, or what follows it
-        (page for page in range(len(starts) - 1) if starts[page + 1] > change),
+    first = next(  # the first page that may hold some of the change, or what follows it
+        (page for page in range(len(starts) - 1) if starts[page + 1][1] > change),
         len(starts) - 1,
     )
     start = max(first - 1, 0)
@@ -355,16 +367,20 @@ def _kept(
     """Return what a layout keeps: where each of its pages starts, in document order."""
     root = html.etree_element
     own = body_order(root)
-    order = {**earlier.order, **own} if earlier is not None else own
+    ends = subtree_ends(own)
+    order = own
+    if earlier is not None and (start or tail):
+        # the elements of the pages kept, at their places (the same as the new tree's: before
+        # the change, or after it where nothing moved): to name them, for a mend
+        kept = [*page_boxes[:start], *page_boxes[len(page_boxes) - tail :]]
+        order = {**_on(kept, earlier.order), **own}
     starts = list(earlier.starts[:start]) if earlier is not None else []
-    cleans = list(earlier.clean[:start]) if earlier is not None else []
     for index in range(start, len(page_boxes) - tail):
-        starts.append(_place(root_box, context.page_maker[index][0], own))
+        starts.append(_place(root_box, context.page_maker[index][0], own, ends))
+    cleans = (list(earlier.clean[:start]) if earlier is not None else []) + clean
     if earlier is not None and tail:
-        starts += earlier.starts[-tail:]
-        cleans = cleans + clean + earlier.clean[-tail:]
-    else:
-        cleans = cleans + clean
+        starts += earlier.starts[len(earlier.starts) - tail :]
+        cleans += earlier.clean[len(earlier.clean) - tail :]
     return Layout(
         root,
         root_box,
@@ -376,30 +392,71 @@ def _kept(
         cleans,
         {name: dict(by_page) for name, by_page in context.string_set.items()},
         {name: dict(by_page) for name, by_page in context.running_elements.items()},
-        subtree_ends(own),
+        ends,
+        list(own),
         start,
         tail,
     )
 
 
-def _place(root_box: Any, resume_at: Any, order: dict[Any, int]) -> float:
-    """Return where a page starts in document order: the place of the element it starts with,
-    or that place and a half if it starts inside that element (its beginning on a page before).
-    """
+def _on(page_boxes: list[Any], order: dict[Any, int]) -> dict[Any, int]:
+    """Return the places of the elements that stand on some pages."""
+    found: dict[Any, int] = {}
+    for page in page_boxes:
+        for box in page.descendants():
+            element = box.element
+            if element is not None and element not in found and element in order:
+                found[element] = order[element]
+    return found
+
+
+def _place(
+    root_box: Any, resume_at: Any, order: dict[Any, int], ends: list[int]
+) -> tuple[float, float]:
+    """Return where a page starts in document order, at the earliest and at the latest: the
+    place of the element it starts with; or, if it starts inside an element (its beginning on
+    a page before), that place and a half, and, at the latest, after all of that element's
+    own elements (a page that starts in a paragraph's text after its link)."""
     box, stack = root_box, resume_at
-    place, last = 0.0, None
+    place, last = 0, None
+    inside = resume_at is not None
     while stack:
-        ((index, inside),) = stack.items()
+        ((index, deeper),) = stack.items()
         children = getattr(box, "children", None)
         if not children or not isinstance(index, int) or index >= len(children):
-            return int(place) + 0.5  # within a text
-        box, stack = children[index], inside
+            inside = True  # within a text
+            break
+        box, stack = children[index], deeper
         element = getattr(box, "element", None)
         if element is not last and element in order:
-            place, last = order[element] + (0.5 if inside else 0.0), element
+            place, last, inside = order[element], element, deeper is not None
         else:  # an anonymous box, a line, a text of the element: inside it
-            place = int(place) + 0.5
-    return place
+            inside = True
+    if not inside:
+        return float(place), float(place)
+    return place + 0.5, (ends[place] if place < len(ends) else place) + 0.5
+
+
+def _widened(earlier: Layout, first: int, last: int) -> tuple[int, int]:
+    """Return a change widened to the whole of any table, grid, flex or multi-column box it
+    lies in: such a box sizes its columns or tracks from all it holds, on every page."""
+    for place in (first, last):
+        for above in range(min(place, len(earlier.elements)) - 1, -1, -1):
+            if earlier.ends[above] < place:
+                continue  # not an ancestor
+            if _laid_as_a_whole(earlier.context.style_for(earlier.elements[above])):
+                first, last = min(first, above), max(last, earlier.ends[above])
+    return first, last
+
+
+def _laid_as_a_whole(style: Any) -> bool:
+    display = " ".join(str(part) for part in style["display"])
+    wholes = ("table", "grid", "flex")
+    return (
+        any(w in display for w in wholes)
+        or style["column_count"] != "auto"
+        or (style["column_width"] != "auto")
+    )
 
 
 def _finish(

@@ -21,7 +21,7 @@ Each mend is a CSS rule naming its element by its path from the nearest element 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from weasyprint.document import Page
@@ -52,11 +52,16 @@ class Tree:
     """The part's elements, each with its parent: to name one by a CSS selector.
 
     also: the tree of an earlier layout whose pages the part keeps (resume.py), of the same
-    shape up to where they differ: its elements are named as well, by the same selectors.
+    shape where they are kept; kept: the elements of those pages, named as well, by the same
+    selectors.
     """
 
-    def __init__(self, root: object, also: Tree | None = None) -> None:
-        self.parents: dict[object, object] = dict(also.parents) if also is not None else {}
+    def __init__(self, root: object, also: Tree | None = None, kept: Iterable[object] = ()) -> None:
+        self.parents: dict[object, object] = {}
+        if also is not None:  # the kept elements and their ancestors only: not every tree
+            for element in kept:
+                while element in also.parents and element not in self.parents:
+                    self.parents[element] = element = also.parents[element]
         stack = [root]
         while stack:
             element = stack.pop()
