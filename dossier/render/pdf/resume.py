@@ -421,6 +421,9 @@ def _place(
     place, last = 0, None
     inside = resume_at is not None
     while stack:
+        if len(stack) > 1:  # several children go on (the cells of a row): inside this element
+            inside = True
+            break
         ((index, deeper),) = stack.items()
         children = getattr(box, "children", None)
         if not children or not isinstance(index, int) or index >= len(children):
