@@ -501,14 +501,8 @@ def _edited(before: object, targets: list[int], root: object) -> tuple[int, int,
 
 
 def _release(part: _Laid) -> None:
-    """Let a layout's box tree and context go as soon as its part no longer needs them.
-
-    The context refers to itself (its image loader is bound to it), and the cycle collector is
-    paused while the parts are laid out: without this, every layout a mend tried would stay in
-    memory until the end, a long programme's many times over.
-    """
-    if part.layout is not None:
-        part.layout.context.__dict__.pop("get_image_from_uri", None)
+    """Let what a part's layout keeps to be laid out again go, once the part no longer needs it
+    (its element tree, its styles, where its pages start)."""
     part.layout = part.tree = None
 
 

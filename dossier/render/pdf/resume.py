@@ -74,8 +74,8 @@ class Layout:
     """What one layout of a part keeps to be laid out again from a page."""
 
     root: Any  # the HTML's root element
-    root_box: Any
-    context: Any
+    style_for: Any  # the elements' styles (not the layout context, nor the box tree: they go)
+    page_sizes: dict[str, Any]  # the first page's sizes, which vw and vh units are of
     page_boxes: list[Any]
     page_maker: list[Any]
     order: dict[Any, int]  # each element of the body (of this layout and those it kept pages of),
@@ -226,7 +226,7 @@ def _pages(
         kept = earlier.page_boxes[:start]
         context.page_maker = [_entry(entry) for entry in earlier.page_maker[: start + 1]]
         # updated, not replaced: the elements' styles hold this very dictionary (vw, vh)
-        context.style_for.initial_page_sizes.update(earlier.context.style_for.initial_page_sizes)
+        context.style_for.initial_page_sizes.update(earlier.page_sizes)
         _copy_pages(earlier.running, context.running_elements, lambda n: n <= start)
     context.rendered_notes = []
     made: list[Any] = []
@@ -383,8 +383,8 @@ def _kept(
         cleans += earlier.clean[len(earlier.clean) - tail :]
     return Layout(
         root,
-        root_box,
-        context,
+        context.style_for,
+        dict(context.style_for.initial_page_sizes),
         page_boxes,
         list(context.page_maker),
         order,
@@ -447,7 +447,7 @@ def _widened(earlier: Layout, first: int, last: int) -> tuple[int, int]:
         for above in range(min(place, len(earlier.elements)) - 1, -1, -1):
             if earlier.ends[above] < place:
                 continue  # not an ancestor
-            if _laid_as_a_whole(earlier.context.style_for(earlier.elements[above])):
+            if _laid_as_a_whole(earlier.style_for(earlier.elements[above])):
                 first, last = min(first, above), max(last, earlier.ends[above])
     return first, last
 
