@@ -41,16 +41,22 @@ def lay_out(
     return laid.write_pdf(), layout, laid
 
 
-def again(before: str, after: str) -> tuple[bytes, bytes, resume.Layout]:
-    """Lay a document out, then its edited copy from that layout and whole: both PDFs."""
+def again(before: str, after: str, css: str = "") -> tuple[bytes, bytes, resume.Layout]:
+    """Lay a document out, then its edited copy from that layout and whole: both PDFs.
+
+    css: the document's rules besides STYLE, read for what a change restyles around it, as
+    dossier reads its stylesheet (resume.reaches).
+    """
     fonts = FontConfiguration()
     _, layout, laid = lay_out(before, fonts)
     old, new = HTML(string=before).etree_element, HTML(string=after).etree_element
-    resumed, resumed_layout, _ = lay_out(
-        after, fonts, (layout, laid.pages, resume.changes(old, new))
+    html = HTML(string=after)
+    earlier = (layout, laid.pages, resume.changes(old, new))
+    resumed_document, resumed_layout = resume.render(
+        html, [], fonts, {}, earlier, resume.reaches(STYLE + css)
     )
     whole, _, _ = lay_out(after, FontConfiguration())
-    return resumed, whole, resumed_layout
+    return resumed_document.write_pdf(), whole, resumed_layout
 
 
 def test_resuming_fits_the_weasyprint_installed() -> None:
@@ -83,3 +89,68 @@ def test_a_cell_that_widens_its_column_lays_the_whole_table_out_again(page: int)
     assert after != before
     resumed, whole, _ = again(before, after)
     assert resumed == whole
+
+
+# --- from a second review: what a skip stack's indices do not say, what reaches past a change
+
+
+def test_a_text_between_two_blocks_does_not_join_pages_that_start_elsewhere() -> None:
+    """A text between two blocks is a box of its own: the elements are as many, the box
+    indices after it move by one, and a page that starts at the same index starts at another
+    paragraph (« Ligne 28 » was lost)."""
+    lines = "".join(f"<p>Ligne {n}</p>" for n in range(120))
+    css = "p { margin: 0 }"
+    before = document(f"<style>{css}</style><p>Début</p>" + lines)
+    after = before.replace("<p>Début</p>", "<p>Début</p>Texte ajouté.")
+    resumed, whole, _ = again(before, after, css)
+    assert resumed == whole
+
+
+@pytest.mark.parametrize("tail", ["<p>Fin.</p>", ""], ids=["then a paragraph", "at the end"])
+def test_a_row_added_at_the_end_of_a_table_lays_the_whole_table_out_again(tail: str) -> None:
+    rows = "".join(f"<tr><td>Ligne {n}</td><td>{WORDS}</td><td>court</td></tr>" for n in range(60))
+    before = document("<p>" + WORDS * 6 + "</p><table>" + rows + "</table>" + tail)
+    new = "<tr><td>Ligne 60</td><td>x</td><td>intergouvernementalisation</td></tr>"
+    resumed, whole, _ = again(before, before.replace("</table>", new + "</table>"))
+    assert resumed == whole
+
+
+def test_a_fixed_box_taken_out_is_gone_from_the_pages_kept() -> None:
+    mark = '<div style="position: fixed; top: 0; left: 0">Marque</div>'
+    paragraphs = "".join(f"<p>{WORDS * 4}</p>" for _ in range(30))
+    before = document(paragraphs + mark + paragraphs)
+    resumed, whole, _ = again(before, before.replace(mark, ""))
+    assert resumed == whole
+
+
+@pytest.mark.parametrize(
+    ("css", "old", "new"),
+    [
+        (
+            ".n::before { counter-increment: n; content: counter(n) '. '; }"
+            " .twice { counter-increment: n 2; }",
+            "<p id=a>",
+            '<p id=a class="twice">',
+        ),
+        (".x + p { color: red; }", "<p id=a>", '<p id=a class="x">'),
+    ],
+    ids=["a counter", "a sibling combinator"],
+)
+def test_a_change_that_restyles_what_follows_it_joins_no_page(css: str, old: str, new: str) -> None:
+    items = "".join(f'<p class="n">{WORDS}</p>' for _ in range(40))
+    before = document(f"<style>{css}</style><p id=a>Premier</p>" + items)
+    resumed, whole, _ = again(before, before.replace(old, new), css)
+    assert resumed == whole
+
+
+def test_what_reaches_past_a_change_is_read_in_the_stylesheet() -> None:
+    assert resume.reaches("a + b { color: red }") == (True, False)
+    assert resume.reaches("@media print { a ~ b { color: red } }") == (True, False)
+    assert resume.reaches("ol { counter-reset: item }") == (True, False)
+    assert resume.reaches("q::before { content: open-quote }") == (True, False)
+    assert resume.reaches("li:last-child { margin: 0 }") == (False, True)
+    assert resume.reaches(".a > .b:nth-last-child(2) { margin: 0 }") == (False, True)
+    assert resume.reaches("@page { @bottom-right { content: counter(page) } } p { margin: 0 }") == (
+        False,
+        False,
+    )

@@ -72,6 +72,9 @@ _NO_FOOTER = "@page { @bottom-left { content: none; } @bottom-right { content: n
 # A part is laid out again at most this many times to mend its pages (rules.py).
 MAX_MENDS = 12
 _LEFT_FIRST = "html { break-before: left; }"
+# The footers' document: empty pages, each on a page of its own. (Not in print.css: a sibling
+# combinator there would tell resume.py that any change may restyle what follows it.)
+_BLANK_PAGES = ".blank-page + .blank-page { break-before: page; }"
 _FOOTER = ("@bottom-left", "@bottom-center", "@bottom-right")
 # The passes after the first, in words, for the terminal: « mise en page, deuxième passe : … ».
 _PASSES = {2: "deuxième", 3: "troisième", 4: "quatrième", 5: "cinquième", 6: "sixième"}
@@ -387,7 +390,7 @@ class Pagination:
 
     def _earlier(
         self, html: str, name: str
-    ) -> tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int, int]]] | None:
+    ) -> tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int, int, int]]] | None:
         """Return the last layout of a part (the watch mode's) to lay it out again from the
         page before the first that an edit changed, if its HTML differs only in its body."""
         head = html[: html.find("</head>")]
@@ -413,7 +416,8 @@ class Pagination:
         self,
         html: str,
         sheet: CSS,
-        earlier: tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int, int]]] | None = None,
+        earlier: tuple[_Laid, rules.Tree, Callable[[object], tuple[int, int, int, int]]]
+        | None = None,
     ) -> tuple[_Laid, rules.Tree]:
         """Lay a part out; earlier: a layout of it whose pages before a change are kept, and
         the place of the change in document order, from the new HTML's root."""
@@ -424,7 +428,9 @@ class Pagination:
             part, _, change = earlier
             assert part.layout is not None
             before = (part.layout, part.pages, change(source.etree_element))
-        document, layout = resume.render(source, [sheet], self.fonts, self.images, before)
+        assert self.stylesheet is not None
+        reach = resume.reaches(self.stylesheet[0])  # what a change restyles around it
+        document, layout = resume.render(source, [sheet], self.fonts, self.images, before, reach)
         anchors: dict[str, int] = {}
         for index, page in enumerate(document.pages):
             for anchor in page.anchors:
@@ -459,7 +465,7 @@ class Pagination:
                 "blocks": ["pages"],
                 "page_count": count,
                 "stylesheet": "",
-                "page_css": "",
+                "page_css": _BLANK_PAGES,
                 "dated": False,
             },
         )
@@ -487,17 +493,17 @@ class Pagination:
         self.images.clear()
 
 
-def _at(first: int, last: int, root: object) -> tuple[int, int, int]:
+def _at(first: int, last: int, root: object) -> tuple[int, int, int, int]:
     """Return where a mend changes a part: the places of the elements it sets (resume.changes);
     it adds none."""
-    return first, last, 0
+    return first, last, 0, first
 
 
-def _edited(before: object, targets: list[int], root: object) -> tuple[int, int, int]:
+def _edited(before: object, targets: list[int], root: object) -> tuple[int, int, int, int]:
     """Return where an edit changes a part: where its body differs, and where the mends of its
     last layout set elements (the new HTML has no mends yet)."""
-    first, last, shift = resume.changes(before, root)
-    return min([first, *targets]), max([last, *targets]), shift
+    first, last, shift, parent = resume.changes(before, root)
+    return min([first, *targets]), max([last, *targets]), shift, min([parent, *targets])
 
 
 def _release(part: _Laid) -> None:

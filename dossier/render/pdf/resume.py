@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import tinycss2  # type: ignore[import-untyped]
 from weasyprint import DEFAULT_OPTIONS, HTML, Document
 from weasyprint.css.counters import CounterStyle
 from weasyprint.document import DocumentMetadata, Page
@@ -81,6 +82,7 @@ class Layout:
     order: dict[Any, int]  # each element of the body (of this layout and those it kept pages of),
     # by its place in document order
     starts: list[tuple[float, float]]  # where each page starts, at the earliest, the latest
+    paths: list[tuple[Any, ...]]  # the boxes a page's start goes through (_path)
     clean: list[bool]  # whether a page starts with nothing carried over (a float, a footnote)
     strings: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
     running: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
@@ -151,11 +153,12 @@ def _signature(root: Any) -> list[tuple[Any, ...]]:
     return found
 
 
-def changes(old: Any, new: Any) -> tuple[int, int, int]:
+def changes(old: Any, new: Any) -> tuple[int, int, int, int]:
     """Return where two bodies differ, in document order: the place of the first element that
     differs; the place, in the old body, of the last element of the last changed element's
     subtree (what follows is the same in both, and laid out with the same styles); and how many
-    elements the new body has more (what follows stands that much further in it)."""
+    elements the new body has more (what follows stands that much further in it); and the
+    place of the parent of the first element that differs (or that one was added to)."""
     before, after = _signature(old), _signature(new)
     shorter = min(len(before), len(after))
     first = next((i for i in range(shorter) if before[i] != after[i]), shorter)
@@ -164,7 +167,14 @@ def changes(old: Any, new: Any) -> tuple[int, int, int]:
         same += 1
     last = max(first, len(before) - same - 1)
     ends = subtree_ends(body_order(old))
-    return first, max(ends[first : last + 1], default=last), len(after) - len(before)
+    differing = (
+        after[first] if first < len(after) else before[first] if first < len(before) else None
+    )
+    parent = first
+    if differing is not None:  # the nearest element before it, one level up
+        depth = differing[0]
+        parent = next((i for i in range(first - 1, -1, -1) if before[i][0] < depth), 0)
+    return first, max(ends[first : last + 1], default=last), len(after) - len(before), parent
 
 
 def render(
@@ -172,7 +182,8 @@ def render(
     stylesheets: list[Any],
     fonts: Any,
     images: dict[str, Any],
-    earlier: tuple[Layout, list[Page], tuple[int, int, int]] | None = None,
+    earlier: tuple[Layout, list[Page], tuple[int, int, int, int]] | None = None,
+    reach: tuple[bool, bool] = (True, True),
 ) -> tuple[Document, Layout]:
     """Lay out a document as `HTML.render` does, keeping what resuming needs.
 
@@ -180,15 +191,21 @@ def render(
     places in document order (changes()), with its pages. The pages before the one before the
     first that holds the first change are kept; so are the pages after the last change once a
     new page ends where the earlier one did. Without, or when that cannot hold, the document
-    is laid out whole.
+    is laid out whole. reach: whether the stylesheets have rules through which an element's
+    change restyles elements after it, or before it (reaches()).
     """
     options = DEFAULT_OPTIONS | {"stylesheets": stylesheets, "cache": images}
     context, root_box = _prepared(html, fonts, options)
     start, base, last, shift = 0, None, 0, 0
     pages: list[Page] = []
     if earlier is not None and usable() and not context.footnotes:
-        layout, pages, (first, last, shift) = earlier
+        layout, pages, (first, last, shift, parent) = earlier
+        forward, backward = reach
+        if backward and shift:  # :last-child and the like: the siblings before restyled
+            first = min(first, parent)
         first, last = _widened(layout, first, last)
+        if forward:  # counters, + and ~: what follows restyled, never joined again
+            last = len(layout.ends)
         found = _start(layout, first)
         if found is not None:
             start, base = found, layout
@@ -232,6 +249,7 @@ def _pages(
     made: list[Any] = []
     clean: list[bool] = []
     index, tail, same_strings = start, 0, True
+    own = body_order(html.etree_element) if earlier is not None else {}
     while True:
         clean.append(not context.broken_out_of_flow and not context.reported_footnotes)
         remake_state = context.page_maker[index][-1]  # as make_all_pages does, before a page
@@ -256,9 +274,11 @@ def _pages(
             and index < len(earlier.page_boxes)
             and earlier.starts[index][0] >= last + 1  # the page starts after all that changed
             and earlier.clean[index]
+            and not any(old.fixed_boxes for old in earlier.page_boxes[start:index])
             and not context.broken_out_of_flow
             and not context.reported_footnotes
             and context.page_maker[index][:4] == earlier.page_maker[index][:4]
+            and _path(root_box, context.page_maker[index][0], own) == earlier.paths[index]
         ):  # the earlier layout's next pages are this one's: kept
             tail = len(earlier.page_boxes) - index
             context.page_maker[index:] = [_entry(e) for e in earlier.page_maker[index:]]
@@ -277,8 +297,11 @@ def _pages(
             return None
     if kept and any(page.fixed_boxes for page in made):
         return None  # a fixed box of a new page goes on the pages kept too
+    replaced = earlier.page_boxes[start : len(earlier.page_boxes) - tail] if earlier else []
+    if kept and any(page.fixed_boxes for page in replaced):
+        return None  # and one of a page laid out anew may be gone from them
     after = earlier.page_boxes[len(earlier.page_boxes) - tail :] if earlier and tail else []
-    _finish(context, kept, made, after, earlier, body_order(html.etree_element))
+    _finish(context, kept, made, after, earlier, own or body_order(html.etree_element))
     return made, clean, tail
 
 
@@ -375,11 +398,14 @@ def _kept(
         kept = [*page_boxes[:start], *page_boxes[len(page_boxes) - tail :]]
         order = {**_on(kept, earlier.order), **own}
     starts = list(earlier.starts[:start]) if earlier is not None else []
+    paths = list(earlier.paths[:start]) if earlier is not None else []
     for index in range(start, len(page_boxes) - tail):
         starts.append(_place(root_box, context.page_maker[index][0], own, ends))
+        paths.append(_path(root_box, context.page_maker[index][0], own))
     cleans = (list(earlier.clean[:start]) if earlier is not None else []) + clean
     if earlier is not None and tail:
         starts += earlier.starts[len(earlier.starts) - tail :]
+        paths += earlier.paths[len(earlier.paths) - tail :]
         cleans += earlier.clean[len(earlier.clean) - tail :]
     return Layout(
         root,
@@ -389,6 +415,7 @@ def _kept(
         list(context.page_maker),
         order,
         starts,
+        paths,
         cleans,
         {name: dict(by_page) for name, by_page in context.string_set.items()},
         {name: dict(by_page) for name, by_page in context.running_elements.items()},
@@ -440,11 +467,82 @@ def _place(
     return place + 0.5, (ends[place] if place < len(ends) else place) + 0.5
 
 
+def _path(root_box: Any, resume_at: Any, order: dict[Any, int]) -> tuple[Any, ...]:
+    """Return the boxes a page's start goes through, from the root: each one's place, kind and
+    tag, and the skip stack's keys at its level (a text's offset). Two starts that go through
+    the same boxes of two trees start at the same content: the same child indices alone may
+    name other boxes (a text between two blocks is a box of its own)."""
+    steps: list[Any] = []
+    box, stack = root_box, resume_at
+    while stack:
+        keys = tuple(sorted(stack))
+        element = getattr(box, "element", None)
+        steps.append((order.get(element), type(box).__name__, box.element_tag, keys))
+        if len(stack) > 1:
+            break
+        ((index, stack),) = stack.items()
+        children = getattr(box, "children", None)
+        if not children or not isinstance(index, int) or index >= len(children):
+            break
+        box = children[index]
+    element = getattr(box, "element", None)
+    steps.append((order.get(element), type(box).__name__, box.element_tag))
+    return tuple(steps)
+
+
+@functools.cache
+def reaches(css: str) -> tuple[bool, bool]:
+    """Say whether a stylesheet has rules through which a change of one element restyles
+    elements after it (sibling combinators, counters, quotes), or before it (:last-child and
+    the other pseudo-classes that count from the end)."""
+    forward = backward = False
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if (
+            rule.type == "at-rule"
+            and rule.content is not None
+            and rule.lower_at_keyword
+            in (
+                "media",
+                "supports",
+            )
+        ):
+            inner = reaches(tinycss2.serialize(rule.content))
+            forward, backward = forward or inner[0], backward or inner[1]
+            continue
+        if rule.type != "qualified-rule":
+            continue
+        for token in rule.prelude:
+            if token.type == "literal" and token.value in ("+", "~"):
+                forward = True
+            name = str(getattr(token, "lower_value", None) or getattr(token, "lower_name", ""))
+            if token.type in ("ident", "function") and name.startswith(
+                ("last-child", "last-of-type", "nth-last-", "only-child", "only-of-type")
+            ):
+                backward = True
+        declarations = tinycss2.parse_declaration_list(
+            rule.content, skip_comments=True, skip_whitespace=True
+        )
+        for declaration in declarations:
+            if declaration.type != "declaration":
+                continue
+            name = declaration.lower_name
+            value = tinycss2.serialize(declaration.value).lower()
+            if name.startswith("counter-") or name == "quotes" or "quote" in value:
+                forward = True
+            if "counter(" in value or "counters(" in value:
+                forward = True
+    return forward, backward
+
+
 def _widened(earlier: Layout, first: int, last: int) -> tuple[int, int]:
     """Return a change widened to the whole of any table, grid, flex or multi-column box it
     lies in: such a box sizes its columns or tracks from all it holds, on every page."""
-    for place in (first, last):
-        for above in range(min(place, len(earlier.elements)) - 1, -1, -1):
+    # first - 1 and its ancestors: an element added as the last child of a table goes in it
+    for place, itself in ((first - 1, True), (first, False), (last, False)):
+        if place < 0:
+            continue
+        top = min(place + 1 if itself else place, len(earlier.elements))
+        for above in range(top - 1, -1, -1):
             if earlier.ends[above] < place:
                 continue  # not an ancestor
             if _laid_as_a_whole(earlier.style_for(earlier.elements[above])):
