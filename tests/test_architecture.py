@@ -136,6 +136,8 @@ HOMES: dict[str, set[str]] = {
     "icalendar": {"dossier.render.web"},
     "watchfiles": {"dossier.watch"},
     "pydyf": {"dossier.render.pdf.**"},  # WeasyPrint's PDF objects, for the links' descriptions
+    # WeasyPrint's CSS parser: which rules of the stylesheet restyle around a change (resume.py)
+    "tinycss2": {"dossier.render.pdf.**"},
     "docx": {"dossier.render.docx.**", "dossier.review.**", "dossier.office.**"},
     "lxml": {"dossier.render.docx.**", "dossier.office.**"},
     "odf": {"dossier.office.**"},  # odfpy: a review that comes back as OpenDocument

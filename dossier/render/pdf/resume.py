@@ -13,6 +13,15 @@ same in both: the same elements with the same styles, so the same box tree up to
 the same pages before it. Where a page starts is kept as a path of child indices in the box
 tree, which only boxes before the first change decide. The page before the first that holds a
 change is laid out again too: where it breaks depends on the block that did not fit on it.
+A change inside a table, a grid, a flex or multi-column box takes the whole box, which sizes
+its columns from all it holds; one that rules like :last-child make restyle the siblings
+before it takes its parent.
+
+The layout stops, and keeps the earlier layout's last pages, at the first new page that ends
+as the earlier one did: the same record of where the next page starts, through the same boxes,
+after all the changed elements' subtrees, with no element added or removed, no fixed box
+involved, the same running strings; and only if no rule of the stylesheets restyles what
+follows a change (counters, + and ~, quotes: reaches()).
 
 It leans on WeasyPrint's internals: `layout_document`, whose last steps are done here for the
 new pages only, `make_all_pages` and `remake_page`, and the layout context. `problems()` names
