@@ -163,6 +163,7 @@ class Memory:
             return
         self.mends, self.numbers = mends, dict(numbers)
         data = {"format": self.FORMAT, "code": _code(), "numbers": numbers, "mends": mends}
+        temporary: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(
@@ -173,8 +174,9 @@ class Memory:
             os.replace(temporary, self.path)
         except OSError as error:  # the PDF is made all the same; the next build finds again
             log.debug("layout memory not kept in %s: %s", self.path, error)
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temporary)
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
 
 
 def _strings(value: object) -> TypeGuard[dict[str, str]]:

@@ -205,6 +205,7 @@ def render(
     """
     options = DEFAULT_OPTIONS | {"stylesheets": stylesheets, "cache": images}
     context, root_box = _prepared(html, fonts, options)
+    own = body_order(html.etree_element)  # each element's place, for all that follows
     start, base, last, shift = 0, None, 0, 0
     pages: list[Page] = []
     if earlier is not None and usable() and not context.footnotes:
@@ -218,16 +219,16 @@ def render(
         found = _start(layout, first)
         if found is not None:
             start, base = found, layout
-    made = _pages(html, context, root_box, start, base, last, shift)
+    made = _pages(html, context, root_box, own, start, base, last, shift)
     if made is None:  # WeasyPrint's own layout: the page count printed, a page laid out twice
         context, root_box = _prepared(html, fonts, options)
         boxes = list(layout_document(html, root_box, context))
-        layout = _kept(html, root_box, context, boxes, None, 0, [False] * len(boxes), 0)
+        layout = _kept(html, root_box, context, own, boxes, None, 0, [False] * len(boxes), 0)
         return _document(html, fonts, [Page(box) for box in boxes]), layout
     boxes, clean, tail = made
     kept = base.page_boxes[:start] if base is not None else []
     after = base.page_boxes[len(base.page_boxes) - tail :] if base is not None and tail else []
-    layout = _kept(html, root_box, context, [*kept, *boxes, *after], base, start, clean, tail)
+    layout = _kept(html, root_box, context, own, [*kept, *boxes, *after], base, start, clean, tail)
     laid = [*pages[:start], *(Page(box) for box in boxes), *pages[len(pages) - tail :][:tail]]
     return _document(html, fonts, laid), layout
 
@@ -236,6 +237,7 @@ def _pages(
     html: HTML,
     context: Any,
     root_box: Any,
+    own: dict[Any, int],
     start: int,
     earlier: Layout | None,
     last: int,
@@ -258,7 +260,6 @@ def _pages(
     made: list[Any] = []
     clean: list[bool] = []
     index, tail, same_strings = start, 0, True
-    own = body_order(html.etree_element) if earlier is not None else {}
     while True:
         clean.append(not context.broken_out_of_flow and not context.reported_footnotes)
         remake_state = context.page_maker[index][-1]  # as make_all_pages does, before a page
@@ -310,7 +311,7 @@ def _pages(
     if kept and any(page.fixed_boxes for page in replaced):
         return None  # and one of a page laid out anew may be gone from them
     after = earlier.page_boxes[len(earlier.page_boxes) - tail :] if earlier and tail else []
-    _finish(context, kept, made, after, earlier, own or body_order(html.etree_element))
+    _finish(context, kept, made, after, earlier, own)
     return made, clean, tail
 
 
@@ -390,6 +391,7 @@ def _kept(
     html: HTML,
     root_box: Any,
     context: Any,
+    own: dict[Any, int],
     page_boxes: list[Any],
     earlier: Layout | None,
     start: int,
@@ -398,7 +400,6 @@ def _kept(
 ) -> Layout:
     """Return what a layout keeps: where each of its pages starts, in document order."""
     root = html.etree_element
-    own = body_order(root)
     ends = subtree_ends(own)
     order = own
     if earlier is not None and (start or tail):
