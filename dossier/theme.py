@@ -575,6 +575,26 @@ EVENT_INDENT = 6.0  # millimetres: the rule and the padding at an event's left (
 # millimetres between two events, from the last line of one to the date of the next: its
 # padding below (1 mm), its margin (4 mm), the next one's padding above its date (3 mm)
 EVENT_GAP = 8.0
+# millimetres of white left of a picture floated at the right of its text, and under it, by
+# the picture's role (print.css: .picture-portrait, .picture-profile)
+FLOAT_GAPS = {"portrait": (6.0, 4.0), "profile": (5.0, 3.0)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """What print.css sets side by side in flex rows: items width mm wide at least (their
+    flex basis, or their width), gap mm apart."""
+
+    width: float
+    gap: float
+
+    def per_row(self, text_width: float) -> int:
+        """Return how many items a row of the text's width holds."""
+        return max(1, int((text_width + self.gap) // (self.width + self.gap)))
+
+
+KEY_FIGURES = Row(width=35.0, gap=8.0)  # .key-figures: gap 8 mm, li flex 1 1 35 mm
+TEAM = Row(width=38.0, gap=4.0)  # .team: gap 4 mm, .member 38 mm wide
 
 
 def _wrap(words: list[str], metrics: Metrics, size: float, width: float) -> int:

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
 from docx.oxml.text.paragraph import CT_P
 from docx.shared import RGBColor
+from docx.text.parfmt import ParagraphFormat
 from lxml import etree
 from lxml.etree import _Element as Element
 
@@ -133,18 +134,52 @@ def frame_at_foot(paragraph: CT_P, width_mm: float) -> None:
     """Set a paragraph in a frame at the foot of its page's text area (w:framePr), as wide as
     the text: out of the flow, it stays in the body's reading order. Neighbours with the same
     frame share it (ECMA-376, 17.3.1.11)."""
+    set_frame(
+        paragraph,
+        width_mm,
+        wrap="notBeside",
+        vAnchor="margin",
+        hAnchor="margin",
+        xAlign="left",
+        yAlign="bottom",
+    )
+
+
+def frame_beside(paragraph: CT_P, width_mm: float, gap_mm: float, below_mm: float) -> None:
+    """Set a paragraph in a frame at the right of the text, from the top of the paragraph that
+    follows the frame, the text running beside it on the left (as a CSS float: right): a
+    picture and its caption, in the body's reading order. gap_mm: the white left of it."""
+    set_frame(
+        paragraph,
+        width_mm,
+        wrap="around",
+        hSpace=str(_twips(gap_mm)),
+        vSpace=str(_twips(below_mm)),
+        vAnchor="text",
+        hAnchor="margin",
+        xAlign="right",
+        y="0",
+    )
+
+
+def frame_of(paragraph: CT_P) -> Element | None:
+    """Return a paragraph's w:framePr, or None."""
+    properties = paragraph.pPr
+    return None if properties is None else properties.find(qn("w:framePr"))
+
+
+def _twips(mm: float) -> int:
+    return round(mm / 25.4 * 1440)
+
+
+def set_frame(paragraph: CT_P, width_mm: float, **attributes: str) -> None:
+    """Set a paragraph's w:framePr, width_mm wide, with its other attributes as given."""
     properties = paragraph.get_or_add_pPr()
     for old in properties.findall(qn("w:framePr")):
         properties.remove(old)
     frame = OxmlElement("w:framePr")
-    for name, value in (
-        ("w", str(round(width_mm / 25.4 * 1440))),
-        ("wrap", "notBeside"),
-        ("vAnchor", "margin"),
-        ("hAnchor", "margin"),
-        ("xAlign", "left"),
-        ("yAlign", "bottom"),
-    ):
+    frame.set(qn("w:w"), str(_twips(width_mm)))
+    for name, value in attributes.items():
         frame.set(qn(f"w:{name}"), value)
     following = {qn(f"w:{name}") for name in _PPR_ORDER[_PPR_ORDER.index("framePr") + 1 :]}
     for index, child in enumerate(properties):
@@ -152,6 +187,75 @@ def frame_at_foot(paragraph: CT_P, width_mm: float) -> None:
             properties.insert(index, frame)
             return
     properties.append(frame)
+
+
+def layout_table(table: Element, widths_mm: list[float], gap_mm: float) -> None:
+    """Make a table one of layout: no borders, fixed columns of widths_mm, the text of each
+    cell at its left edge and gap_mm of white at its right but in the last column, rows that
+    do not split across pages and stand together on one page."""
+    properties = table.find(qn("w:tblPr"))
+    for name in ("w:tblStyle", "w:tblW", "w:tblLayout", "w:tblBorders", "w:tblCellMar"):
+        for old in properties.findall(qn(name)):
+            properties.remove(old)
+    gap = _twips(gap_mm)
+    columns = [_twips(width) + gap for width in widths_mm]
+    columns[-1] -= gap
+    style = properties.makeelement(qn("w:tblStyle"), {qn("w:val"): "TableNormal"})
+    width = properties.makeelement(
+        qn("w:tblW"), {qn("w:w"): str(sum(columns)), qn("w:type"): "dxa"}
+    )
+    borders = properties.makeelement(qn("w:tblBorders"), {})
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"}))
+    layout = properties.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
+    margins = properties.makeelement(qn("w:tblCellMar"), {})
+    for side in ("top", "left", "bottom", "right"):
+        margins.append(margins.makeelement(qn(f"w:{side}"), {qn("w:w"): "0", qn("w:type"): "dxa"}))
+    # CT_TblPr's order: tblStyle, …, tblW, jc, …, tblInd, tblBorders, shd, tblLayout, tblCellMar
+    properties.insert(0, style)
+    properties.insert(1, width)
+    look = properties.find(qn("w:tblLook"))
+    for element in (borders, layout, margins):
+        if look is not None:
+            look.addprevious(element)
+        else:
+            properties.append(element)
+    grid = table.find(qn("w:tblGrid"))
+    for column, twips in zip(grid.findall(qn("w:gridCol")), columns, strict=True):
+        column.set(qn("w:w"), str(twips))
+    rows = table.findall(qn("w:tr"))
+    for row in rows:
+        row_properties = row.find(qn("w:trPr"))
+        if row_properties is None:
+            row_properties = row.makeelement(qn("w:trPr"), {})
+            row.insert(0, row_properties)
+        row_properties.append(row_properties.makeelement(qn("w:cantSplit"), {}))
+        cells = row.findall(qn("w:tc"))
+        for index, (cell, twips) in enumerate(zip(cells, columns, strict=True)):
+            cell_properties = cell.find(qn("w:tcPr"))
+            if cell_properties is None:
+                cell_properties = cell.makeelement(qn("w:tcPr"), {})
+                cell.insert(0, cell_properties)
+            for old in cell_properties.findall(qn("w:tcW")):
+                cell_properties.remove(old)
+            cell_properties.insert(
+                0, cell.makeelement(qn("w:tcW"), {qn("w:w"): str(twips), qn("w:type"): "dxa"})
+            )
+            if index < len(cells) - 1:
+                cell_margins = cell.makeelement(qn("w:tcMar"), {})
+                cell_margins.append(
+                    cell.makeelement(qn("w:right"), {qn("w:w"): str(gap), qn("w:type"): "dxa"})
+                )
+                cell_properties.append(cell_margins)
+
+
+def keep_rows_together(table: Element) -> None:
+    """Keep each row of a table on the page of the next one, the last row free: in Word and
+    LibreOffice a row is kept with the next when its paragraphs are."""
+    rows = table.findall(qn("w:tr"))
+    for index, row in enumerate(rows):
+        for paragraph in row.iter(qn("w:p")):
+            ParagraphFormat(paragraph).keep_with_next = index < len(rows) - 1 or None
 
 
 def set_character_spacing(properties: CT_RPr, twips: int) -> None:

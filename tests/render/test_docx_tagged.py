@@ -41,6 +41,17 @@ def test_libreoffices_tagged_pdf_leaves_no_text_outside_the_tree(exported) -> No
     assert (counts["orphans"], counts["untagged"], counts["dangling"]) == (0, 0, 0), counts
 
 
+def test_libreoffices_tagged_pdf_reads_the_captions_of_framed_pictures(exported, outputs) -> None:
+    """A portrait's caption, in a frame beside the text with its picture, is read where the
+    frame stands: LibreOffice's text export leaves frames out (test_parity), not its PDF."""
+    from tests.test_parity import framed_captions, squash
+
+    blocks = read_structure(exported).blocks()
+    read = [squash(block.text) for block in blocks]
+    for caption in framed_captions(outputs["view"]):
+        assert squash(caption.plain) in read, caption.plain
+
+
 def test_libreoffices_tagged_pdf_fails_only_libreoffices_own_rule(exported) -> None:
     require_tool("bash")
     run = subprocess.run(

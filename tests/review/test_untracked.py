@@ -38,7 +38,9 @@ def body_paragraph(document: docx.document.Document, start: str):
     def loose(text: str) -> str:
         return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
-    for paragraph in document.paragraphs:
+    # the body's paragraphs, those of its tables' cells too (key figures stand side by side)
+    for element in document.element.body.iter(qn("w:p")):
+        paragraph = docx.text.paragraph.Paragraph(element, document.part)
         if loose(paragraph.text).startswith(loose(start)):
             return paragraph
     raise AssertionError(f"no paragraph starts with {start!r}")

@@ -7,15 +7,16 @@ DOCX is read back through them (dossier review).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement
@@ -31,10 +32,10 @@ from dossier.office import oxml
 from dossier.office.markers import MARKER_PREFIX, PAGE, Built, Printed, write_markers
 from dossier.render.cover import picture_height
 from dossier.render.docx.fonts import embed_fonts
-from dossier.render.docx.pages import estimate_pages
+from dossier.render.docx.pages import estimate_pages, space_to_clear
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
-from dossier.theme import EVENT_GAP, EVENT_INDENT, Theme
+from dossier.theme import EVENT_GAP, EVENT_INDENT, FLOAT_GAPS, KEY_FIGURES, TEAM, Theme
 from dossier.view import (
     TITLE_LEVEL,
     Block,
@@ -257,19 +258,35 @@ class Writer:
         getattr(self, f"visit_{section.kind}")(section)
 
     def visit_edito(self, section: EditoSection) -> None:
-        if section.portrait is not None:
-            self.picture(section.portrait)
-        self.paragraph("byline", section.byline)
-        self.blocks(section.paragraphs)
-        self.optional("quote", section.quote)
+        with self.beside(section.portrait):
+            self.paragraph("byline", section.byline)
+            self.blocks(section.paragraphs)
+            self.optional("quote", section.quote)
 
     def visit_interview(self, section: InterviewSection) -> None:
-        if section.portrait is not None:
-            self.picture(section.portrait)
-        self.paragraph("byline", section.byline)
-        for item in section.questions:
-            self.paragraph("question", item.question)
-            self.blocks(item.answer)
+        with self.beside(section.portrait):
+            self.paragraph("byline", section.byline)
+            for item in section.questions:
+                self.paragraph("question", item.question)
+                self.blocks(item.answer)
+
+    @contextlib.contextmanager
+    def beside(self, picture: Picture | None) -> Iterator[None]:
+        """Set a picture at the right of the text written meanwhile, and what follows that
+        text below the picture, as the PDF floats it in a block of its own (flow-root): the
+        next section's heading never stands beside a portrait taller than its text."""
+        if picture is None:
+            yield
+            return
+        blocks = (qn("w:p"), qn("w:tbl"))
+        start = sum(1 for _ in self.body.iterchildren(*blocks))
+        self.picture(picture, beside=True)
+        yield
+        elements = list(self.body.iterchildren(*blocks))[start:]
+        space = space_to_clear(self.document, self.theme, elements)
+        last = elements[-1]
+        if space is not None and last.tag == qn("w:p"):
+            ParagraphFormat(last).space_after = Pt(space)
 
     def visit_text(self, section: TextSection) -> None:
         self.blocks(section.body)
@@ -306,13 +323,22 @@ class Writer:
         self.blocks(section.intro)
         for profile in section.profiles:
             self.paragraph("profile_title", profile.title, links=False, level=profile.level)
-            if profile.picture is not None:
+            if profile.body:  # its picture beside its text
+                with self.beside(profile.picture):
+                    self.blocks(profile.body)
+            elif profile.picture is not None:
                 self.picture(profile.picture)
-            self.blocks(profile.body)
-            for member in profile.team:  # a portrait, then who it is, under it
-                if member.picture is not None:
-                    self.picture(member.picture, WD_ALIGN_PARAGRAPH.LEFT)
-                self.paragraph("caption", member.person)
+            if profile.team:  # side by side, each a portrait and who it is, under it
+                member = self.theme.images.person
+                width = max(member.width, TEAM.width)
+                per_row = TEAM.per_row(self.theme.page.text_width)
+                table, cells = self.side_by_side(len(profile.team), width, TEAM.gap, per_row)
+                for cell, person in zip(cells, profile.team, strict=True):
+                    with self.into(cell):
+                        if person.picture is not None:
+                            self.picture(person.picture, WD_ALIGN_PARAGRAPH.LEFT)
+                        self.paragraph("caption", person.person)
+                oxml.keep_rows_together(table)
         self.blocks(section.outro)
 
     def visit_missions(self, section: MissionsSection) -> None:
@@ -409,15 +435,65 @@ class Writer:
                         written.append(self.paragraph("callout_title", block.title))
                     written += [self.paragraph("callout", line) for line in block.body]
                 case KeyFigures():
-                    for item in block.items:
-                        number = self.paragraph("key_number", item.number)
-                        ParagraphFormat(number).keep_with_next = True
-                        written += [number, self.paragraph("key_label", item.label)]
+                    written += self.key_figures(block)
                 case Figure():
                     self.picture(block.picture, WD_ALIGN_PARAGRAPH.LEFT)
                 case Table():
                     self.table(block)
         return written
+
+    def key_figures(self, block: KeyFigures) -> list[CT_P]:
+        """Write key figures side by side as the PDF sets them (rows sharing the text's width),
+        each its number over its label; return their paragraphs."""
+        per_row = KEY_FIGURES.per_row(self.theme.page.text_width)
+        count = min(len(block.items), per_row)
+        width = (self.theme.page.text_width - (count - 1) * KEY_FIGURES.gap) / count
+        written = []
+        table, cells = self.side_by_side(len(block.items), width, KEY_FIGURES.gap, per_row)
+        for cell, item in zip(cells, block.items, strict=True):
+            with self.into(cell):
+                written += [
+                    self.paragraph("key_number", item.number),
+                    self.paragraph("key_label", item.label),
+                ]
+        oxml.keep_rows_together(table)
+        return written
+
+    def side_by_side(
+        self, count: int, width: float, gap: float, per_row: int
+    ) -> tuple[oxml.Element, list[oxml.Element]]:
+        """Add a table with no borders of rows of per_row cells, each width millimetres wide
+        and gap apart (the last row's cells left over stay empty), whose rows stand whole on a
+        page (oxml.keep_rows_together, once filled, keeps them together); return the table
+        and the count cells to fill, row by row.
+
+        As the PDF's flex rows: what stands side by side there does here, in reading order,
+        row by row. The cells start at the text's left edge: the gap is the right margin of
+        each cell but the last of its row.
+        """
+        columns = min(count, per_row)
+        rows = -(-count // columns)
+        table = self.document.add_table(rows=rows, cols=columns)
+        oxml.layout_table(table._tbl, [width] * columns, gap)
+        cells = []
+        for row in table.rows:
+            for cell in row.cells:
+                element = cell._tc
+                for empty in element.findall(qn("w:p")):
+                    element.remove(empty)
+                cells.append(element)
+        for empty in cells[count:]:
+            empty.add_p().style = self.styles["body"]
+        return table._tbl, cells[:count]
+
+    @contextlib.contextmanager
+    def into(self, cell: oxml.Element) -> Iterator[None]:
+        """Write the paragraphs added meanwhile into a table's cell."""
+        body, self.body = self.body, cell
+        try:
+            yield
+        finally:
+            self.body = body
 
     def numbered(self, block: Numbered) -> list[CT_P]:
         """Write a numbered list that counts from 1, whatever lists came before it."""
@@ -456,20 +532,16 @@ class Writer:
         header = table.rows[0]._tr
         header.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         rows = [(block.header, "table_head"), *((row, "table_cell") for row in block.rows)]
-        body = self.body
-        try:
-            for row, (cells, style) in zip(table.rows, rows, strict=True):
-                for cell, line in zip(row.cells, cells, strict=True):
-                    element = cell._tc
-                    for empty in element.findall(qn("w:p")):
-                        element.remove(empty)
-                    self.body = element
+        for row, (cells, style) in zip(table.rows, rows, strict=True):
+            for cell, line in zip(row.cells, cells, strict=True):
+                element = cell._tc
+                for empty in element.findall(qn("w:p")):
+                    element.remove(empty)
+                with self.into(element):
                     if line is None:
                         self.new_paragraph(style)
                     else:
                         self.paragraph(style, line)
-        finally:
-            self.body = body
 
     # --- paragraphs and runs ---
 
@@ -563,10 +635,15 @@ class Writer:
         picture: Picture,
         align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.RIGHT,
         height: float | None = None,
-    ) -> None:
-        """Add a picture in a paragraph of its own, sized by its role in the theme.
+        beside: bool = False,
+    ) -> list[CT_P]:
+        """Add a picture in a paragraph of its own, sized by its role in the theme, and its
+        caption under it; return their paragraphs.
 
         height: millimetres it may take at most, when less than its role's box.
+        beside: the picture and its caption stand in a frame at the right of the text that
+        follows them, as the PDF floats them (a portrait beside its byline, a profile's
+        picture beside its text).
         """
         box = getattr(self.theme.images, picture.role)
         paragraph = self.image(
@@ -574,13 +651,34 @@ class Writer:
             picture.alt.plain,
             box.width,
             min(box.height, height or box.height),
-            align,
+            WD_ALIGN_PARAGRAPH.LEFT if beside else align,
             picture.origin,
         )
         look = ParagraphFormat(paragraph)
         look.keep_with_next = True  # a picture belongs to what follows it: a byline, a text
+        written = [paragraph]
         if picture.caption:  # under its picture, aligned with it
-            ParagraphFormat(self.paragraph("caption", picture.caption)).alignment = align
+            caption = self.paragraph("caption", picture.caption)
+            ParagraphFormat(caption).alignment = WD_ALIGN_PARAGRAPH.LEFT if beside else align
+            written.append(caption)
+        if beside:
+            extent = next(paragraph.iter(qn("wp:extent")))
+            width = int(extent.get("cx")) / Mm(1)
+            gap, below = FLOAT_GAPS[picture.role]
+            for framed in written:
+                oxml.frame_beside(framed, width, gap, below)
+            # The frame's anchor, the paragraph it stands beside from its top: an empty one,
+            # a point high. Anchored to a paragraph of text, the text box LibreOffice saves a
+            # frame as stops Word's « Compare documents » engine (Open-XML-PowerTools: a null
+            # reference in FindIndexOfNextParaMark), so that the cabinet's edits made in
+            # LibreOffice could not be compared.
+            anchor = self.new_paragraph("body")
+            look = ParagraphFormat(anchor)
+            look.space_before = look.space_after = Pt(0)
+            look.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            look.line_spacing = Pt(1)
+            look.keep_with_next = True
+        return written
 
     def image(
         self,
