@@ -145,6 +145,27 @@ def frame_at_foot(paragraph: CT_P, width_mm: float) -> None:
     )
 
 
+def band(paragraph: CT_P, fill: str, rule: str) -> None:
+    """Shade a paragraph in a colour (#rrggbb) under a rule of another, 2 mm thick: the
+    cover's band, as the PDF's .cover-bottom. Neighbours set alike share them, as a frame
+    (ECMA-376 17.3.1.24: borders alike are one box; LibreOffice 7.4 moves a frame whose
+    paragraphs' borders differ into the flow). LibreOffice exports a shading and a border in
+    a frame as artifacts, outside the tags."""
+    properties = paragraph.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side, colour, eighths in (("top", rule, "48"), ("bottom", fill, "4")):
+        border = OxmlElement(f"w:{side}")
+        for name, value in (("val", "single"), ("sz", eighths), ("space", "0")):
+            border.set(qn(f"w:{name}"), value)
+        border.set(qn("w:color"), colour[1:].upper())
+        borders.append(border)
+    _insert_property(properties, borders)
+    shading = OxmlElement("w:shd")
+    for name, value in (("val", "clear"), ("color", "auto"), ("fill", fill[1:].upper())):
+        shading.set(qn(f"w:{name}"), value)
+    _insert_property(properties, shading)
+
+
 def frame_beside(paragraph: CT_P, width_mm: float, gap_mm: float, below_mm: float) -> None:
     """Set a paragraph in a frame at the right of the text, from the top of the paragraph that
     follows the frame, the text running beside it on the left (as a CSS float: right): a

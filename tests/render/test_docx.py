@@ -162,6 +162,17 @@ def test_toc_field_is_filled_and_footers_count_pages(built: Path, view_2021) -> 
     ]
     frame = publisher._p.pPr.find(qn("w:framePr"))
     assert (frame.get(qn("w:yAlign")), frame.get(qn("w:vAnchor"))) == ("bottom", "margin")
+    # on the PDF's band: the theme's tint under a rule of its primary colour
+    from dossier.theme import load_theme
+
+    theme = load_theme()
+    shading = publisher._p.pPr.find(qn("w:shd"))
+    assert shading.get(qn("w:fill")) == theme.colour("tint")[1:].upper()
+    rule = publisher._p.pPr.find(f"{qn('w:pBdr')}/{qn('w:top')}")
+    assert (rule.get(qn("w:val")), rule.get(qn("w:color"))) == (
+        "single",
+        theme.colour("primary")[1:].upper(),
+    )
     assert not body.footer.is_linked_to_previous
     footer = body.footer.paragraphs[0].text
     assert footer.startswith("Dossier de presse — Mois de l’innovation publique")

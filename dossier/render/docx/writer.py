@@ -195,9 +195,12 @@ class Writer:
             ("published", cover.published),
         ]
         for style, printed_line in foot:
-            if printed_line:
-                paragraph = self.paragraph(style, printed_line)
-                oxml.frame_at_foot(paragraph, self.theme.page.text_width)
+            if not printed_line:
+                continue
+            paragraph = self.paragraph(style, printed_line)
+            oxml.frame_at_foot(paragraph, self.theme.page.text_width)
+            # on a band of the theme's tint under a rule of its colour, as the PDF's foot
+            oxml.band(paragraph, self.theme.colour("tint"), self.theme.colour("primary"))
 
     def header_and_footer(self, section: DocxSection) -> None:
         edition = self.edition
