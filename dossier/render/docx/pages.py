@@ -40,7 +40,6 @@ class _Box:
     bookmarks: tuple[str, ...]
     lines: list[float]  # the height of each line
     look: _Look
-    beside: float = 0.0  # the height of a frame beside its first lines, that must fit with it
     repeat: float = 0.0  # a table's row: its header rows' height, set again atop a new page
 
 
@@ -158,7 +157,7 @@ class _Beside:
     """A frame at the right of the text (w:framePr, wrap around): the lines beside it, down to
     its foot, are narrower by its width and its gap."""
 
-    height: float  # what is left of it below the lines laid so far
+    height: float  # what is left of it below the lines laid so far, with its gap below
     width: float
 
 
@@ -318,23 +317,25 @@ def _boxes(
         framed = oxml.frame_of(child)
         if framed is not None:
             names = tuple(b.get(qn("w:name")) for b in child.iter(qn("w:bookmarkStart")))
-            out = replace(look, before=0.0, after=0.0, keep_with_next=False)
+            # out of the flow; a frame beside the text keeps a heading before it with the
+            # paragraph it stands beside. LibreOffice does not move them on for its height: a
+            # frame at the foot of a page runs into the margin below.
+            around = framed.get(qn("w:wrap")) == "around"
+            out = replace(look, before=0.0, after=0.0, keep_with_next=around)
             boxes.append((_Box(names, [], out), width, height, new_section))
             new_section = False
-            if framed.get(qn("w:wrap")) == "around":  # beside the text: laid in its width
+            if around:  # beside the text: laid in its width
                 frame_width = _twips(framed.get(qn("w:w")))
                 frame.append(_box(child, look, frame_width, fonts))
+                held = sum(b.look.before + sum(b.lines) + b.look.after for b in frame)
                 beside = _Beside(
-                    sum(b.look.before + sum(b.lines) + b.look.after for b in frame)
-                    + _twips(framed.get(qn("w:vSpace"))),
+                    held + _twips(framed.get(qn("w:vSpace"))),
                     frame_width + _twips(framed.get(qn("w:hSpace"))),
                 )
             # (a frame at the foot of the page, the cover's publisher, is out of the flow)
         else:
             box = _box(child, look, width, fonts, beside)
-            if frame:  # the paragraph the frame stands beside, from its top: it fits with it
-                box.beside = beside.height if beside is not None else 0.0
-                frame = []
+            frame = []
             if beside is not None:
                 beside.height -= box.look.before + sum(box.lines) + box.look.after
                 if beside.height <= 0:
@@ -449,7 +450,7 @@ def _chain_height(boxes: list[tuple[_Box, float, float, bool]], start: int) -> f
         # cannot break (widow control keeps two lines on each side)
         whole = chained or box.look.keep_together or (box.look.widow_control and len(box.lines) < 4)
         lines = box.lines if whole else box.lines[:2]
-        total += box.look.before + max(sum(lines), box.beside)
+        total += box.look.before + sum(lines)
         if not chained:
             return total
         total += box.look.after - _gap(box.look, boxes[index + 1][0].look)

@@ -35,7 +35,7 @@ from dossier.render.docx.fonts import embed_fonts
 from dossier.render.docx.pages import estimate_pages, space_to_clear
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
-from dossier.theme import EVENT_GAP, EVENT_INDENT, FLOAT_GAPS, KEY_FIGURES, TEAM, Theme
+from dossier.theme import EVENT_GAP, EVENT_INDENT, FLOAT_GAPS, KEY_FIGURES, TEAM, Row, Theme
 from dossier.view import (
     TITLE_LEVEL,
     Block,
@@ -326,16 +326,12 @@ class Writer:
         self.blocks(section.intro)
         for profile in section.profiles:
             self.paragraph("profile_title", profile.title, links=False, level=profile.level)
-            if profile.body:  # its picture beside its text
-                with self.beside(profile.picture):
-                    self.blocks(profile.body)
-            elif profile.picture is not None:
-                self.picture(profile.picture)
+            with self.beside(profile.picture):  # its picture beside its text
+                self.blocks(profile.body)
             if profile.team:  # side by side, each a portrait and who it is, under it
-                member = self.theme.images.person
-                width = max(member.width, TEAM.width)
-                per_row = TEAM.per_row(self.theme.page.text_width)
-                table, cells = self.side_by_side(len(profile.team), width, TEAM.gap, per_row)
+                row = Row(max(self.theme.images.person.width, TEAM.width), TEAM.gap)
+                per_row = row.per_row(self.theme.page.text_width)
+                table, cells = self.side_by_side(len(profile.team), row.width, row.gap, per_row)
                 for cell, person in zip(cells, profile.team, strict=True):
                     with self.into(cell):
                         if person.picture is not None:
