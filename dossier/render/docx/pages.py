@@ -233,13 +233,13 @@ def estimate_pages(document: DocxDocument, theme: Theme, first_page: int = 1) ->
 
 
 def space_to_clear(document: DocxDocument, theme: Theme, elements: list[Any]) -> float | None:
-    """Return the space after the last of the body's elements that sets what follows them
-    below a frame beside them (a portrait taller than its text), in points; None if their text
-    goes lower than the frame (as a CSS float ends with its text: display: flow-root)."""
+    """Return how far a frame beside the last of the body's elements reaches below them (a
+    portrait taller than its text), in points; None if their text goes lower than the frame
+    (as a CSS float ends with its text: display: flow-root)."""
     boxes, left = _boxes(document, _looks(document), _fonts(theme), elements)
     if left <= 0 or not boxes:
         return None
-    return boxes[-1][0].look.after + left
+    return left
 
 
 def _fonts(theme: Theme) -> dict[bool, Metrics]:

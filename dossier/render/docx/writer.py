@@ -69,6 +69,7 @@ ANCHOR_PREFIX = "_Toc"  # Word's own prefix for the targets of a TOC field
 
 
 _POINTS_PER_MM = 72 / 25.4
+_BLOCKS = (qn("w:p"), qn("w:tbl"))  # what the body holds in its flow
 
 
 class Writer:
@@ -85,6 +86,10 @@ class Writer:
         self._page_numbers: list[tuple[str, oxml.Element]] = []  # (bookmark, cached w:t)
         self._relations: dict[tuple[int, str], str] = {}  # (id of the part, URL) → rId
         self.markers: list[tuple[str, str, Line]] = []  # (bookmark, style, line)
+        # the picture in a frame beside the text being written: the index of its first
+        # paragraph among the body's, and whether a subheading goes on below it (a profile's
+        # own subheadings stand beside its picture, as in the PDF)
+        self._floating: tuple[int, bool] | None = None
         # every paragraph with text, as the review reads the document: the body, then the
         # cover's footer (written first, read last)
         self.built: list[Built] = []
@@ -264,6 +269,8 @@ class Writer:
         with self.beside(section.portrait):
             self.paragraph("byline", section.byline)
             self.blocks(section.paragraphs)
+            if section.quote:  # the pull quote goes below the portrait
+                self.clear()
             self.optional("quote", section.quote)
 
     def visit_interview(self, section: InterviewSection) -> None:
@@ -274,22 +281,39 @@ class Writer:
                 self.blocks(item.answer)
 
     @contextlib.contextmanager
-    def beside(self, picture: Picture | None) -> Iterator[None]:
+    def beside(self, picture: Picture | None, *, subheadings_clear: bool = True) -> Iterator[None]:
         """Set a picture at the right of the text written meanwhile, and what follows that
         text below the picture, as the PDF floats it in a block of its own (flow-root): the
-        next section's heading never stands beside a portrait taller than its text."""
+        next section's heading never stands beside a portrait taller than its text.
+
+        subheadings_clear: a subheading written meanwhile goes below the picture (print.css:
+        .subheading clears floats, but not a profile's own)."""
         if picture is None:
             yield
             return
-        blocks = (qn("w:p"), qn("w:tbl"))
-        start = sum(1 for _ in self.body.iterchildren(*blocks))
+        start = sum(1 for _ in self.body.iterchildren(*_BLOCKS))
         self.picture(picture, beside=True)
-        yield
-        elements = list(self.body.iterchildren(*blocks))[start:]
+        self._floating = (start, subheadings_clear)
+        try:
+            yield
+        finally:
+            self.clear()
+
+    def clear(self) -> None:
+        """Set what is written next below the picture beside the text so far, if there is one
+        and it is taller than that text (CSS clear: both): an empty paragraph after the text
+        takes what the picture reaches below it, as space before it. Word's clearing break
+        (w:br w:clear) would say it, but LibreOffice 7.4 reads it as a plain line break; and
+        LibreOffice narrows a table below a frame, as if beside it, when the space above the
+        table (the space after the paragraph before it) reaches the frame's height."""
+        if self._floating is None:
+            return
+        start, _ = self._floating
+        self._floating = None
+        elements = list(self.body.iterchildren(*_BLOCKS))[start:]
         space = space_to_clear(self.document, self.theme, elements)
-        last = elements[-1]
-        if space is not None and last.tag == qn("w:p"):
-            ParagraphFormat(last).space_after = Pt(space)
+        if space is not None:
+            self.strut(max(space - 1, 0))  # the strut's own point
 
     def visit_text(self, section: TextSection) -> None:
         self.blocks(section.body)
@@ -326,7 +350,8 @@ class Writer:
         self.blocks(section.intro)
         for profile in section.profiles:
             self.paragraph("profile_title", profile.title, links=False, level=profile.level)
-            with self.beside(profile.picture):  # its picture beside its text
+            # its picture beside its text and its subheadings
+            with self.beside(profile.picture, subheadings_clear=False):
                 self.blocks(profile.body)
             if profile.team:  # side by side, each a portrait and who it is, under it
                 row = Row(max(self.theme.images.person.width, TEAM.width), TEAM.gap)
@@ -414,6 +439,8 @@ class Writer:
     def blocks(self, blocks: Iterable[Block]) -> list[CT_P]:
         written = []
         for block in blocks:
+            if self.clears(block):
+                self.clear()
             match block:
                 case Paragraph():
                     written.append(self.paragraph("body", block.text))
@@ -440,6 +467,13 @@ class Writer:
                 case Table():
                     self.table(block)
         return written
+
+    def clears(self, block: Block) -> bool:
+        """Whether a block goes below a picture beside the text, as print.css clears it: key
+        figures, a figure, a table, and a subheading but a profile's own."""
+        if isinstance(block, Subheading):
+            return self._floating is not None and self._floating[1]
+        return isinstance(block, KeyFigures | Figure | Table)
 
     def key_figures(self, block: KeyFigures) -> list[CT_P]:
         """Write key figures side by side as the PDF sets them (rows sharing the text's width),
@@ -671,13 +705,18 @@ class Writer:
             # frame as stops Word's « Compare documents » engine (Open-XML-PowerTools: a null
             # reference in FindIndexOfNextParaMark), so that the cabinet's edits made in
             # LibreOffice could not be compared.
-            anchor = self.new_paragraph("body")
-            look = ParagraphFormat(anchor)
-            look.space_before = look.space_after = Pt(0)
-            look.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            look.line_spacing = Pt(1)
-            look.keep_with_next = True
+            ParagraphFormat(self.strut()).keep_with_next = True
         return written
+
+    def strut(self, space_before: float = 0.0) -> CT_P:
+        """Add space_before points of white, then an empty paragraph a point high."""
+        paragraph = self.new_paragraph("body")
+        look = ParagraphFormat(paragraph)
+        look.space_before = Pt(space_before)
+        look.space_after = Pt(0)
+        look.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        look.line_spacing = Pt(1)
+        return paragraph
 
     def image(
         self,
