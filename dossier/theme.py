@@ -578,6 +578,10 @@ EVENT_GAP = 8.0
 # millimetres of white left of a picture floated at the right of its text, and under it, by
 # the picture's role (print.css: .picture-portrait, .picture-profile)
 FLOAT_GAPS = {"portrait": (6.0, 4.0), "profile": (5.0, 3.0)}
+# millimetres around a table's cells' text (top, right, bottom, left) and under the table
+# (print.css: .table th, .table td padding; .table margin-bottom)
+TABLE_PADDING = (1.2, 2.0, 1.2, 0.0)
+TABLE_AFTER = 5.0
 
 
 @dataclass(frozen=True)

@@ -210,37 +210,19 @@ def set_frame(paragraph: CT_P, width_mm: float, **attributes: str) -> None:
     properties.append(frame)
 
 
+_Rule = tuple[str, int, str]  # a border: its style, its width in eighths of a point, colour
+
+
 def layout_table(table: Element, widths_mm: list[float], gap_mm: float) -> None:
     """Make a table one of layout: no borders, fixed columns of widths_mm, the text of each
     cell at its left edge and gap_mm of white at its right but in the last column, rows that
     do not split across pages and stand together on one page."""
-    properties = table.find(qn("w:tblPr"))
-    for name in ("w:tblStyle", "w:tblW", "w:tblLayout", "w:tblBorders", "w:tblCellMar"):
-        for old in properties.findall(qn(name)):
-            properties.remove(old)
     gap = _twips(gap_mm)
     columns = [_twips(width) + gap for width in widths_mm]
     columns[-1] -= gap
-    style = properties.makeelement(qn("w:tblStyle"), {qn("w:val"): "TableNormal"})
-    width = properties.makeelement(
-        qn("w:tblW"), {qn("w:w"): str(sum(columns)), qn("w:type"): "dxa"}
-    )
-    borders = properties.makeelement(qn("w:tblBorders"), {})
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"}))
-    layout = properties.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
-    margins = properties.makeelement(qn("w:tblCellMar"), {})
-    for side in ("top", "left", "bottom", "right"):
-        margins.append(margins.makeelement(qn(f"w:{side}"), {qn("w:w"): "0", qn("w:type"): "dxa"}))
-    # CT_TblPr's order: tblStyle, …, tblW, jc, …, tblInd, tblBorders, shd, tblLayout, tblCellMar
-    properties.insert(0, style)
-    properties.insert(1, width)
-    look = properties.find(qn("w:tblLook"))
-    for element in (borders, layout, margins):
-        if look is not None:
-            look.addprevious(element)
-        else:
-            properties.append(element)
+    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+    nil: dict[str, _Rule | None] = dict.fromkeys(sides)
+    _table_properties(table, str(sum(columns)), "dxa", nil, (0, 0, 0, 0), fixed=True)
     grid = table.find(qn("w:tblGrid"))
     for column, twips in zip(grid.findall(qn("w:gridCol")), columns, strict=True):
         column.set(qn("w:w"), str(twips))
@@ -268,6 +250,97 @@ def layout_table(table: Element, widths_mm: list[float], gap_mm: float) -> None:
                     cell.makeelement(qn("w:right"), {qn("w:w"): str(gap), qn("w:type"): "dxa"})
                 )
                 cell_properties.append(cell_margins)
+
+
+def ruled_table(
+    table: Element, head: str, rule: str, padding_mm: tuple[float, float, float, float]
+) -> None:
+    """Set a table as the PDF's .table: the text's width, no upright rules, a rule of one
+    colour (#rrggbb) under each row, a thicker one of another under the header row, its
+    cells padded by padding_mm (top, right, bottom, left)."""
+    thin = ("single", 3, rule)
+    sides: dict[str, _Rule | None] = dict.fromkeys(("top", "left", "right", "insideV"))
+    top, right, bottom, left = (_twips(mm) for mm in padding_mm)
+    _table_properties(
+        table,
+        "5000",
+        "pct",
+        {**sides, "bottom": thin, "insideH": thin},
+        (top, right, bottom, left),
+        fixed=False,
+    )
+    first = table.find(qn("w:tr"))
+    for cell in first.findall(qn("w:tc")) if first is not None else ():
+        properties = cell.find(qn("w:tcPr"))
+        if properties is None:
+            properties = cell.makeelement(qn("w:tcPr"), {})
+            cell.insert(0, properties)
+        # CT_TcPr's order: tcW, gridSpan, hMerge, vMerge, tcBorders, …
+        borders = _borders(cell, "w:tcBorders", {"bottom": ("single", 6, head)})
+        after = properties.find(qn("w:tcW"))
+        for name in ("w:gridSpan", "w:hMerge", "w:vMerge"):
+            found = properties.find(qn(name))
+            after = found if found is not None else after
+        if after is not None:
+            after.addnext(borders)
+        else:
+            properties.insert(0, borders)
+
+
+def _borders(parent: Element, tag: str, sides: dict[str, _Rule | None]) -> Element:
+    """Return a borders element (w:tblBorders, w:tcBorders) of sides: None for no rule."""
+    borders = parent.makeelement(qn(tag), {})
+    order = ("top", "left", "bottom", "right", "insideH", "insideV")  # CT_TblBorders'
+    for side, rule in sorted(sides.items(), key=lambda item: order.index(item[0])):
+        border = borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"})
+        if rule is not None:
+            style, eighths, colour = rule
+            border.set(qn("w:val"), style)
+            border.set(qn("w:sz"), str(eighths))
+            border.set(qn("w:space"), "0")
+            border.set(qn("w:color"), colour[1:].upper())
+        borders.append(border)
+    return borders
+
+
+def _table_properties(
+    table: Element,
+    width: str,
+    width_type: str,
+    sides: dict[str, _Rule | None],
+    margins: tuple[int, int, int, int],
+    *,
+    fixed: bool,
+) -> None:
+    """Set a table's width, borders and cells' margins (twips: top, right, bottom, left),
+    no table style, and fixed columns or not, in place of what it had."""
+    properties = table.find(qn("w:tblPr"))
+    for name in ("w:tblStyle", "w:tblW", "w:tblLayout", "w:tblBorders", "w:tblCellMar"):
+        for old in properties.findall(qn(name)):
+            properties.remove(old)
+    style = properties.makeelement(qn("w:tblStyle"), {qn("w:val"): "TableNormal"})
+    size = properties.makeelement(qn("w:tblW"), {qn("w:w"): width, qn("w:type"): width_type})
+    borders = _borders(properties, "w:tblBorders", sides)
+    cell_margins = properties.makeelement(qn("w:tblCellMar"), {})
+    by_side = dict(zip(("top", "right", "bottom", "left"), margins, strict=True))
+    for side in ("top", "left", "bottom", "right"):  # CT_TblCellMar's order
+        twips = by_side[side]
+        cell_margins.append(
+            cell_margins.makeelement(qn(f"w:{side}"), {qn("w:w"): str(twips), qn("w:type"): "dxa"})
+        )
+    added = [borders]
+    if fixed:
+        added.append(properties.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"}))
+    added.append(cell_margins)
+    # CT_TblPr's order: tblStyle, …, tblW, jc, …, tblInd, tblBorders, shd, tblLayout, tblCellMar
+    properties.insert(0, style)
+    properties.insert(1, size)
+    look = properties.find(qn("w:tblLook"))
+    for element in added:
+        if look is not None:
+            look.addprevious(element)
+        else:
+            properties.append(element)
 
 
 def keep_rows_together(table: Element) -> None:

@@ -407,3 +407,43 @@ def test_the_docx_embeds_the_theme_font(built: Path) -> None:
         while style.font.name is None and style.base_style is not None:
             style = style.base_style
         assert style.font.name == docx_font.family, name
+
+
+def test_a_table_is_ruled_as_the_pdfs(tmp_path: Path) -> None:
+    """A table of the text reads as the PDF's (print.css .table): rules under its rows, a
+    thicker one of the primary colour under its header, no upright rule, the text's width;
+    and some white under it before the text goes on."""
+    from dossier.theme import load_theme
+
+    edition = EDITION_2021.parent.parent / "tests" / "editions" / "atlas"
+    (output,) = build(edition, ("docx",), tmp_path)
+    audit = subprocess.run(["openxml-audit", str(output.path)], capture_output=True, text=True)
+    assert "Errors: 0" in audit.stdout, audit.stdout
+    body = docx.Document(output.path).element.body
+    tables = [t for t in body.iter(qn("w:tbl")) if t.find(f".//{qn('w:tblHeader')}") is not None]
+    assert tables, "atlas has a table"
+    primary = load_theme().colour("primary")[1:].upper()
+    for table in tables:
+        borders = {
+            b.tag.split("}")[1]: b for b in table.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
+        }
+        assert {side: borders[side].get(qn("w:val")) for side in borders} == {
+            "top": "nil",
+            "left": "nil",
+            "bottom": "single",
+            "right": "nil",
+            "insideH": "single",
+            "insideV": "nil",
+        }
+        width = table.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+        assert (width.get(qn("w:type")), width.get(qn("w:w"))) == ("pct", "5000")
+        head = table.find(qn("w:tr"))
+        rules = [
+            c.find(f"{qn('w:tcPr')}/{qn('w:tcBorders')}/{qn('w:bottom')}")
+            for c in head.iter(qn("w:tc"))
+        ]
+        assert {(r.get(qn("w:color")), int(r.get(qn("w:sz")))) for r in rules} == {(primary, 6)}
+        after = table.getnext()
+        spacing = after.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+        assert after.tag == qn("w:p")
+        assert int(spacing.get(qn("w:before"))) > 200  # 5 mm, in twentieths of a point

@@ -35,7 +35,17 @@ from dossier.render.docx.fonts import embed_fonts
 from dossier.render.docx.pages import estimate_pages, space_to_clear
 from dossier.render.docx.pictures import UNREADABLE, prepare_picture
 from dossier.render.docx.styles import HYPERLINK, apply_styles, role_style
-from dossier.theme import EVENT_GAP, EVENT_INDENT, FLOAT_GAPS, KEY_FIGURES, TEAM, Row, Theme
+from dossier.theme import (
+    EVENT_GAP,
+    EVENT_INDENT,
+    FLOAT_GAPS,
+    KEY_FIGURES,
+    TABLE_AFTER,
+    TABLE_PADDING,
+    TEAM,
+    Row,
+    Theme,
+)
 from dossier.view import (
     TITLE_LEVEL,
     Block,
@@ -557,11 +567,13 @@ class Writer:
         return written
 
     def table(self, block: Table) -> None:
-        """Write a table: its caption above it, its header row repeated on every page."""
+        """Write a table as the PDF's: its caption above it, its header row repeated on every
+        page, rules under its rows only."""
         if block.caption:
             ParagraphFormat(self.paragraph("caption", block.caption)).keep_with_next = True
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.header))
-        table.style = self.document.styles["Table Grid"]
+        colours = self.theme.colour
+        oxml.ruled_table(table._tbl, colours("primary"), colours("muted"), TABLE_PADDING)
         header = table.rows[0]._tr
         header.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         rows = [(block.header, "table_head"), *((row, "table_cell") for row in block.rows)]
@@ -575,6 +587,8 @@ class Writer:
                         self.new_paragraph(style)
                     else:
                         self.paragraph(style, line)
+        # the white the PDF leaves under a table (its margin), an empty paragraph's
+        self.strut(max(TABLE_AFTER * _POINTS_PER_MM - 1, 0))
 
     # --- paragraphs and runs ---
 
